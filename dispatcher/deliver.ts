@@ -1,0 +1,35 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { callEventSignal } from '../workflows/messages';
+import { CallIdKey, CallPhaseKey, ClientNumberKey, ProjectIdKey } from '../workflows/search-attributes';
+import { callWorkflowId, TASK_QUEUE, type CallEventEnvelope } from '../schemas/workflow-io';
+
+export type Delivery = 'delivered' | 'already-done';
+
+/**
+ * Hands one event to its call's actor: starts `call:{projectId}:{callId}` or signals the
+ * running one. A call that already completed is not started again (its events are replays);
+ * one that failed or was terminated may be, and the CRM markers keep that from doubling (R1).
+ */
+export async function deliverToCallWorkflow(temporal: Client, envelope: CallEventEnvelope): Promise<Delivery> {
+  const { event, clientE164 } = envelope;
+  try {
+    await temporal.workflow.signalWithStart('callWorkflow', {
+      workflowId: callWorkflowId(event.projectId, event.callId),
+      taskQueue: TASK_QUEUE,
+      args: [{ projectId: event.projectId, callId: event.callId }],
+      signal: callEventSignal,
+      signalArgs: [envelope],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: [
+        { key: ProjectIdKey, value: event.projectId },
+        { key: CallIdKey, value: event.callId },
+        { key: ClientNumberKey, value: clientE164 },
+        { key: CallPhaseKey, value: 'ringing' },
+      ],
+    });
+    return 'delivered';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-done';
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createActivities } from '../activities';
+import type { CredentialStore } from '../lib/credential-store';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig } from '../schemas/project-config';
+import { TASK_QUEUE } from '../schemas/workflow-io';
+
+export interface BridgeWorkerOptions {
+  connection: NativeConnection;
+  temporal: Client;
+  namespace?: string;
+  config: BridgeConfig;
+  credentials: CredentialStore;
+  logger: Logger;
+  /** Bundle once and reuse (tests start several workers). */
+  workflowBundle?: WorkflowBundle;
+  taskQueue?: string;
+}
+
+let cachedBundle: Promise<WorkflowBundle> | undefined;
+
+/** Webpack-bundles the workflow code once per process; it is the slow part of a worker start. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  cachedBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  return cachedBundle;
+}
+
+export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowBundle: options.workflowBundle ?? (await workflowBundle()),
+    activities: createActivities({
+      config: options.config, credentials: options.credentials, temporal: options.temporal, logger: options.logger,
+    }),
+    // Many calls wait on Bitrix24 at once; the shared client batches their commands (B8).
+    maxConcurrentActivityTaskExecutions: 200,
+    maxCachedWorkflows: 2000,
+  });
+}
+
+const quietBundlerLogger = {
+  trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  log: () => undefined,
+};

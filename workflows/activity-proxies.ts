@@ -1,0 +1,21 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { BridgeActivities } from '../activities/activity-types';
+
+/** Bitrix24 errors that retrying cannot fix: the workflow parks (token) or records the failure. */
+export const NON_RETRYABLE = ['BitrixTokenInvalid', 'BitrixBadRequest', 'ProjectUnknown'];
+
+/**
+ * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day;
+ * the activity itself honours Bitrix24's retry-after on rate limits.
+ */
+export const crm = proxyActivities<BridgeActivities>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Local bookkeeping (settings, locks, counters): quick, retried on any fault. */
+export const local = proxyActivities<BridgeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});

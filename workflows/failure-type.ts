@@ -1,0 +1,12 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+
+/** The failure type of an activity error (an ApplicationFailure's `type`), or undefined. */
+export function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? 'ApplicationFailure') : undefined;
+}
+
+export function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}

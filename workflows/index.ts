@@ -1,0 +1,3 @@
+export { callWorkflow } from './call-workflow';
+export { clientLockWorkflow } from './client-lock-workflow';
+export { integrationWorkflow } from './integration-workflow';

@@ -1,0 +1,45 @@
+import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { IntegrationState } from '../schemas/workflow-io';
+import {
+  integrationBrokenSignal, integrationReactivatedSignal, integrationStateQuery, nextRoundRobinUpdate,
+} from './messages';
+
+const KEPT_ERRORS = 20;
+
+/**
+ * One per project (`integration:{projectId}`): the integration's state as operators see it
+ * (T1–T5) and the project-wide round-robin position (S4.2). Call workflows never wait on it:
+ * parking is decided from the credential store, so a broken project costs no extra round trips.
+ */
+export async function integrationWorkflow(initial: IntegrationState): Promise<void> {
+  const state: IntegrationState = { ...initial, lastErrors: [...initial.lastErrors] };
+  let roundRobin = initial.roundRobin ?? 0;
+
+  setHandler(integrationStateQuery, () => ({ ...state, roundRobin }));
+  setHandler(integrationBrokenSignal, (broken) => {
+    state.lastErrors = [...state.lastErrors, { at: broken.at, type: broken.type, message: broken.message }].slice(-KEPT_ERRORS);
+    // A failure of superseded credentials says nothing about the new ones.
+    if (broken.credentialsVersion < state.credentialsVersion) return;
+    if (state.status !== 'broken') {
+      state.status = 'broken';
+      state.brokenSince = broken.at;
+      state.brokenReason = `${broken.type}: ${broken.message}`;
+    }
+  });
+  setHandler(integrationReactivatedSignal, (reactivated) => {
+    state.status = 'active';
+    state.credentialsVersion = Math.max(state.credentialsVersion, reactivated.credentialsVersion);
+    state.brokenSince = undefined;
+    state.brokenReason = undefined;
+    state.reactivations += 1;
+  });
+  setHandler(nextRoundRobinUpdate, ({ size }) => {
+    const position = roundRobin % Math.max(size, 1);
+    roundRobin += 1;
+    return position;
+  });
+
+  // Lives as long as the project; history is kept short by continuing as new.
+  await condition(() => workflowInfo().continueAsNewSuggested);
+  await continueAsNew<typeof integrationWorkflow>({ ...state, roundRobin });
+}

@@ -1,0 +1,26 @@
+/**
+ * Signals, queries and updates of the bridge's workflows. Callers (dispatcher, CLI,
+ * activities) import these definitions, never the workflow code itself.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState } from '../schemas/workflow-io';
+
+// Call actor
+export const callEventSignal = defineSignal<[CallEventEnvelope]>('callEvent');
+/** Integration reactivated: a parked call retries its Bitrix24 work. */
+export const resumeSignal = defineSignal<[{ credentialsVersion: number }]>('resume');
+/** Reactivated without resend (T4): a parked call closes as skipped. */
+export const skipParkedSignal = defineSignal<[{ reason: string }]>('skipParked');
+export const callStateQuery = defineQuery<{ phase: CallPhase; result: CallResult }>('callState');
+
+// Per-client lock (B2): one CRM resolution per (project, number) at a time.
+export const acquireClientLockSignal = defineSignal<[{ holder: string }]>('acquireClientLock');
+export const releaseClientLockSignal = defineSignal<[{ holder: string }]>('releaseClientLock');
+export const clientLockGrantedSignal = defineSignal<[{ lockId: string }]>('clientLockGranted');
+
+// Integration actor (T1–T5)
+export const integrationBrokenSignal = defineSignal<[{ at: string; type: string; message: string; credentialsVersion: number }]>('integrationBroken');
+export const integrationReactivatedSignal = defineSignal<[{ at: string; credentialsVersion: number; resend: boolean }]>('integrationReactivated');
+export const integrationStateQuery = defineQuery<IntegrationState>('integrationState');
+/** Round-robin position for missed calls from new clients (S4.2), shared by all calls of a project. */
+export const nextRoundRobinUpdate = defineUpdate<number, [{ size: number }]>('nextRoundRobin');
