@@ -1,6 +1,4 @@
-import {
-  BitrixBadRequestError, BitrixError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError, classifyBitrixError,
-} from './errors';
+import { BitrixError, classifyBitrixError, cloneBitrixError } from './errors';
 import { batchCommand, type QueryParams } from './query';
 
 /** Bitrix24 refuses more than 50 commands in one batch (ERROR_BATCH_LENGTH_EXCEEDED). */
@@ -66,14 +64,8 @@ function numbers(value: unknown): Record<string, number> {
  * The same failure, attributed to one command of a batch that failed as a whole (a 503, a
  * revoked token, a timeout): each waiting caller gets its own error object naming its method.
  */
-export function rebindError(err: unknown, method: string): BitrixError | unknown {
-  if (!(err instanceof BitrixError)) return err;
-  const init = { code: err.code, httpStatus: err.httpStatus, method, description: err.description };
-  if (err instanceof BitrixRateLimitedError) return new BitrixRateLimitedError({ ...init, retryAfterMs: err.retryAfterMs });
-  if (err instanceof BitrixTransientError) return new BitrixTransientError(init);
-  if (err instanceof BitrixTokenInvalidError) return new BitrixTokenInvalidError(init);
-  if (err instanceof BitrixBadRequestError) return new BitrixBadRequestError(init);
-  return err;
+export function rebindError(err: unknown, method: string): unknown {
+  return err instanceof BitrixError ? cloneBitrixError(err, { method }) : err;
 }
 
 /** Splits ids into chunks of at most `size` (insertion order kept). */

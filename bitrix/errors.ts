@@ -71,6 +71,16 @@ export class BitrixBadRequestError extends BitrixError {
   override readonly name = 'BitrixBadRequest';
 }
 
+/** The same error class, code and status with another method or description. */
+export function cloneBitrixError(err: BitrixError, overrides: { method?: string; description?: string }): BitrixError {
+  const init = { code: err.code, httpStatus: err.httpStatus, method: overrides.method ?? err.method, description: overrides.description ?? err.description };
+  if (err instanceof BitrixRateLimitedError) return new BitrixRateLimitedError({ ...init, retryAfterMs: err.retryAfterMs });
+  if (err instanceof BitrixTransientError) return new BitrixTransientError(init);
+  if (err instanceof BitrixTokenInvalidError) return new BitrixTokenInvalidError(init);
+  if (err instanceof BitrixBadRequestError) return new BitrixBadRequestError(init);
+  return new BitrixError(init);
+}
+
 /** Failure types a Temporal retry policy must not retry (`nonRetryableErrorTypes`). */
 export const NON_RETRYABLE_BITRIX_ERRORS = ['BitrixTokenInvalid', 'BitrixBadRequest'] as const;
 

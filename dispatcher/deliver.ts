@@ -3,6 +3,12 @@ import { callEventSignal } from '../workflows/messages';
 import { CallIdKey, CallPhaseKey, ClientNumberKey, ProjectIdKey } from '../workflows/search-attributes';
 import { callWorkflowId, TASK_QUEUE, type CallEventEnvelope } from '../schemas/workflow-io';
 
+/** CALL_IDLE_TIMEOUT_MS: how long a call without call.ended stays open (default 2 h, in the workflow). */
+function idleTimeout(): { idleTimeoutMs?: number } {
+  const ms = Number(process.env.CALL_IDLE_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? { idleTimeoutMs: ms } : {};
+}
+
 export type Delivery = 'delivered' | 'already-done';
 
 /**
@@ -16,7 +22,7 @@ export async function deliverToCallWorkflow(temporal: Client, envelope: CallEven
     await temporal.workflow.signalWithStart('callWorkflow', {
       workflowId: callWorkflowId(event.projectId, event.callId),
       taskQueue: TASK_QUEUE,
-      args: [{ projectId: event.projectId, callId: event.callId }],
+      args: [{ projectId: event.projectId, callId: event.callId, ...idleTimeout() }],
       signal: callEventSignal,
       signalArgs: [envelope],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

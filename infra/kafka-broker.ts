@@ -203,7 +203,25 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
         `Process output:\n${tail.text() || '(none)'}\nTail of ${logFile}:\n${readTail(logFile)}`,
     );
   }
+  await warmGroupCoordinator(brokers, log);
   return { brokers, reused: false, logFile, stop: () => stopChild(child, 30_000) };
+}
+
+/**
+ * A fresh broker creates __consumer_offsets on the first group-coordinator lookup, and until
+ * it exists every consumer logs "The group coordinator is not available" and retries. Doing
+ * the lookup here keeps that noise and delay out of the first real consumer.
+ */
+async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<void> {
+  const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    await admin.describeGroups(['bridge-infra-warmup']);
+  } catch (error) {
+    log(`warning: consumer-offsets warm-up failed (consumers will retry): ${(error as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**

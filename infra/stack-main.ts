@@ -14,8 +14,8 @@ function portFromEnv(name: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  let stack: Stack | undefined;
-  let stopping = false;
+  // Shared with the signal handler, which may fire before the stack exists.
+  const state: { stack?: Stack; stopping: boolean } = { stopping: false };
   const stopAndExit = (current: Stack): void => {
     current.stop().then(
       () => process.exit(0),
@@ -26,24 +26,25 @@ async function main(): Promise<void> {
     );
   };
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
+    if (state.stopping) return;
+    state.stopping = true;
     process.stderr.write(`\n${signal}: stopping the stack…\n`);
     // Still starting: main() stops it as soon as startStack returns (which it does on its own failure too).
-    if (stack) stopAndExit(stack);
+    if (state.stack) stopAndExit(state.stack);
   };
   // Registered before starting, so a Ctrl+C during a slow first start still cleans up what came up.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
   const started = Date.now();
-  stack = await startStack({
+  const stack = await startStack({
     temporalPort: portFromEnv('TEMPORAL_PORT'),
     uiPort: portFromEnv('TEMPORAL_UI_PORT'),
     kafkaPort: portFromEnv('KAFKA_PORT'),
     controllerPort: portFromEnv('KAFKA_CONTROLLER_PORT'),
   });
-  if (stopping) {
+  state.stack = stack;
+  if (state.stopping) {
     stopAndExit(stack);
     return;
   }

@@ -1,11 +1,10 @@
 import {
   condition, log, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import { classifyClient, factsFromEvents, planEntities, planRecords, skipReason } from '../decisions';
+import { classifyClient, creationDueAt, factsFromEvents, planEntities, planRecords, skipReason, type CallStage } from '../decisions';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, local } from './activity-proxies';
-import { type CallStage, creationDue, currentStage } from './creation-stage';
 import { failureMessage, failureType } from './failure-type';
 import { callEventSignal, callStateQuery, clientLockGrantedSignal, resumeSignal, skipParkedSignal } from './messages';
 import { CallOutcomeKey, CallPhaseKey, ClientNumberKey } from './search-attributes';
@@ -130,7 +129,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
     await step('resolve-client', () => underClientLock(async () => {
       const state = client ?? classifyClient(await crm.lookupClient({ projectId: input.projectId, e164 }), settings.routing.order);
       client = state;
-      const plan = planEntities({ facts, client: state, project: settings, stage, missedAssigneeId: await missedAssignee(facts, state) });
+      const plan = planEntities({ facts, client: state, project: settings, stage, created, missedAssigneeId: await missedAssignee(facts, state) });
       if (plan.create) {
         created = { ...created, ...(await crm.createEntities({ projectId: input.projectId, callId: input.callId, plan: plan.create })) };
         result.createdLeadId = created.leadId;
@@ -160,9 +159,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
         setPhase('completed');
         return result;
       }
-      const stage = currentStage(facts, answeredSeen());
+      const stage: CallStage = facts.disposition ? 'ended' : answeredSeen() ? 'answered' : 'ringing';
       if (stage === 'answered') setPhase('answered');
-      if (!entitiesDone && creationDue(stage, facts, settings.scenario)) await resolveClient(facts, stage);
+      if (!entitiesDone && creationDueAt(stage, settings.scenario, facts.direction)) await resolveClient(facts, stage);
       if (stage === 'ended') break;
       if (!(await condition(() => envelopes.length > processed, idleTimeout))) {
         // Never ended: close it as answered or missed by what we saw.

@@ -1,0 +1,21 @@
+import type { ProjectConfig } from '../schemas/project-config';
+
+type AssigneeProject = Pick<ProjectConfig, 'seniorManager' | 'employees' | 'scenario'>;
+
+/** Bitrix24 user ids of the employees flagged for missed-call distribution, in config order. */
+export function missedCallPool(project: Pick<ProjectConfig, 'employees'>): number[] {
+  return project.employees.filter((e) => e.missedCallDistribution).map((e) => e.bitrix24UserId);
+}
+
+/**
+ * M (S4.2, S6.1): the owner of a missed or voicemail call's new entity. With `round-robin`, the
+ * flagged employee at `counter` (a position the integration workflow keeps, so calls share one
+ * rotation); otherwise — or when nobody is flagged — the senior manager.
+ */
+export function missedCallAssignee(project: AssigneeProject, counter = 0): number {
+  if (project.scenario.missedNewClientAssignee !== 'round-robin') return project.seniorManager;
+  const pool = missedCallPool(project);
+  if (pool.length === 0) return project.seniorManager;
+  const position = Number.isFinite(counter) ? Math.abs(Math.trunc(counter)) % pool.length : 0;
+  return pool[position] ?? project.seniorManager;
+}

@@ -1,0 +1,80 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+
+export interface WindowReadProgress {
+  read: number;
+  total: number;
+}
+
+/**
+ * Re-reads a topic from a point in time up to the end offsets it had when the read began
+ * (T3, replay). It uses a throw-away consumer group that commits nothing, so the dispatcher's
+ * own offsets are untouched; messages arriving meanwhile are the dispatcher's business.
+ */
+export async function readTopicSince(options: {
+  kafka: Kafka;
+  topic: string;
+  since: Date;
+  onMessage: (message: KafkaMessage, partition: number) => Promise<void>;
+  onProgress?: (progress: WindowReadProgress) => void;
+}): Promise<WindowReadProgress> {
+  const admin = options.kafka.admin();
+  await admin.connect();
+  const groupId = `ringostat-bridge-replay-${process.pid}-${Date.now()}`;
+  try {
+    const ends = await admin.fetchTopicOffsets(options.topic);
+    const starts = await admin.fetchTopicOffsetsByTimestamp(options.topic, options.since.getTime());
+    const ranges = ends
+      .map(({ partition, high }) => {
+        const found = starts.find((s) => s.partition === partition)?.offset;
+        // -1: no message at or after the timestamp in this partition.
+        const from = found === undefined || found === '-1' ? high : found;
+        return { partition, from: BigInt(from), end: BigInt(high) };
+      })
+      .filter((r) => r.from < r.end);
+    const total = ranges.reduce((sum, r) => sum + Number(r.end - r.from), 0);
+    const progress = { read: 0, total };
+    options.onProgress?.(progress);
+    if (total === 0) return progress;
+
+    const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    try {
+      const pending = new Set(ranges.map((r) => r.partition));
+      let finish!: () => void;
+      let fail!: (err: unknown) => void;
+      const done = new Promise<void>((resolve, reject) => { finish = resolve; fail = reject; });
+      await consumer.subscribe({ topic: options.topic, fromBeginning: false });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const range = ranges.find((r) => r.partition === partition);
+          if (!range || !pending.has(partition)) return;
+          const offset = BigInt(message.offset);
+          if (offset < range.from) return;
+          if (offset < range.end) {
+            try {
+              await options.onMessage(message, partition);
+            } catch (err) {
+              fail(err);
+              throw err;
+            }
+            progress.read += 1;
+            options.onProgress?.(progress);
+          }
+          if (offset >= range.end - 1n) {
+            pending.delete(partition);
+            if (pending.size === 0) finish();
+          }
+        },
+      });
+      for (const range of ranges) consumer.seek({ topic: options.topic, partition: range.partition, offset: range.from.toString() });
+      await done;
+    } finally {
+      await consumer.disconnect();
+    }
+    return progress;
+  } finally {
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}

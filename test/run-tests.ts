@@ -1,0 +1,105 @@
+/**
+ * `npm test`: starts Temporal + Kafka ONCE on test ports (not the dev ports, so a running
+ * `npm start` is not disturbed), then runs node:test over the given files, or every
+ * test/unit/**\/*.test.ts followed by test/integration/**\/*.test.ts. Tests find the services
+ * through TEMPORAL_ADDRESS / KAFKA_BROKERS (see test/support/stack-env.ts); when those are
+ * already set, nothing is started. The stack is always stopped and its temp data removed.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../infra/paths';
+import { startStack, type Stack } from '../infra/stack';
+
+const TEST_PORTS = { temporalPort: 17233, uiPort: 18233, kafkaPort: 19092, controllerPort: 19093 };
+
+/** Node 20's --test takes no globs, so the files are listed here, sorted for a stable order. */
+function findTests(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTests(full));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(full);
+  }
+  return found.sort();
+}
+
+function testFiles(args: string[]): string[] {
+  if (args.length > 0) return args.map((file) => path.resolve(file));
+  // Unit tests first: they fail fast and need no services.
+  return [...findTests(path.join(projectRoot, 'test', 'unit')), ...findTests(path.join(projectRoot, 'test', 'integration'))];
+}
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // One file at a time: the files share one broker and one Temporal server.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+    cwd: projectRoot,
+    env,
+    stdio: 'inherit',
+  });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1));
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const files = testFiles(process.argv.slice(2));
+  if (files.length === 0) {
+    process.stderr.write('no test files found\n');
+    return 0;
+  }
+
+  let interrupted = false;
+  const onSignalDuringStart = (): void => {
+    interrupted = true;
+  };
+  // Until the tests run, a Ctrl+C must not kill us before the stack is stopped again.
+  process.on('SIGINT', onSignalDuringStart);
+  process.on('SIGTERM', onSignalDuringStart);
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-test-'));
+  let stack: Stack | undefined;
+  try {
+    const started = Date.now();
+    stack = await startStack({ dataDir, ...TEST_PORTS });
+    process.stderr.write(
+      `[run-tests] stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+        `TEMPORAL_ADDRESS=${stack.temporalAddress} KAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,
+    );
+    process.off('SIGINT', onSignalDuringStart);
+    process.off('SIGTERM', onSignalDuringStart);
+    if (interrupted) return 130;
+
+    return await runNodeTest(files, {
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    });
+  } finally {
+    // Ignore further signals while stopping: a second Ctrl+C would otherwise orphan the JVM.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', () => undefined);
+    await stack?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`[run-tests] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

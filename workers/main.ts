@@ -1,0 +1,76 @@
+/**
+ * `npm start`: Temporal + Kafka (started here, or the ones named by TEMPORAL_ADDRESS /
+ * KAFKA_BROKERS), the Temporal worker and the Kafka dispatcher. With no CONFIG_PATH it runs
+ * the demo project against an in-process Bitrix24 sandbox. Ctrl-C stops all it started.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startStack, type Stack } from '../infra/stack';
+import { dataDir } from '../infra/paths';
+import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
+import { loadConfig } from '../lib/config-loader';
+import { createLogger } from '../lib/logger';
+import { startSandbox, type Sandbox } from '../sandbox';
+import type { BridgeConfig } from '../schemas/project-config';
+import { startBridge, type RunningBridge } from './bridge';
+import { demoConfig } from './demo-config';
+
+async function main(): Promise<void> {
+  const logger = createLogger({ name: 'bridge' });
+  const started = Date.now();
+  let stack: Stack | undefined;
+  let sandbox: Sandbox | undefined;
+  let bridge: RunningBridge | undefined;
+  let stopping = false;
+
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    await bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
+    await sandbox?.stop().catch(() => undefined);
+    await stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  stack = await startStack({});
+  if (stopping) return;
+  let config: BridgeConfig;
+  const configPath = process.env.CONFIG_PATH;
+  if (configPath) {
+    config = await loadConfig(configPath);
+  } else {
+    sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
+    config = demoConfig(sandbox);
+    // The CLI reads the same file: `npm run bridge -- --config .data/demo-config.json …`.
+    await mkdir(dataDir(), { recursive: true });
+    await writeFile(join(dataDir(), 'demo-config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+    process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to .data/demo-config.json)\n`);
+  }
+
+  bridge = await startBridge({
+    config,
+    temporalAddress: stack.temporalAddress,
+    kafkaBrokers: stack.kafkaBrokers,
+    topic: CALL_EVENTS_TOPIC,
+    dlqTopic: CALL_EVENTS_DLQ_TOPIC,
+    credentialsDir: process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
+    logger,
+  });
+  process.stdout.write([
+    `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: projects ${config.projects.map((p) => p.id).join(', ')}`,
+    `Kafka ${stack.kafkaBrokers.join(',')}  topic ${CALL_EVENTS_TOPIC}`,
+    `Temporal ${stack.temporalAddress}`,
+    `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
+    `Try: npm run bridge -- --config ${configPath ?? '.data/demo-config.json'} simulate --project ${config.projects[0]?.id} --calls 5`,
+    'Ctrl-C to stop.',
+    '',
+  ].join('\n'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`bridge failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
