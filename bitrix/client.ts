@@ -8,6 +8,12 @@ import { createRateLimiter, systemClock, type RateLimiter, type RateLimitOptions
 import { createTransport, type BitrixEnvelope } from './transport';
 import { describeWebhook, type WebhookCredentials } from './webhook-url';
 
+/**
+ * The Bitrix24 REST client over an incoming webhook: rate-limited (per portal, see
+ * rate-limiter.ts), classified errors (errors.ts), optional automatic batching across callers
+ * (auto-batch.ts). Create ONE client per portal and share it, so that every caller shares the
+ * bucket and the batch queue. Logs and errors name the portal as describeWebhook() does only.
+ */
 export interface BitrixClientOptions {
   webhook: WebhookCredentials;
   /** The portal's leaky bucket (default 2/s, burst 50); `false` turns client-side limiting off. */

@@ -1,6 +1,7 @@
 import type { BitrixClient } from './client';
 import type { BatchCommand } from './batch';
 import type { QueryParams } from './query';
+import type { BitrixEnvelope } from './transport';
 
 /** Bitrix24 list methods return fixed pages of 50 rows (research §4). */
 export const PAGE_SIZE = 50;
@@ -25,15 +26,30 @@ export async function listAll<T>(client: BitrixClient, method: string, params: Q
   const first = await client.callRaw(method, { ...params, start: 0 });
   const rows = extract(first.result);
   if (first.next === undefined || rows.length >= limit) return rows.slice(0, limit);
+  if (first.total === undefined) return followNext(client, method, params, extract, limit, rows, first.next);
   // `total` is known after page one, so the other pages can go together in batch requests
   // instead of one round trip each.
-  const total = Math.min(first.total ?? first.next + PAGE_SIZE, limit);
+  const total = Math.min(first.total, limit);
   const pages: Record<string, BatchCommand> = {};
   for (let start = first.next; start < total; start += PAGE_SIZE) {
     pages[`p${start}`] = { method, params: { ...params, start } };
   }
   const { results } = await client.batch(pages);
   for (const id of Object.keys(pages)) rows.push(...extract(results[id]));
+  return rows.slice(0, limit);
+}
+
+/** A method that gives `next` but no `total`: one page after the other. */
+async function followNext<T>(
+  client: BitrixClient, method: string, params: QueryParams, extract: (result: unknown) => T[], limit: number, rows: T[], next: number,
+): Promise<T[]> {
+  let start: number | undefined = next;
+  while (start !== undefined && rows.length < limit) {
+    const page: BitrixEnvelope<unknown> = await client.callRaw(method, { ...params, start });
+    const got = extract(page.result);
+    rows.push(...got);
+    start = got.length > 0 && page.next !== undefined && page.next > start ? page.next : undefined;
+  }
   return rows.slice(0, limit);
 }
 

@@ -23,6 +23,12 @@ export interface RateLimitOptions {
   perSecond: number;
   /** Bucket size X (50 on standard plans, 250 on Enterprise). */
   burst: number;
+  /**
+   * Slots kept free (default 1). The portal counts a request when it ARRIVES: if an earlier
+   * request is delayed on the way (network, event loop) while a later one is not, the portal's
+   * counter is briefly higher than ours. One slot absorbs 1/perSecond s of such jitter.
+   */
+  margin?: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 2, burst: 50 };
@@ -42,6 +48,8 @@ export function createRateLimiter(options: Partial<RateLimitOptions> = {}, clock
   const perSecond = options.perSecond ?? DEFAULT_RATE_LIMIT.perSecond;
   const burst = options.burst ?? DEFAULT_RATE_LIMIT.burst;
   if (!(perSecond > 0) || !(burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
+  // Never reduce the bucket below one request.
+  const capacity = Math.max(1, burst - Math.max(0, options.margin ?? 1));
 
   let counter = 0;
   let updatedAt = clock.now();
@@ -59,7 +67,7 @@ export function createRateLimiter(options: Partial<RateLimitOptions> = {}, clock
   function waitMs(): number {
     drain();
     const pause = pausedUntil - clock.now();
-    const fill = counter + 1 > burst ? ((counter + 1 - burst) / perSecond) * 1000 : 0;
+    const fill = counter + 1 > capacity ? ((counter + 1 - capacity) / perSecond) * 1000 : 0;
     return Math.max(pause, fill, 0);
   }
 
@@ -92,7 +100,7 @@ export function createRateLimiter(options: Partial<RateLimitOptions> = {}, clock
     },
     penalize(pauseMs = 0) {
       drain();
-      counter = Math.max(counter, burst);
+      counter = Math.max(counter, capacity);
       pausedUntil = Math.max(pausedUntil, clock.now() + pauseMs);
     },
     level() {

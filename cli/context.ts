@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { createCredentialStore, type CredentialStore } from '../lib/credential-store';
 import { createKafka, brokersFromEnv } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
@@ -34,7 +35,8 @@ export function credentialsDir(): string {
 }
 
 export function createCliContext(options: { configPath?: string }): CliContext {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'cli' });
+  // Logs go to stderr: stdout carries the command's output (`status --json`, `config schema`).
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'cli', destination: pino.destination(2) });
   let connection: Connection | undefined;
   let client: Client | undefined;
   let config: Promise<BridgeConfig> | undefined;

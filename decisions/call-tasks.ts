@@ -57,7 +57,7 @@ export function contactOwnerTask(ctx: TaskContext, ownerId: number, contactId: n
   const hours = ctx.project.scenario.contactOwnerTaskHours;
   const who = ctx.employee?.name ?? 'A colleague';
   const planned = task('contact-owner', ownerId, 'open', `Your contact ${facts.clientNumber} called: follow up`,
-    `${who} took a call from your contact and now owns the new lead/deal. Check in with the client and your colleague.\n\n${callDescription(facts, ctx.employee)}`,
+    `${who} took a call from your contact, and a new lead/deal was opened for it. Check in with the client and your colleague.\n\n${callDescription(facts, ctx.employee)}`,
     { contactId });
   return { ...planned, deadline: addHours(facts.endedAt ?? facts.startedAt, hours) };
 }

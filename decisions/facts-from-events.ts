@@ -71,7 +71,10 @@ export function factsFromEvents(events: readonly CallEvent[], clientNumber?: str
     for (const [key, value] of Object.entries(event.source ?? {})) {
       if (value) (facts.source as Record<string, string>)[key] = value;
     }
-    Object.assign(facts.extra, event.extra ?? {});
+    for (const [key, value] of Object.entries(event.extra ?? {})) {
+      // Keys come from the wire: `__proto__` would reach the object's prototype, not a field.
+      if (key !== '__proto__') facts.extra[key] = value;
+    }
     if (isoMillis(event.occurredAt) < isoMillis(facts.startedAt)) facts.startedAt = event.occurredAt;
     if (event.type === 'call.ended') {
       if (event.disposition) facts.disposition = event.disposition;

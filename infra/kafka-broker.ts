@@ -230,7 +230,11 @@ async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<v
  */
 export async function ensureTopics(brokers: string[], topics: readonly TopicSpec[] = defaultTopics): Promise<string[]> {
   const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`cannot reach Kafka at ${brokers.join(',')} to create topics: ${(error as Error).message}`);
+  }
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));

@@ -36,7 +36,7 @@ function majorOf(version: string): number {
 function loggingDependencies(version: string): { groupId: string; artifactId: string; version: string }[] {
   if (majorOf(version) >= 4) {
     return [
-      { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j2-impl', version: '2.24.3' },
+      { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: '2.24.3' },
       { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: '2.24.3' },
     ];
   }

@@ -16,3 +16,17 @@ export function isPortListening(host: string, port: number, timeoutMs = 500): Pr
     socket.once('error', () => done(false));
   });
 }
+
+/** Asks the OS for `count` distinct free ports (held open together so they differ, then released). */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, host, () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}

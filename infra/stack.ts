@@ -37,6 +37,12 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? stderrLog;
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const startedAt = Date.now();
+  const timed = <T>(name: string, promise: Promise<T>): Promise<T> =>
+    promise.then((value) => {
+      log(`${name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      return value;
+    });
   const externalTemporal = process.env.TEMPORAL_ADDRESS;
   const externalKafka = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
 
@@ -69,10 +75,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       );
 
   // allSettled, not all: if one side fails, the other may already be running and must be stopped.
-  const [temporalResult, kafkaResult] = await Promise.allSettled([temporalPromise, kafkaPromise]);
-  const started = [temporalResult, kafkaResult].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const [temporalResult, kafkaResult] = await Promise.allSettled([timed('Temporal', temporalPromise), timed('Kafka', kafkaPromise)]);
+  const running = [temporalResult, kafkaResult].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stopAll = async (): Promise<void> => {
-    await Promise.all(started.map((s) => s.stop()));
+    await Promise.all(running.map((s) => s.stop()));
   };
   if (temporalResult.status === 'rejected' || kafkaResult.status === 'rejected') {
     await stopAll();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { callEventSchema } from './call-event';
 import { crmBindingsSchema } from './crm-plan';
-import { projectConfigSchema } from './project-config';
+import type { ProjectConfig } from './project-config';
 
 export const TASK_QUEUE = 'ringostat-bridge';
 
@@ -21,8 +21,6 @@ export const callEventEnvelopeSchema = z.object({
   clientE164: z.string(),
 });
 
-/** Project settings as workflows see them: everything but secrets (R4). */
-export const projectSettingsSchema = projectConfigSchema.omit({ bitrix24: true, ingestToken: true });
 
 export const stepFailureSchema = z.object({ step: z.string(), type: z.string(), message: z.string() });
 
@@ -55,7 +53,8 @@ export const integrationStateSchema = z.object({
 
 export type CallWorkflowInput = z.infer<typeof callWorkflowInputSchema>;
 export type CallEventEnvelope = z.infer<typeof callEventEnvelopeSchema>;
-export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+/** Project settings as workflows see them: everything but secrets (R4). */
+export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken'>;
 export type StepFailure = z.infer<typeof stepFailureSchema>;
 export type CallResult = z.infer<typeof callResultSchema>;
 export type IntegrationState = z.infer<typeof integrationStateSchema>;

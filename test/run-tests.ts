@@ -10,9 +10,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../infra/paths';
+import { freePorts, isPortListening } from '../infra/ports';
 import { startStack, type Stack } from '../infra/stack';
 
 const TEST_PORTS = { temporalPort: 17233, uiPort: 18233, kafkaPort: 19092, controllerPort: 19093 };
+
+/**
+ * The fixed test ports, unless another run holds them (a colleague's `npm test` on the same
+ * machine): that run stops its stack when its own tests end, so sharing it would pull the
+ * services out from under ours. Then a fresh stack on free ports instead. To reuse a running
+ * stack on purpose, set TEMPORAL_ADDRESS and KAFKA_BROKERS.
+ */
+async function choosePorts(): Promise<typeof TEST_PORTS> {
+  const busy = await Promise.all(Object.values(TEST_PORTS).map((port) => isPortListening('127.0.0.1', port)));
+  if (!busy.some(Boolean)) return TEST_PORTS;
+  const [temporalPort, uiPort, kafkaPort, controllerPort] = await freePorts(4);
+  const ports = { temporalPort: temporalPort!, uiPort: uiPort!, kafkaPort: kafkaPort!, controllerPort: controllerPort! };
+  process.stderr.write(`[run-tests] test ports busy (another run?): using ${JSON.stringify(ports)}\n`);
+  return ports;
+}
 
 /** Node 20's --test takes no globs, so the files are listed here, sorted for a stable order. */
 function findTests(dir: string): string[] {
@@ -72,7 +88,7 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   try {
     const started = Date.now();
-    stack = await startStack({ dataDir, ...TEST_PORTS });
+    stack = await startStack({ dataDir, ...(await choosePorts()) });
     process.stderr.write(
       `[run-tests] stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `TEMPORAL_ADDRESS=${stack.temporalAddress} KAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,

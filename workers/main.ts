@@ -18,31 +18,32 @@ import { demoConfig } from './demo-config';
 async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge' });
   const started = Date.now();
-  let stack: Stack | undefined;
-  let sandbox: Sandbox | undefined;
-  let bridge: RunningBridge | undefined;
+  // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
+  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge } = {};
   let stopping = false;
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
-    await bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
-    await sandbox?.stop().catch(() => undefined);
-    await stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
+    await running.bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
+    await running.sandbox?.stop().catch(() => undefined);
+    await running.stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  stack = await startStack({});
+  const stack = await startStack({});
+  running.stack = stack;
   if (stopping) return;
   let config: BridgeConfig;
   const configPath = process.env.CONFIG_PATH;
   if (configPath) {
     config = await loadConfig(configPath);
   } else {
-    sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
+    const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
+    running.sandbox = sandbox;
     config = demoConfig(sandbox);
     // The CLI reads the same file: `npm run bridge -- --config .data/demo-config.json …`.
     await mkdir(dataDir(), { recursive: true });
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to .data/demo-config.json)\n`);
   }
 
-  bridge = await startBridge({
+  running.bridge = await startBridge({
     config,
     temporalAddress: stack.temporalAddress,
     kafkaBrokers: stack.kafkaBrokers,

@@ -33,13 +33,16 @@ export interface Harness {
   sandbox: Sandbox;
   bridge: RunningBridge;
   topic: string;
+  credentialsDir: string;
+  temporalAddress: string;
   /** Project ids as created (unique per harness). */
   projectIds: string[];
   logLines: string[];
   publish(events: CallEvent[] | CallEvent, options?: { timestamp?: Date }): Promise<void>;
   publishRaw(value: string | Buffer, key?: string): Promise<void>;
   callResult(projectId: string, callId: string, timeoutMs?: number): Promise<CallResult>;
-  restartBridge(): Promise<void>;
+  /** Stops the bridge, runs `between` (e.g. restart Temporal), starts it again. */
+  restartBridge(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,8 +50,9 @@ export interface Harness {
  * One bridge against the real Kafka and Temporal of the test stack and an in-process Bitrix24
  * sandbox, with its own topic, consumer group and projects so test files do not interfere.
  */
-export async function startHarness(options: { projects: ProjectOverrides[]; sandboxRateLimit?: boolean }): Promise<Harness> {
-  const { temporalAddress, kafkaBrokers } = stackEnv();
+export async function startHarness(options: { projects: ProjectOverrides[]; sandboxRateLimit?: boolean; temporalAddress?: string }): Promise<Harness> {
+  const { kafkaBrokers } = stackEnv();
+  const temporalAddress = options.temporalAddress ?? stackEnv().temporalAddress;
   const suffix = randomUUID().slice(0, 8);
   const sandbox = await startSandbox({ port: 0, rateLimit: { enabled: options.sandboxRateLimit ?? false, perSecond: 2, burst: 50 } });
   const projects = options.projects.map((overrides, i) => {
@@ -77,7 +81,7 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   let bridge = await start();
 
   const harness: Harness = {
-    config, sandbox, topic, logLines,
+    config, sandbox, topic, logLines, credentialsDir, temporalAddress,
     get bridge() { return bridge; },
     projectIds: projects.map((p) => p.id),
     async publish(events, publishOptions) {
@@ -113,8 +117,9 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
         }
       }
     },
-    async restartBridge() {
+    async restartBridge(between?: () => Promise<void>) {
       await bridge.stop();
+      await between?.();
       bridge = await start();
     },
     async stop() {

@@ -42,9 +42,9 @@ const table: Row[] = [
   [undefined, 'NOT_FOUND', 'BitrixBadRequest', false],
 ];
 
-describe('classifyBitrixError', () => {
+void describe('classifyBitrixError', () => {
   for (const [status, code, expected, retriable] of table) {
-    it(`${status ?? 'batch'} ${code || '""'} → ${expected}`, () => {
+    void it(`${status ?? 'batch'} ${code || '""'} → ${expected}`, () => {
       const err = classifyBitrixError({ httpStatus: status, error: code, error_description: 'text', method: 'crm.lead.add' });
       assert.ok(err instanceof BitrixError);
       assert.equal(err.name, expected);
@@ -58,14 +58,14 @@ describe('classifyBitrixError', () => {
     });
   }
 
-  it('uses the classes, not just the names', () => {
+  void it('uses the classes, not just the names', () => {
     assert.ok(classifyBitrixError({ httpStatus: 503, error: 'QUERY_LIMIT_EXCEEDED', method: 'm' }) instanceof BitrixRateLimitedError);
     assert.ok(classifyBitrixError({ httpStatus: 500, error: 'INTERNAL_SERVER_ERROR', method: 'm' }) instanceof BitrixTransientError);
     assert.ok(classifyBitrixError({ httpStatus: 401, error: 'INVALID_CREDENTIALS', method: 'm' }) instanceof BitrixTokenInvalidError);
     assert.ok(classifyBitrixError({ httpStatus: 400, error: '', method: 'm' }) instanceof BitrixBadRequestError);
   });
 
-  it('rate limits carry retryAfterMs: a bucket slot for 503, the operating window for 429', () => {
+  void it('rate limits carry retryAfterMs: a bucket slot for 503, the operating window for 429', () => {
     const bucket = classifyBitrixError({ httpStatus: 503, error: 'QUERY_LIMIT_EXCEEDED', method: 'm' }) as BitrixRateLimitedError;
     assert.ok(bucket.retryAfterMs > 0 && bucket.retryAfterMs <= 2000);
     const operating = classifyBitrixError({ httpStatus: 429, error: 'OPERATION_TIME_LIMIT', method: 'm' }) as BitrixRateLimitedError;
@@ -74,7 +74,7 @@ describe('classifyBitrixError', () => {
     assert.equal(withReset.retryAfterMs, 101_000);
   });
 
-  it('keeps a message that says what happened, and masks a webhook path in descriptions', () => {
+  void it('keeps a message that says what happened, and masks a webhook path in descriptions', () => {
     const err = classifyBitrixError({ httpStatus: 400, error: '', error_description: 'bad https://a.b/rest/7/s3cr3tvalue/x', method: 'crm.lead.get' });
     assert.match(err.message, /crm\.lead\.get/);
     assert.match(err.message, /HTTP 400/);
@@ -82,14 +82,14 @@ describe('classifyBitrixError', () => {
     assert.ok(!JSON.stringify(err.toJSON()).includes('s3cr3tvalue'));
   });
 
-  it('transport failures are transient', () => {
+  void it('transport failures are transient', () => {
     const timeout = transportError('user.get', 'timeout', 'no answer within 10 ms');
     assert.equal(timeout.name, 'BitrixTransient');
     assert.equal(timeout.code, 'TIMEOUT');
     assert.equal(transportError('user.get', 'network', 'ECONNREFUSED').code, 'NETWORK_ERROR');
   });
 
-  it('cloning keeps the class and code and changes method or description', () => {
+  void it('cloning keeps the class and code and changes method or description', () => {
     const err = classifyBitrixError({ httpStatus: 503, error: 'QUERY_LIMIT_EXCEEDED', method: 'batch' }) as BitrixRateLimitedError;
     const clone = cloneBitrixError(err, { method: 'crm.lead.add' }) as BitrixRateLimitedError;
     assert.ok(clone instanceof BitrixRateLimitedError);
@@ -97,7 +97,7 @@ describe('classifyBitrixError', () => {
     assert.equal(clone.retryAfterMs, err.retryAfterMs);
   });
 
-  it('non-Bitrix errors are not retriable (bugs are not faults)', () => {
+  void it('non-Bitrix errors are not retriable (bugs are not faults)', () => {
     assert.equal(isRetriable(new Error('boom')), false);
     assert.deepEqual([...NON_RETRYABLE_BITRIX_ERRORS], ['BitrixTokenInvalid', 'BitrixBadRequest']);
   });

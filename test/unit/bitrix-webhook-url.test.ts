@@ -18,21 +18,21 @@ function refused(input: () => unknown, mentions: RegExp): void {
   });
 }
 
-describe('parseWebhookUrl', () => {
-  it('parses https://{portal}/rest/{user_id}/{secret}/', () => {
+void describe('parseWebhookUrl', () => {
+  void it('parses https://{portal}/rest/{user_id}/{secret}/', () => {
     const creds = parseWebhookUrl(`https://acme.bitrix24.ua/rest/7/${SECRET}/`);
     assert.deepEqual(creds, { portal: 'acme.bitrix24.ua', baseUrl: 'https://acme.bitrix24.ua', userId: 7, secret: SECRET });
     assert.equal(methodUrl(creds, 'user.get'), `https://acme.bitrix24.ua/rest/7/${SECRET}/user.get.json`);
   });
 
-  it('accepts no trailing slash, a port, and surrounding spaces', () => {
+  void it('accepts no trailing slash, a port, and surrounding spaces', () => {
     const creds = parseWebhookUrl(`  https://crm.example.com:8443/rest/12/${SECRET}  `);
     assert.equal(creds.portal, 'crm.example.com:8443');
     assert.equal(creds.baseUrl, 'https://crm.example.com:8443');
     assert.equal(creds.userId, 12);
   });
 
-  it('allows http:// only for loopback hosts (the sandbox)', () => {
+  void it('allows http:// only for loopback hosts (the sandbox)', () => {
     assert.equal(parseWebhookUrl(`http://127.0.0.1:4010/rest/1/${SECRET}/`).baseUrl, 'http://127.0.0.1:4010');
     assert.equal(parseWebhookUrl(`http://localhost:4010/rest/1/${SECRET}/`).portal, 'localhost:4010');
     assert.equal(parseWebhookUrl(`http://[::1]:4010/rest/1/${SECRET}/`).portal, '[::1]:4010');
@@ -40,7 +40,7 @@ describe('parseWebhookUrl', () => {
     refused(() => parseWebhookUrl(`ftp://acme.bitrix24.ua/rest/7/${SECRET}/`), /https/);
   });
 
-  it('names the wrong part without echoing the secret', () => {
+  void it('names the wrong part without echoing the secret', () => {
     refused(() => parseWebhookUrl(''), /empty/);
     refused(() => parseWebhookUrl(`acme.bitrix24.ua/rest/7/${SECRET}/`), /not a valid URL/);
     refused(() => parseWebhookUrl(`https://acme.bitrix24.ua/api/7/${SECRET}/`), /\/rest\/\{user_id\}\/\{secret\}/);
@@ -54,20 +54,20 @@ describe('parseWebhookUrl', () => {
   });
 });
 
-describe('webhookFromParts / toWebhookCredentials', () => {
-  it('builds the same credentials from the three parts', () => {
+void describe('webhookFromParts / toWebhookCredentials', () => {
+  void it('builds the same credentials from the three parts', () => {
     const fromUrl = parseWebhookUrl(`https://acme.bitrix24.ua/rest/7/${SECRET}/`);
     assert.deepEqual(webhookFromParts({ portal: 'acme.bitrix24.ua', userId: 7, secret: SECRET }), fromUrl);
     assert.deepEqual(webhookFromParts({ portal: 'https://acme.bitrix24.ua/', userId: '7', secret: ` ${SECRET} ` }), fromUrl);
     assert.deepEqual(toWebhookCredentials(`https://acme.bitrix24.ua/rest/7/${SECRET}/`), fromUrl);
   });
 
-  it('keeps the scheme of already parsed loopback credentials', () => {
+  void it('keeps the scheme of already parsed loopback credentials', () => {
     const creds = parseWebhookUrl(`http://127.0.0.1:4010/rest/3/${SECRET}/`);
     assert.deepEqual(toWebhookCredentials(creds), creds);
   });
 
-  it('refuses bad parts by name', () => {
+  void it('refuses bad parts by name', () => {
     refused(() => webhookFromParts({ portal: '', userId: 7, secret: SECRET }), /portal is empty/);
     refused(() => webhookFromParts({ portal: 'acme.bitrix24.ua/rest/7', userId: 7, secret: SECRET }), /host name/);
     refused(() => webhookFromParts({ portal: 'acme.bitrix24.ua', userId: -1, secret: SECRET }), /user id/);
@@ -75,13 +75,13 @@ describe('webhookFromParts / toWebhookCredentials', () => {
   });
 });
 
-describe('describeWebhook', () => {
-  it('masks the secret for logs', () => {
+void describe('describeWebhook', () => {
+  void it('masks the secret for logs', () => {
     const text = describeWebhook(parseWebhookUrl(`https://acme.bitrix24.ua/rest/7/${SECRET}/`));
     assert.equal(text, 'https://acme.bitrix24.ua/rest/7/***/');
   });
 
-  it('knows loopback hosts', () => {
+  void it('knows loopback hosts', () => {
     for (const host of ['localhost', 'LOCALHOST', 'sb.localhost', '127.0.0.1', '127.1.2.3', '[::1]']) assert.ok(isLoopbackHost(host), host);
     for (const host of ['10.0.0.1', 'acme.bitrix24.ua', '128.0.0.1', 'localhost.evil.com']) assert.ok(!isLoopbackHost(host), host);
   });
