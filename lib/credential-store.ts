@@ -1,4 +1,5 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 /**
@@ -37,27 +38,36 @@ export function createCredentialStore(dir: string): CredentialStore {
 
   async function write(projectId: string, value: StoredCredentials): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = `${file(projectId)}.${process.pid}.tmp`;
+    const temp = `${file(projectId)}.${randomUUID()}.tmp`;
     await writeFile(temp, JSON.stringify(value, null, 2), { mode: 0o600 });
     await chmod(temp, 0o600);
     await rename(temp, file(projectId));
   }
 
+  // Read-modify-write runs one at a time per project in this process: many activities see the
+  // same invalid token at once, and only the first may flip the state.
+  const queues = new Map<string, Promise<unknown>>();
+  function serialized<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const next = (queues.get(projectId) ?? Promise.resolve()).then(work, work);
+    queues.set(projectId, next.catch(() => undefined));
+    return next;
+  }
+
   return {
     read,
     /** True when this call flipped the project to broken (the first failure of that version). */
-    async markBroken(projectId, version, reason) {
+    markBroken: (projectId, version, reason) => serialized(projectId, async () => {
       const current = await read(projectId);
       if (current.version !== version || current.status === 'broken') return false;
       const now = new Date().toISOString();
       await write(projectId, { ...current, status: 'broken', brokenAt: now, brokenReason: reason, updatedAt: now });
       return true;
-    },
-    async activate(projectId, webhookUrl) {
+    }),
+    activate: (projectId, webhookUrl) => serialized(projectId, async () => {
       const current = await read(projectId);
       const next: StoredCredentials = { version: current.version + 1, webhookUrl, status: 'active', updatedAt: new Date().toISOString() };
       await write(projectId, next);
       return next;
-    },
+    }),
   };
 }

@@ -14,9 +14,11 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import type { BridgeConfig } from '../schemas/project-config';
 import { startBridge, type RunningBridge } from './bridge';
 import { demoConfig } from './demo-config';
+import { installTemporalLogging } from './temporal-logging';
 
 async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge' });
+  installTemporalLogging(logger);
   const started = Date.now();
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
   const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge } = {};

@@ -1,0 +1,33 @@
+import { reproduceCommand, type TargetId } from './args';
+
+/** One benchmark's outcome: its figures and baseline side by side, a verdict, how to rerun. */
+export interface BenchResult {
+  target: TargetId;
+  title: string;
+  /** The requirement as REQUIREMENTS.md §8 states it. */
+  goal: string;
+  /** Label → value, printed in order: the figure(s) first, then the baseline(s). */
+  figures: Array<[string, string]>;
+  verdict: 'PASS' | 'FAIL' | 'NOT MEASURED';
+  /** Why the verdict: the compared numbers. */
+  because: string;
+  notes?: string[];
+}
+
+export function formatBlock(result: BenchResult, quick: boolean): string {
+  const rows: Array<[string, string]> = [
+    ['target', result.goal],
+    ...result.figures,
+    ['verdict', `${result.verdict} — ${result.because}`],
+    ['reproduce', reproduceCommand(result.target, quick)],
+    ...(quick ? [['size', '--quick (reduced sizes; see docs/benchmarks.md)'] as [string, string]] : []),
+    ...(result.notes ?? []).map((note): [string, string] => ['note', note]),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const head = `── ${result.target.toUpperCase()} ${result.title} `;
+  return [head.padEnd(96, '─'), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+}
+
+export function verdict(pass: boolean): 'PASS' | 'FAIL' {
+  return pass ? 'PASS' : 'FAIL';
+}
