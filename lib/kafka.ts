@@ -5,6 +5,10 @@ import type { Logger } from './logger';
  * The only place that builds a kafkajs client. kafkajs is unmaintained since 2024; keeping it
  * behind this module keeps a later switch (e.g. to @confluentinc/kafka-javascript) small.
  */
+// Keyed partitioning is all the bridge needs (one call, one partition); kafkajs's v2 notice about its
+// default partitioner is noise for a new deployment.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({

@@ -61,7 +61,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     temporal, credentials, dispatcher, worker,
     async stop() {
       await dispatcher?.stop();
-      if (worker) {
+      if (worker && worker.getState() === 'RUNNING') {
         worker.shutdown();
         await workerRun?.catch(() => undefined);
       }

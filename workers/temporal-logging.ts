@@ -9,6 +9,8 @@ import type { Logger } from '../lib/logger';
 export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN'): void {
   const log = logger.child({ component: 'temporal' });
   Runtime.install({
+    // workers/main.ts stops in order (dispatcher first, then the worker): no SDK signal handlers.
+    shutdownSignals: [],
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       const fields = meta ?? {};
       if (entryLevel === 'ERROR') log.error(fields, message);

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import type { Producer } from 'kafkajs';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { callEventKey, type CallEvent } from '../schemas/call-event';
+import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
+import { createKafka } from '../lib/kafka';
+import { createLogger, type Logger } from '../lib/logger';
+import { startBridge, type RunningBridge } from '../workers/bridge';
+import { employees, portalUsers } from '../test/support/bridge-harness';
+import { profiles, type PortalProfile } from './portals';
+import type { BenchStack } from './stack';
+
+/**
+ * One benchmark's world: an in-process Bitrix24 sandbox, its own Kafka topic and consumer
+ * group, projects (one sandbox portal each, rate-limited per profile) and a bridge composed
+ * like `npm start` composes it. Everything carries a fresh suffix, so benchmarks in one run
+ * never see each other's calls, CRM records or request logs.
+ */
+export interface BenchEnv {
+  sandbox: Sandbox;
+  config: BridgeConfig;
+  /** Project ids by the names the benchmark gave them. */
+  projects: Record<string, string>;
+  topic: string;
+  dlqTopic: string;
+  groupId: string;
+  credentialsDir: string;
+  logger: Logger;
+  /** A client of its own, for visibility counts and histories whether or not the bridge runs. */
+  temporal: Client;
+  stack: BenchStack;
+  /** Publishes to the bench topic, keyed by call like Ringostat's producer; resolves on ack. */
+  publish(events: readonly CallEvent[]): Promise<void>;
+  /** Starts the bridge (worker + dispatcher, in this process). */
+  startBridge(): Promise<RunningBridge>;
+  stop(): Promise<void>;
+}
+
+export async function createBenchEnv(
+  stack: BenchStack, name: string, projectProfiles: Record<string, PortalProfile>,
+): Promise<BenchEnv> {
+  const suffix = randomUUID().slice(0, 8);
+  const sandbox = await startSandbox({ port: 0, rateLimit: profiles.unlimited.sandbox, logLevel: 'error' });
+  const projects: Record<string, string> = {};
+  const projectConfigs = Object.entries(projectProfiles).map(([projectName, profile]) => {
+    const id = `${name}-${projectName}-${suffix}`;
+    projects[projectName] = id;
+    sandbox.admin.createPortal({ id, users: portalUsers, rateLimit: profiles[profile].sandbox });
+    const webhookUrl = sandbox.admin.createWebhook(id, 1);
+    return {
+      id, timeZone: 'Europe/Kyiv', defaultCountry: 'UA', seniorManager: 1, employees,
+      bitrix24: { webhookUrl, rateLimit: profiles[profile].client },
+    };
+  });
+  const config = bridgeConfigSchema.parse({ projects: projectConfigs });
+  const topic = `bench-${name}-${suffix}`;
+  const dlqTopic = `${topic}.dlq`;
+  const groupId = `bench-dispatcher-${suffix}`;
+  // Logs go to stderr: stdout carries only the result blocks. Quiet by default, since a debug
+  // line per event would itself cost CPU and memory the benchmark would then measure.
+  const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error', destination: pino.destination(2) });
+
+  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `bench-${name}`, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  // 6 partitions, as the production topic (infra/topics.ts): the dispatcher's parallelism.
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+  const credentialsDir = await mkdtemp(join(tmpdir(), 'bench-credentials-'));
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const temporal = new Client({ connection });
+  const bridges: RunningBridge[] = [];
+
+  return {
+    sandbox, config, projects, topic, dlqTopic, groupId, credentialsDir, logger, temporal, stack,
+    async publish(events) {
+      if (events.length === 0) return;
+      await producer.send({ topic, messages: events.map((event) => ({ key: callEventKey(event), value: JSON.stringify(event) })) });
+    },
+    async startBridge() {
+      const bridge = await startBridge({
+        config, temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers,
+        topic, dlqTopic, credentialsDir, logger, groupId,
+      });
+      bridges.push(bridge);
+      return bridge;
+    },
+    async stop() {
+      for (const bridge of bridges.splice(0)) await bridge.stop();
+      await producer.disconnect();
+      await connection.close();
+      await sandbox.stop();
+      await rm(credentialsDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import type { BenchContext } from './context';
+import type { BenchResult } from './report';
+export async function benchP2(_ctx: BenchContext): Promise<BenchResult> { throw new Error('todo'); }
