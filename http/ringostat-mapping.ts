@@ -3,7 +3,7 @@ import {
   CALL_EVENT_SCHEMA, callEventSchema,
   type CallEvent, type CallEventType, type CallSource, type Direction, type Disposition, type EmployeeRef,
 } from '../schemas/call-event';
-import { RingostatParams, withoutSecrets, type ParamValue } from './ringostat-params';
+import { RingostatParams, restorePlus, withoutSecrets, type ParamValue } from './ringostat-params';
 import { parseRingostatDate } from './zoned-time';
 
 /**
@@ -137,14 +137,6 @@ function sipLogin(text: string): string {
   return bracketed.trim().replace(/^sips?:/i, '');
 }
 
-/**
- * A `+` in an unencoded query string arrives as a space (`?caller=+380…` → ` 380…`): put it back,
- * so the number keeps its country code whatever the project's default country is.
- */
-function phoneValue(text: string): string {
-  return /^ \d/.test(text) ? `+${text.trim()}` : text.trim();
-}
-
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -179,10 +171,19 @@ export function mapRingostatPayload(payload: Record<string, unknown>, context: M
   const warn = (field: string, reason: string) => warnings.push({ field, reason });
 
   // Event type: route/query first, then the payload; Ringostat's after-call webhook is the default.
-  const eventParam = params.take('event', 'event_type', 'hook');
-  const eventText = context.event ?? eventParam?.value;
-  const type = eventText === undefined ? 'call.ended' : eventTypeOf(eventText);
-  if (!type) return fail('event', `unknown event "${eventText}": use ringing, answered or ended`);
+  // The operator's `?event=` is checked strictly; a payload's own `event` we cannot read only warns,
+  // so an unexpected Ringostat value does not lose the call.
+  const eventParam = params.take('event', 'event_type');
+  let type: CallEventType = 'call.ended';
+  if (context.event !== undefined) {
+    const fromRoute = eventTypeOf(context.event);
+    if (!fromRoute) return fail('event', `unknown event "${context.event}": use ringing, answered or ended`);
+    type = fromRoute;
+  } else if (eventParam) {
+    const fromPayload = eventTypeOf(eventParam.value);
+    if (fromPayload) type = fromPayload;
+    else warn(eventParam.key, `unknown event "${eventParam.value}": taken as the after-call webhook (ended)`);
+  }
 
   const callIdParam = params.take(...CALL_ID);
   if (!callIdParam) return fail('uniqueid', 'the call id is required (uniqueid, cdr_id or call_id)');
@@ -232,7 +233,7 @@ export function mapRingostatPayload(payload: Record<string, unknown>, context: M
     line = explicitLine ?? callee;
   }
   if (!client) return fail(direction === 'outgoing' ? 'dst' : 'caller', `the client's number is required (${direction === 'outgoing' ? 'dst' : 'caller'})`);
-  const clientNumber = phoneValue(client.value);
+  const clientNumber = restorePlus(client.value);
   if (clientNumber.length > 64) return fail(client.key, 'the client number is longer than 64 characters');
 
   // Disposition: required on call.ended; an unknown word falls back on the talk time.
@@ -305,7 +306,7 @@ export function mapRingostatPayload(payload: Record<string, unknown>, context: M
   if (internalParam && truthy(internalParam.value)) internal = true;
 
   const transfer = params.take('transferred_from', 'transfer_from', 'transferred_by');
-  let lineNumber = line ? phoneValue(line.value) : undefined;
+  let lineNumber = line ? restorePlus(line.value) : undefined;
   if (lineNumber !== undefined && lineNumber.length > 64) {
     warn(line?.key ?? 'dst', 'the line number is longer than 64 characters; ignored');
     lineNumber = undefined;
@@ -359,12 +360,12 @@ function employeeOf(params: RingostatParams, direction: Direction, caller: Param
   if (name) employee.name = name.value.trim();
   if (sip) employee.sip = sipLogin(sip.value);
   if (extension) employee.extension = extension.value.trim();
-  if (phone) employee.phone = phoneValue(phone.value);
+  if (phone) employee.phone = restorePlus(phone.value);
   // `connected_with` is the destination that answered: a SIP login, an extension or a phone.
   const connected = params.peek('connected_with');
   if (connected) {
     const text = connected.value.trim();
-    if (isPhoneLike(text)) employee.phone ??= phoneValue(connected.value);
+    if (isPhoneLike(text)) employee.phone ??= restorePlus(connected.value);
     else if (isSipLike(text)) employee.sip ??= sipLogin(text);
     else if (/^\d{1,5}$/.test(text)) employee.extension ??= text;
   }

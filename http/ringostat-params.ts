@@ -14,6 +14,14 @@ export interface ParamValue {
 /** Keys that may carry a credential: never copied into `raw` or `extra` (R4). */
 export const SECRET_KEYS = new Set(['token', 'access_token', 'auth_token', 'authorization', 'auth', 'secret', 'api_key', 'apikey']);
 
+/**
+ * A `+` in an unencoded query string arrives as a space (`?caller=+380…` → ` 380…`): put it back,
+ * so the number keeps its country code whatever the project's default country is.
+ */
+export function restorePlus(text: string): string {
+  return /^ \d/.test(text) ? `+${text.trim()}` : text.trim();
+}
+
 /** Values Ringostat (or a template) uses for "nothing". */
 const EMPTY = new Set(['', 'null', 'undefined']);
 

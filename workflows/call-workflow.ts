@@ -13,6 +13,8 @@ import { CallOutcomeKey, CallPhaseKey, ClientNumberKey } from './search-attribut
 const DEFAULT_IDLE_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 /** A parked call checks the credentials itself this often, in case the resume signal was missed. */
 const PARKED_RECHECK = '1 hour';
+/** How long to wait for the per-number lock before asking for it again. */
+const LOCK_WAIT = '15 minutes';
 
 class CallSkipped extends Error {}
 
@@ -104,8 +106,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
   async function underClientLock<T>(run: () => Promise<T>): Promise<T> {
     const holder = `${workflowInfo().workflowId}#${++lockRound}`;
     const lock = { projectId: input.projectId, e164, holder };
-    await local.requestClientLock(lock);
-    await condition(() => grantedLock === holder);
+    // Asking again is harmless (the lock queues a holder once) and covers a lost grant.
+    do await local.requestClientLock(lock);
+    while (!(await condition(() => grantedLock === holder, LOCK_WAIT)));
     try {
       return await run();
     } finally {
