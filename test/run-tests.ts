@@ -6,6 +6,7 @@
  * already set, nothing is started. The stack is always stopped and its temp data removed.
  */
 import { spawn } from 'node:child_process';
+import { workflowBundle } from '../workers/temporal-worker';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,14 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+async function writeWorkflowBundle(dir: string): Promise<string> {
+  const bundle = await workflowBundle();
+  if (!('code' in bundle)) return bundle.codePath;
+  const file = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(file, bundle.code);
+  return file;
+}
+
 async function main(): Promise<number> {
   const files = testFiles(process.argv.slice(2));
   if (files.length === 0) {
@@ -88,7 +97,9 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   try {
     const started = Date.now();
-    stack = await startStack({ dataDir, ...(await choosePorts()) });
+    // Bundling the workflow code takes ~10 s; do it once here, beside the stack, for every test file.
+    const [startedStack, bundlePath] = await Promise.all([startStack({ dataDir, ...(await choosePorts()) }), writeWorkflowBundle(dataDir)]);
+    stack = startedStack;
     process.stderr.write(
       `[run-tests] stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `TEMPORAL_ADDRESS=${stack.temporalAddress} KAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,
@@ -102,6 +113,7 @@ async function main(): Promise<number> {
       TEMPORAL_ADDRESS: stack.temporalAddress,
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
     });
   } finally {
     // Ignore further signals while stopping: a second Ctrl+C would otherwise orphan the JVM.

@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import type { CredentialStore } from '../lib/credential-store';
@@ -14,16 +14,21 @@ export interface BridgeWorkerOptions {
   credentials: CredentialStore;
   logger: Logger;
   /** Bundle once and reuse (tests start several workers). */
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
   taskQueue?: string;
 }
 
-let cachedBundle: Promise<WorkflowBundle> | undefined;
+let cachedBundle: Promise<WorkflowBundleOption> | undefined;
 
 /** Webpack-bundles the workflow code once per process; it is the slow part of a worker start. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
-  return cachedBundle;
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  // WORKFLOW_BUNDLE_PATH: a bundle written once for many processes (the test runner does this).
+  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH;
+  const bundle = cachedBundle ?? (prebuilt
+    ? Promise.resolve({ codePath: prebuilt })
+    : bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger }));
+  cachedBundle = bundle;
+  return bundle;
 }
 
 export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<Worker> {

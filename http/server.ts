@@ -1,0 +1,148 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Producer } from 'kafkajs';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
+import { pathOnly, presentedToken, tokenMatches } from './auth';
+import { registerBodyParsers } from './body-parsers';
+import { registerIngestRoutes } from './ingest-route';
+import { createHttpMetrics, type HttpMetrics } from './metrics';
+import { rejectionOf, sendError } from './replies';
+import type { ResponsibleResolver } from './responsible-resolver';
+import { registerResponsibleRoutes } from './responsible-route';
+import { createTokenBuckets, type BucketLimit, type TokenBuckets } from './token-bucket';
+
+/**
+ * The bridge's HTTP face (CONTRACTS.md §5): Ringostat's webhook ingest (B5), the
+ * smart-forwarding answer (F1–F3), /healthz and /metrics. Built here, listened to by the
+ * caller (http/main.ts, or workers/main.ts beside the worker), tested with inject().
+ */
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Defaults: a busy project's webhooks, and the routing answer's 500 requests/s target (P5) with headroom. */
+export const DEFAULT_RATE_LIMITS: Record<'ingest' | 'responsible', BucketLimit> = {
+  ingest: { perSecond: 50, burst: 200 },
+  responsible: { perSecond: 1000, burst: 2000 },
+};
+
+export interface HttpServerOptions {
+  config: BridgeConfig;
+  /** A connected kafkajs producer; a webhook is answered 202 only after Kafka acknowledged it. */
+  producer: Pick<Producer, 'send'>;
+  topic: string;
+  responsible: ResponsibleResolver;
+  logger: Logger;
+  rateLimits?: Partial<Record<'ingest' | 'responsible', BucketLimit>>;
+  bodyLimit?: number;
+  metrics?: HttpMetrics;
+  /** Time source of the rate limiter (tests). */
+  now?: () => number;
+}
+
+/** What the route modules share. */
+export interface RouteContext {
+  projects: ReadonlyMap<string, ProjectConfig>;
+  producer: Pick<Producer, 'send'>;
+  topic: string;
+  responsible: ResponsibleResolver;
+  metrics: HttpMetrics;
+  /** 404 / 403 / 401 / 429, or the project the caller may act for. */
+  authorize(request: FastifyRequest, reply: FastifyReply, route: 'ingest' | 'responsible'): ProjectConfig | undefined;
+  projectLabel(projectId: unknown): string;
+}
+
+export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const metrics = options.metrics ?? createHttpMetrics();
+  const projects = new Map(options.config.projects.map((p) => [p.id, p]));
+  const buckets: Record<'ingest' | 'responsible', TokenBuckets> = {
+    ingest: createTokenBuckets(options.rateLimits?.ingest ?? DEFAULT_RATE_LIMITS.ingest, options.now),
+    responsible: createTokenBuckets(options.rateLimits?.responsible ?? DEFAULT_RATE_LIMITS.responsible, options.now),
+  };
+  // Fastify's own request serializer prints the URL with its query string, i.e. with ?token=.
+  const log = options.logger.child({ component: 'http' }, {
+    serializers: { req: (req: { method?: string; url?: string }) => ({ method: req.method, path: pathOnly(req.url ?? '') }) },
+  });
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  registerBodyParsers(app);
+
+  const projectLabel = (projectId: unknown) => (typeof projectId === 'string' && projects.has(projectId) ? projectId : 'unknown');
+
+  const ctx: RouteContext = {
+    projects, producer: options.producer, topic: options.topic, responsible: options.responsible, metrics, projectLabel,
+    authorize(request, reply, route) {
+      const { projectId } = request.params as { projectId?: string };
+      const project = projectId === undefined ? undefined : projects.get(projectId);
+      if (!project) {
+        sendError(request, reply, 404, { error: 'unknown_project', reason: `project "${String(projectId)}" is not configured` });
+        return undefined;
+      }
+      if (!project.ingestToken) {
+        sendError(request, reply, 403, { error: 'endpoint_disabled', reason: `project "${project.id}" has no ingestToken in its config: the HTTP endpoints are off for it` });
+        return undefined;
+      }
+      const token = presentedToken(request.headers, request.query);
+      if (!tokenMatches(project.ingestToken, token)) {
+        reply.header('www-authenticate', 'Bearer');
+        sendError(request, reply, 401, {
+          error: 'unauthorized',
+          reason: token === undefined ? 'a token is required: ?token=… or Authorization: Bearer …' : 'the token is not valid for this project',
+        });
+        return undefined;
+      }
+      // After auth: callers without the token must not be able to spend a project's budget.
+      const taken = buckets[route].take(project.id);
+      if (!taken.ok) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+        sendError(request, reply, 429, { error: 'rate_limited', reason: `too many requests for project "${project.id}": retry later` });
+        return undefined;
+      }
+      return project;
+    },
+  };
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  registerIngestRoutes(app, ctx);
+  registerResponsibleRoutes(app, ctx);
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, { error: 'not_found', reason: `no endpoint ${request.method} ${pathOnly(request.url)}` }));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return sendError(request, reply, 413, { error: 'payload_too_large', reason: `the body is larger than ${bodyLimit} bytes` });
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(request, reply, err.statusCode, { error: err.name === 'BodyError' ? 'invalid_body' : 'bad_request', reason: err.message });
+    }
+    request.log.error({ err, path: pathOnly(request.url) }, 'unexpected error in an HTTP handler');
+    return sendError(request, reply, 500, { error: 'internal', reason: 'unexpected error; see the service log' });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.requests.inc({ method: request.method, route, status: String(status) });
+    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    const isIngest = route.includes('ringostat-webhook');
+    const projectId = (request.params as { projectId?: string } | undefined)?.projectId;
+    if (isIngest) {
+      const rejected = status === 202 ? undefined : rejectionOf(request) ?? `http_${status}`;
+      metrics.ingest.inc({ project: projectLabel(projectId), outcome: rejected ? 'rejected' : 'accepted', reason: rejected ?? 'ok' });
+    }
+    // The routing endpoint takes hundreds of requests a second: only its failures are worth info.
+    const fields = { method: request.method, path: pathOnly(request.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, projectId };
+    if (status >= 500) request.log.error(fields, 'http request failed');
+    else if (status >= 400 || isIngest) request.log.info(fields, 'http request');
+    else request.log.debug(fields, 'http request');
+  });
+
+  return app;
+}

@@ -1,0 +1,170 @@
+/**
+ * Records the event histories that test/unit/workflow-replay.test.ts replays, so that a change
+ * to workflow code that would break running workflows (a reordered activity, a new timer, a
+ * removed signal wait) fails a unit test instead of a production worker.
+ *
+ *   npx tsx test/replay/record-histories.ts
+ *
+ * Starts its own Temporal + Kafka on free ports (or uses TEMPORAL_ADDRESS / KAFKA_BROKERS when
+ * both are set), drives a handful of representative calls through the real bridge (Kafka →
+ * dispatcher → Temporal → activities → sandbox) and writes one file per workflow to
+ * test/replay/histories/<name>.json: `{ workflowId, workflowType, scenario, history }`, history
+ * as the generated History class's toJSON() (load it with History.fromObject). Re-record after an INTENDED, versioned change to workflow code only;
+ * the old files are then the histories running workflows still have, so keep those too (under
+ * a new name) until no such workflow can be running.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { freePorts } from '../../infra/ports';
+import { startStack, type Stack } from '../../infra/stack';
+import {
+  callWorkflowId, clientLockWorkflowId, integrationWorkflowId, type CallResult,
+} from '../../schemas/workflow-io';
+import { callStateQuery } from '../../workflows/messages';
+import { callEvents } from '../support/call-events';
+import { startHarness, type Harness } from '../support/bridge-harness';
+import { runCli } from '../support/run-cli';
+
+const OUT_DIR = path.join(__dirname, 'histories');
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function record(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[]): Promise<void> {
+  const handle = h.bridge.temporal.workflow.getHandle(workflowId);
+  const { type } = await handle.describe();
+  // Not @temporalio/common's historyToJSON: with this install's two copies of protobufjs 8 (one
+  // nested under common, one under proto) it throws "type must be a Type". The generated class's
+  // own toJSON (enums by name, int64 as strings, bytes as base64) round-trips through fromObject.
+  const history = temporal.api.history.v1.History.fromObject(await handle.fetchHistory()).toJSON();
+  const text = `${JSON.stringify({ workflowId, workflowType: type, scenario, history }, null, 1)}\n`;
+  // R4: these files are committed; a webhook secret in a history would be a leak twice over.
+  for (const secret of secrets) assert.ok(!text.includes(secret), `${name}: history holds a webhook secret`);
+  fs.writeFileSync(path.join(OUT_DIR, `${name}.json`), text);
+  process.stdout.write(`recorded ${name}.json (${type}, ${(text.length / 1024).toFixed(1)} KB)\n`);
+}
+
+async function main(): Promise<void> {
+  // The SDK's per-activity warnings are noise here; errors still show.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  let stack: Stack | undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-histories-'));
+  let h: Harness | undefined;
+  try {
+    if (!process.env.TEMPORAL_ADDRESS || !process.env.KAFKA_BROKERS) {
+      const [temporalPort, uiPort, kafkaPort, controllerPort] = await freePorts(4);
+      stack = await startStack({ dataDir, temporalPort, uiPort, kafkaPort, controllerPort, headless: true });
+      // The harness finds the services through these, as under test/run-tests.ts.
+      process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
+      process.env.KAFKA_BROKERS = stack.kafkaBrokers.join(',');
+    }
+    // Short, so the never-ended call closes quickly; the timer is there either way, so every
+    // other history has the same command shape as with the 2-hour default.
+    process.env.CALL_IDLE_TIMEOUT_MS = '4000';
+    h = await startHarness({
+      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }],
+    });
+    const [rec, rr, park] = h.projectIds as [string, string, string];
+    const secrets = h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string);
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+
+    const run = async (projectId: string, events: ReturnType<typeof callEvents>, publishOrder = events): Promise<CallResult> => {
+      await h!.publish(publishOrder);
+      return h!.callResult(projectId, events[0]!.callId, 120_000);
+    };
+    const callId = (events: ReturnType<typeof callEvents>) => events[0]!.callId;
+    const outcome = async (name: string, projectId: string, events: ReturnType<typeof callEvents>, scenario: string, expected: RegExp, publishOrder = events) => {
+      const result = await run(projectId, events, publishOrder);
+      assert.match(result.outcome, expected, `${name}: outcome ${result.outcome}`);
+      await record(h!, name, callWorkflowId(projectId, callId(events)), `${scenario} → ${result.outcome}`, secrets);
+    };
+
+    // S1, createOn answer: lead at call.answered under the client lock, call record after call.ended.
+    await outcome('answered-new-client', rec, callEvents({ projectId: rec, callId: 'rec-answered-new', clientNumber: '+380501230001', employee: { staffId: '101' } }),
+      'incoming answered by 101, new number, createOn answer', /./);
+
+    // S4.2: missed from a new number: lead and call-back on the senior manager at call.ended.
+    await outcome('missed-new-client', rec, callEvents({ projectId: rec, callId: 'rec-missed-new', clientNumber: '+380501230002', disposition: 'no_answer' }),
+      'incoming no_answer, new number', /./);
+
+    // S2.3: an open lead owned by 102, answered by 101: call record on 101, review task on 102.
+    h.sandbox.admin.seed(rec, 'lead', { TITLE: 'existing', PHONE: [{ VALUE: '+380501230003', VALUE_TYPE: 'WORK' }], ASSIGNED_BY_ID: 8 });
+    await outcome('existing-client-review', rec, callEvents({ projectId: rec, callId: 'rec-existing-review', clientNumber: '+380501230003', employee: { staffId: '101' } }),
+      'incoming answered by 101, open lead owned by 102', /./);
+
+    // S5.2: outgoing to an unknown number writes nothing.
+    await outcome('outgoing-new-nothing', rec, callEvents({ projectId: rec, callId: 'rec-outgoing-new', direction: 'outgoing', clientNumber: '+380501230004', employee: { staffId: '101' } }),
+      'outgoing by 101 to a new number', /^nothing/);
+
+    // S7: internal call, skipped at once.
+    await outcome('internal-skipped', rec, callEvents({ projectId: rec, callId: 'rec-internal', clientNumber: '+380501230005', employee: { staffId: '101' }, internal: true }),
+      'internal call', /skipped-internal/);
+
+    // Events reordered and duplicated: call.ended first, then the rest twice.
+    const reordered = callEvents({ projectId: rec, callId: 'rec-reordered', clientNumber: '+380501230006', employee: { staffId: '102' } });
+    await outcome('reordered-duplicated', rec, reordered, 'ended, ringing, answered, ringing, ended', /./,
+      [reordered[2]!, reordered[0]!, reordered[1]!, reordered[0]!, reordered[2]!]);
+
+    // Never ended: closes after the idle timeout as answered.
+    const neverEnded = callEvents({ projectId: rec, callId: 'rec-never-ended', clientNumber: '+380501230007', employee: { staffId: '101' } });
+    await outcome('never-ended', rec, neverEnded, 'ringing, answered, then silence until the idle timeout', /./, neverEnded.slice(0, 2));
+
+    // B2: two concurrent calls from one new number: the second waits for the lock and sees the first's lead.
+    const first = callEvents({ projectId: rec, callId: 'rec-concurrent-1', clientNumber: '+380501230008', employee: { staffId: '101' } });
+    const second = callEvents({ projectId: rec, callId: 'rec-concurrent-2', clientNumber: '0501230008', employee: { staffId: '102' } });
+    await h.publish([first[0]!, second[0]!, first[1]!, second[1]!, first[2]!, second[2]!]);
+    const results = await Promise.all([h.callResult(rec, callId(first), 120_000), h.callResult(rec, callId(second), 120_000)]);
+    assert.equal(h.sandbox.admin.state(rec).leads.filter((l) => (l.PHONE as Array<{ VALUE: string }>).some((p) => p.VALUE === '+380501230008')).length, 1);
+    await record(h, 'concurrent-first', callWorkflowId(rec, callId(first)), `concurrent call 1 of 2 from one new number → ${results[0].outcome}`, secrets);
+    await record(h, 'concurrent-second', callWorkflowId(rec, callId(second)), `concurrent call 2 of 2 from one new number → ${results[1].outcome}`, secrets);
+    // Still running (it closes after 2 idle minutes): replay covers an open history too.
+    await record(h, 'client-lock', clientLockWorkflowId(rec, '+380501230008'), 'per-number lock that granted both concurrent calls', secrets);
+
+    // S4.2 round robin: the position comes from the project's integration actor (an update).
+    await outcome('missed-round-robin', rr, callEvents({ projectId: rr, callId: 'rr-missed', clientNumber: '+380501230009', disposition: 'busy' }),
+      'incoming busy, new number, missedNewClientAssignee round-robin', /./);
+    await record(h, 'integration-round-robin', integrationWorkflowId(rr), 'integration actor after one round-robin update (running)', secrets);
+
+    // T1/T2: the webhook is revoked, the call parks; `reactivate` with a new webhook resumes it.
+    h.sandbox.admin.revokeWebhook(h.config.projects[2]!.bitrix24.webhookUrl);
+    const parked = callEvents({ projectId: park, callId: 'park-resumed', clientNumber: '+380501230010', employee: { staffId: '101' } });
+    await h.publish(parked);
+    const parkedHandle = h.bridge.temporal.workflow.getHandle(callWorkflowId(park, callId(parked)));
+    await waitFor('the call to park', async () => {
+      try {
+        return (await parkedHandle.query(callStateQuery)).phase === 'parked';
+      } catch {
+        return false; // not started yet
+      }
+    });
+    const newWebhook = h.sandbox.admin.createWebhook(park, 1);
+    secrets.push(newWebhook.split('/').at(-2) as string);
+    const reactivated = await runCli(h, ['reactivate', '--project', park, '--webhook-url', newWebhook]);
+    assert.equal(reactivated.code, 0, reactivated.stderr);
+    const resumed = await h.callResult(park, callId(parked), 120_000);
+    assert.equal(resumed.phase, 'completed');
+    await record(h, 'parked-resumed', parkedHandle.workflowId, `token revoked → parked → reactivate → ${resumed.outcome}`, secrets);
+    await record(h, 'integration-broken-reactivated', integrationWorkflowId(park), 'integration actor: broken, then reactivated (running)', secrets);
+  } finally {
+    await h?.stop();
+    await stack?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`record-histories: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
