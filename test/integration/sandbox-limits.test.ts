@@ -19,21 +19,21 @@ after(async () => {
 
 void test('a burst of 60: the first 50 pass, the rest get 503 QUERY_LIMIT_EXCEEDED; after a wait they pass', async () => {
   const { portalId, webhook } = freshPortal(sandbox, { rateLimit: { enabled: true, perSecond: 2, burst: 50 } });
-  const statuses: number[] = [];
-  let refusal: unknown;
-  for (let i = 0; i < 60; i++) {
-    const reply = await rest(webhook, 'profile');
-    statuses.push(reply.status);
-    if (reply.status === 503) refusal = reply.body;
-  }
-  assert.deepEqual(statuses.slice(0, 50), Array(50).fill(200));
-  assert.deepEqual(statuses.slice(50), Array(10).fill(503));
-  assert.deepEqual(refusal, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' });
+  const started = Date.now();
+  const replies = await Promise.all(Array.from({ length: 60 }, () => rest(webhook, 'profile')));
+  // The bucket drains 2 per second while the burst is in flight: on a slow machine a few more pass.
+  const drained = Math.ceil(((Date.now() - started) / 1000) * 2);
+  const passed = replies.filter((r) => r.status === 200).length;
+  const refused = replies.filter((r) => r.status === 503);
+  assert.ok(passed >= 50 && passed <= 50 + drained, `${passed} passed, ${drained} may have drained`);
+  assert.equal(passed + refused.length, 60);
+  assert.ok(refused.length >= 1, 'the burst went over the limit');
+  assert.deepEqual(refused[0]?.body, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' });
   await sleep(1100); // drains 2 per second: two more requests fit
   assert.equal((await rest(webhook, 'profile')).status, 200);
   assert.equal((await rest(webhook, 'profile')).status, 200);
   const log = sandbox.admin.requestLog(portalId);
-  assert.equal(log.filter((e) => e.error === 'QUERY_LIMIT_EXCEEDED').length, 10);
+  assert.equal(log.filter((e) => e.error === 'QUERY_LIMIT_EXCEEDED').length, refused.length);
 });
 
 void test('the limit can be switched off per portal', async () => {
