@@ -6,7 +6,11 @@ import type { Logger } from '../lib/logger';
  * logger, so there is one structured stream. Runtime.install may run once per process,
  * before any worker or native connection exists.
  */
+let installed = false;
+
 export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN'): void {
+  if (installed) return;
+  installed = true;
   const log = logger.child({ component: 'temporal' });
   Runtime.install({
     // workers/main.ts stops in order (dispatcher first, then the worker): no SDK signal handlers.

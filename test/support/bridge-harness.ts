@@ -11,6 +11,7 @@ import { callWorkflowId, type CallResult } from '../../schemas/workflow-io';
 import { createKafka } from '../../lib/kafka';
 import { createLogger } from '../../lib/logger';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
+import { installTemporalLogging } from '../../workers/temporal-logging';
 import { stackEnv } from './stack-env';
 
 /** Users of every test portal: 1 is the senior manager; 7, 8, 9 are employees 101–103. */
@@ -74,6 +75,8 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
   const logger = createLogger({ level: 'debug', destination: sink });
+  // The SDK's own logs join the harness's log lines (R4 tests grep them) instead of the console.
+  installTemporalLogging(logger);
   const credentialsDir = await mkdtemp(join(tmpdir(), 'bridge-credentials-'));
   const start = () => startBridge({
     config, temporalAddress, kafkaBrokers, topic, dlqTopic: `${topic}.dlq`, credentialsDir, logger, groupId: `dispatcher-${suffix}`,
@@ -101,10 +104,14 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
       const handle = bridge.temporal.workflow.getHandle(callWorkflowId(projectId, callId));
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // Cleared once the race is decided: a pending timer kept the test process alive until the deadline.
+        let timer: NodeJS.Timeout | undefined;
         try {
           return await Promise.race([
             handle.result() as Promise<CallResult>,
-            new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`call ${callId} did not complete in ${timeoutMs} ms`)), Math.max(deadline - Date.now(), 1))),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`call ${callId} did not complete in ${timeoutMs} ms`)), Math.max(deadline - Date.now(), 1));
+            }),
           ]);
         } catch (err) {
           // The workflow may not exist yet: the dispatcher has not reached its events.
@@ -114,6 +121,8 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
           }
           if (err instanceof WorkflowFailedError) throw new Error(`call ${callId} failed: ${err.cause?.message ?? err.message}`);
           throw err;
+        } finally {
+          clearTimeout(timer);
         }
       }
     },
