@@ -100,7 +100,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities {
           const deal = { ...plan.deal.fields, ...owner, ...contactLink, CATEGORY_ID: plan.deal.categoryId };
           made.dealId = await createEntity(client, 'deal', deal, entityMarker(projectId, callId, 'deal'));
         }
-        if (contactId && !made.contactId) made.contactId = contactId;
         return made;
       }),
 

@@ -12,6 +12,8 @@ let numberSeq = Math.floor(Math.random() * 9_000_000);
 
 export interface BenchCall {
   callId: string;
+  /** Already E.164: the per-number lock workflow is keyed by it. */
+  clientE164: string;
   /** ringing + answered: what Ringostat sends while the call is still going on. */
   opening: CallEvent[];
   ended: CallEvent;
@@ -23,7 +25,7 @@ export function newCall(projectId: string, talkSeconds = 1): BenchCall {
   // Times such that call.ended's occurredAt is about "now" when it is published after the talk.
   const at = new Date(Date.now() - 5_000);
   const events = callEvents({ projectId, clientNumber, employee: { staffId: '101' }, talkSeconds, at });
-  return { callId: events[0]!.callId, opening: events.slice(0, -1), ended: events[events.length - 1]! };
+  return { callId: events[0]!.callId, clientE164: clientNumber, opening: events.slice(0, -1), ended: events[events.length - 1]! };
 }
 
 export interface PacedRun {
@@ -71,12 +73,12 @@ export async function publishPaced(options: {
 /** Publishes whole calls (all events) as fast as the producer takes them, in chunks. */
 export async function publishBulk(
   projectId: string, count: number, publish: (events: readonly CallEvent[]) => Promise<void>, chunkCalls = 200,
-): Promise<string[]> {
-  const callIds: string[] = [];
+): Promise<BenchCall[]> {
+  const all: BenchCall[] = [];
   for (let done = 0; done < count; done += chunkCalls) {
     const calls = Array.from({ length: Math.min(chunkCalls, count - done) }, () => newCall(projectId));
-    callIds.push(...calls.map((c) => c.callId));
+    all.push(...calls);
     await publish(calls.flatMap((c) => [...c.opening, c.ended]));
   }
-  return callIds;
+  return all;
 }

@@ -20,8 +20,7 @@ const WARMUP_CALLS = 5;
  * shape with no-op activities), from call.ended to its last no-op activity.
  */
 export async function benchP1(ctx: BenchContext): Promise<BenchResult> {
-  const seconds = ctx.quick ? 10 : 30;
-  const count = RATE * seconds;
+  const count = ctx.size(RATE * 30, RATE * 10);
   const latencies = (endedAt: ReadonlyMap<string, number>, doneAt: ReadonlyMap<string, number>): number[] =>
     [...endedAt].flatMap(([callId, at]) => {
       const done = doneAt.get(callId);

@@ -14,13 +14,21 @@ export interface BenchResult {
   notes?: string[];
 }
 
-export function formatBlock(result: BenchResult, quick: boolean): string {
+export interface RunSize {
+  quick: boolean;
+  /** BENCH_SCALE, 1 when unset. */
+  scale: number;
+}
+
+export function formatBlock(result: BenchResult, size: RunSize): string {
+  const { quick, scale } = size;
+  const reduced = [quick ? '--quick' : '', scale !== 1 ? `BENCH_SCALE=${scale}` : ''].filter(Boolean).join(', ');
   const rows: Array<[string, string]> = [
     ['target', result.goal],
     ...result.figures,
     ['verdict', `${result.verdict} — ${result.because}`],
-    ['reproduce', reproduceCommand(result.target, quick)],
-    ...(quick ? [['size', '--quick (reduced sizes; see docs/benchmarks.md)'] as [string, string]] : []),
+    ['reproduce', `${scale !== 1 ? `BENCH_SCALE=${scale} ` : ''}${reproduceCommand(result.target, quick)}`],
+    ...(reduced ? [['size', `${reduced}: smaller than the spec's sizes, see docs/benchmarks.md`] as [string, string]] : []),
     ...(result.notes ?? []).map((note): [string, string] => ['note', note]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -5,8 +5,9 @@
  * from the same run, verdict, the command to rerun it — and always stops what it started.
  */
 import os from 'node:os';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseArgs, type TargetId } from './args';
-import type { BenchContext } from './context';
+import { benchScale, sizer, type BenchContext } from './context';
 import { benchP1 } from './p1-latency';
 import { benchP2 } from './p2-throughput';
 import { benchP3 } from './p3-requests';
@@ -29,6 +30,9 @@ const progress = (line: string): void => {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const scale = benchScale();
+  // The Temporal SDK's own INFO lines (worker state changes) would drown the progress lines.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   process.stdout.write(`bench: ${args.only.join(', ')}${args.quick ? ' (--quick)' : ''}; load average at start ${loadAverage()} on ${os.cpus().length} cores\n\n`);
   const needsStack = args.only.some((id) => id !== 'p5');
   const stack = needsStack ? await startBenchStack(progress) : undefined;
@@ -47,10 +51,10 @@ async function main(): Promise<number> {
     for (const id of args.only) {
       const started = Date.now();
       try {
-        const ctx: BenchContext = { stack: stack as NonNullable<typeof stack>, quick: args.quick, progress };
+        const ctx: BenchContext = { stack: stack as NonNullable<typeof stack>, quick: args.quick, size: sizer(args.quick, scale), progress };
         const result = await benches[id](ctx);
         if (result.verdict === 'FAIL') failed += 1;
-        process.stdout.write(`${formatBlock(result, args.quick)}\n  (ran ${((Date.now() - started) / 1000).toFixed(0)} s)\n\n`);
+        process.stdout.write(`${formatBlock(result, { quick: args.quick, scale })}\n  (ran ${((Date.now() - started) / 1000).toFixed(0)} s)\n\n`);
       } catch (err) {
         failed += 1;
         process.stdout.write(`── ${id.toUpperCase()} could not be measured: ${(err as Error).stack ?? String(err)}\n\n`);

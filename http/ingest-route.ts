@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_EVENT_BYTES } from '../dispatcher/decode-event';
 import { callEventKey } from '../schemas/call-event';
 import { sendError } from './replies';
 import { mapRingostatPayload } from './ringostat-mapping';
@@ -44,12 +45,24 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): v
     }
     const { event, warnings } = mapped;
 
+    // The dispatcher dead-letters values over MAX_EVENT_BYTES (R2). `raw` roughly doubles a
+    // large payload (its fields are in `extra` too), so it is the first thing to give up.
+    let value = JSON.stringify(event);
+    if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
+      delete event.raw;
+      warnings.push({ field: '(body)', reason: 'too large to keep the raw payload; raw was dropped' });
+      value = JSON.stringify(event);
+    }
+    if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
+      return sendError(request, reply, 413, { error: 'payload_too_large', reason: `the mapped event is larger than ${MAX_EVENT_BYTES} bytes` });
+    }
+
     try {
       await ctx.producer.send({
         topic: ctx.topic,
         // All replicas in sync: a 202 means the event survives a broker loss.
         acks: -1,
-        messages: [{ key: callEventKey(event), value: JSON.stringify(event) }],
+        messages: [{ key: callEventKey(event), value }],
       });
     } catch (err) {
       request.log.error({ err, projectId: project.id, callId: event.callId }, 'could not publish a webhook to Kafka');

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
@@ -66,7 +66,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's per-request lines would repeat ours; ours carry the project and never the query.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true },

@@ -120,12 +120,14 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
   let created: CrmBindings = {};
   let entitiesDone = false;
 
+  let roundRobinPick: number | undefined;
+  /** M (S4.2): drawn once per call, so its new entity and its call-back task go to the same person. */
   async function missedAssignee(facts: CallFacts, state: ClientState): Promise<number | undefined> {
     const pool = settings.employees.filter((e) => e.missedCallDistribution);
     const missed = facts.disposition !== undefined && facts.disposition !== 'answered';
     if (settings.scenario.missedNewClientAssignee !== 'round-robin' || state.kind !== 'new' || !missed || pool.length === 0) return undefined;
-    const position = await local.nextRoundRobin({ projectId: input.projectId, size: pool.length });
-    return pool[position % pool.length]?.bitrix24UserId;
+    roundRobinPick ??= pool[(await local.nextRoundRobin({ projectId: input.projectId, size: pool.length })) % pool.length]?.bitrix24UserId;
+    return roundRobinPick;
   }
 
   async function resolveClient(facts: CallFacts, stage: CallStage): Promise<void> {

@@ -8,7 +8,7 @@
  * cannot hide: every call leaves exactly its one record (or call-back) task, every number
  * exactly one lead (or contact + lead, contact + deal), nothing twice.
  *
- * Reproduce a run with MIXED_CALLS_SEED=<seed printed in the summary>.
+ * Rerun the same mix (calls, event order, fault draws) with MIXED_CALLS_SEED=<seed it prints first>.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +20,7 @@ import { startHarness, type Harness } from '../support/bridge-harness';
 
 type Rec = Record<string, unknown>;
 
-/** mulberry32: a seeded generator, so a failing mix can be replayed exactly. */
+/** mulberry32: a seeded generator, so a failing mix can be run again. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -164,6 +164,8 @@ describe('a few hundred mixed calls under faults and a restart (R1, M6, B2, R3)'
 
   it('every call is written exactly once, whatever went wrong on the way', { timeout: 900_000 }, async () => {
     const started = Date.now();
+    // First, so that a failing run can be replayed with MIXED_CALLS_SEED.
+    process.stdout.write(`# mixed calls: seed ${SEED}\n`);
     h.sandbox.admin.setRandomSeed(SEED);
     for (const portal of h.projectIds) h.sandbox.admin.setFaults(portal, [{ errorRate: 0.1 }, { rateLimitRate: 0.1 }]);
 
@@ -301,7 +303,7 @@ describe('a few hundred mixed calls under faults and a restart (R1, M6, B2, R3)'
     const events = calls.reduce((n, c) => n + c.sequence.length, 0);
     const multi = new Set(calls.filter((c, _, all) => all.filter((o) => o.e164 === c.e164).length > 1).map((c) => c.e164)).size;
     process.stdout.write(
-      `# mixed calls: seed ${SEED}, ${calls.length} calls (${multi} numbers calling more than once), ${events} events, ` +
+      `# mixed calls: ${calls.length} calls (${multi} numbers calling more than once), ${events} events, ` +
       `${log.length} HTTP requests to the sandbox (${count(500)}×500, ${count(503)}×503), restart after ${tasksAtRestart} tasks, ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );

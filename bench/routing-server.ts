@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createBitrixSessions } from '../activities/bitrix-session';
+import { createResponsibleResolver } from '../http/responsible-resolver';
+import { buildHttpServer } from '../http/server';
+import { createCredentialStore } from '../lib/credential-store';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig } from '../schemas/project-config';
+
+/**
+ * The HTTP service as http/main.ts composes it (resolver over the worker's Bitrix24
+ * sessions and credential store), listening on a free port. The ingest route is not
+ * exercised by P5, so its Kafka producer is a stand-in. `serverMs` collects Fastify's own
+ * per-request time (received → answer sent): the answer time without the load generator.
+ */
+export interface RoutingServer {
+  baseUrl: string;
+  /** Server-side ms of every answered request since the last take(). */
+  takeServerMs(): number[];
+  deadlineMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startRoutingServer(options: {
+  config: BridgeConfig; credentialsDir: string; logger: Logger; deadlineMs: number;
+}): Promise<RoutingServer> {
+  const credentials = createCredentialStore(options.credentialsDir);
+  const responsible = createResponsibleResolver({
+    config: options.config,
+    sessions: createBitrixSessions({ credentials, logger: options.logger }),
+    integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
+    deadlineMs: options.deadlineMs,
+    logger: options.logger,
+  });
+  const app: FastifyInstance = buildHttpServer({
+    config: options.config, producer: { send: async () => [] }, topic: 'unused-by-p5', responsible, logger: options.logger,
+  });
+  let serverMs: number[] = [];
+  app.addHook('onResponse', async (_request, reply) => {
+    serverMs.push(reply.elapsedTime);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    deadlineMs: options.deadlineMs,
+    takeServerMs() {
+      const taken = serverMs;
+      serverMs = [];
+      return taken;
+    },
+    stop: () => app.close(),
+  };
+}
