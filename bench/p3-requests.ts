@@ -28,7 +28,7 @@ export async function benchP3(ctx: BenchContext): Promise<BenchResult> {
     const clock = watchTaskWrites(env.sandbox, projectId);
     await env.startBridge();
     ctx.progress(`P3: ${count} calls at ${RATE}/s, ${profiles.standard.label}`);
-    const run = await publishPaced({ projectId, ratePerSecond: RATE, count, talkMs: 1000, publish: env.publish });
+    await publishPaced({ projectId, ratePerSecond: RATE, count, talkMs: 1000, publish: env.publish });
     const published = Date.now();
     await clock.waitFor(count, count * 1_000 + 120_000);
     drainSeconds = (Math.max(...clock.writtenAt.values()) - published) / 1000;
@@ -38,7 +38,6 @@ export async function benchP3(ctx: BenchContext): Promise<BenchResult> {
     refused = log.filter((entry) => entry.status !== 200).length;
     // Commands that executed: a refused batch ran nothing, and its retry is counted when it runs.
     commands = log.filter((entry) => entry.status === 200).reduce((sum, entry) => sum + entry.commands, 0);
-    if (run.callIds.length !== count) throw new Error('publisher lost calls');
   } finally {
     await env.stop();
   }

@@ -24,7 +24,11 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-export const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
+/** Whole ms, but tenths below 10 ms: the routing target (P5) is 5 ms. */
+export const ms = (value: number): string => {
+  if (!Number.isFinite(value)) return 'n/a';
+  return Math.abs(value) < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+};
 
 export function formatSummary(s: Summary): string {
   return `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  (n=${s.count})`;

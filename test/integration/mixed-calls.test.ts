@@ -12,7 +12,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
@@ -149,13 +148,6 @@ const creatorCall = (r: Rec): string => String(r.ORIGIN_ID ?? '').replace(/:(lea
 describe('a few hundred mixed calls under faults and a restart (R1, M6, B2, R3)', () => {
   let h: Harness;
   before(async () => {
-    // Hundreds of "Activity failed" warnings are the injected faults doing their job; anything
-    // else the SDK says still reaches stderr. Runtime.install works once, before any worker.
-    Runtime.install({
-      logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
-        if (message !== 'Activity failed') process.stderr.write(`[temporal ${level}] ${message} ${JSON.stringify(meta ?? {})}\n`);
-      }),
-    });
     h = await startHarness({ projects: PROJECTS.map((p) => ({ id: `mix-${p.key}`, ...(p.scenario ? { scenario: p.scenario } : {}) })) });
   });
   after(async () => {

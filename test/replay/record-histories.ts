@@ -18,7 +18,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePorts } from '../../infra/ports';
 import { startStack, type Stack } from '../../infra/stack';
 import {
@@ -54,8 +53,6 @@ async function record(h: Harness, name: string, workflowId: string, scenario: st
 }
 
 async function main(): Promise<void> {
-  // The SDK's per-activity warnings are noise here; errors still show.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
   let stack: Stack | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-histories-'));
   let h: Harness | undefined;
