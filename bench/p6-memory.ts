@@ -82,6 +82,7 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
     notes: [
       `process: the bridge (Temporal worker + Kafka dispatcher) forked alone; ${count} calls parked ${fixed(parkSeconds, 0)} s after publishing started`,
       `Bitrix24 saw ${requestsAfterRevoke} request(s) after the revoke (the first refusal marks the project broken; the rest park without calling)`,
+      'heap used is the main thread\'s; the Temporal SDK runs workflows in a worker thread whose heap (the workflow cache, up to maxCachedWorkflows) shows only in RSS',
     ],
   };
 }

@@ -4,15 +4,12 @@
  * CALL_EVENTS_TOPIC, CREDENTIALS_DIR (the worker's, so a broken integration answers none).
  */
 import { join } from 'node:path';
-import { createBitrixSessions } from '../activities/bitrix-session';
 import { dataDir } from '../infra/paths';
 import { CALL_EVENTS_TOPIC } from '../infra/topics';
 import { loadConfig } from '../lib/config-loader';
 import { createCredentialStore } from '../lib/credential-store';
-import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
-import { createResponsibleResolver } from './responsible-resolver';
-import { buildHttpServer } from './server';
+import { startHttpService } from './http-service';
 
 export interface HttpSettings {
   configPath: string;
@@ -42,29 +39,23 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv): HttpSettings {
 async function main(): Promise<void> {
   const settings = httpSettingsFromEnv(process.env);
   const logger = createLogger({ name: 'bridge-http' });
-  const config = await loadConfig(settings.configPath);
-  const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: 'ringostat-bridge-http', logger });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-
-  const credentials = createCredentialStore(settings.credentialsDir);
-  const responsible = createResponsibleResolver({
-    config,
-    sessions: createBitrixSessions({ credentials, logger }),
-    integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
+  const service = await startHttpService({
+    config: await loadConfig(settings.configPath),
+    kafkaBrokers: settings.kafkaBrokers,
+    topic: settings.topic,
+    credentials: createCredentialStore(settings.credentialsDir),
     logger,
+    port: settings.port,
+    host: settings.host,
   });
-  const app = buildHttpServer({ config, producer, topic: settings.topic, responsible, logger });
-  await app.listen({ port: settings.port, host: settings.host });
-  logger.info({ port: settings.port, host: settings.host, topic: settings.topic }, 'HTTP service listening');
+  logger.info({ url: service.url, topic: settings.topic }, 'HTTP service listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'HTTP service stopping');
-    await app.close().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
+    await service.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
 
@@ -26,6 +27,8 @@ export function demoConfig(sandbox: Sandbox): BridgeConfig {
       defaultCountry: 'UA',
       bitrix24: { webhookUrl },
       seniorManager: 1,
+      // The HTTP endpoints' token; the demo's is new each start (see .data/demo-config.json).
+      ingestToken: randomBytes(16).toString('hex'),
       employees: [
         { code: '101', name: 'Olena Koval', bitrix24UserId: 7, extension: '101', sip: ['olena_sip'], missedCallDistribution: true },
         { code: '102', name: 'Petro Shevchenko', bitrix24UserId: 8, extension: '102', sip: ['petro_sip'], missedCallDistribution: true },

@@ -12,6 +12,7 @@ import { loadConfig } from '../lib/config-loader';
 import { createLogger } from '../lib/logger';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { BridgeConfig } from '../schemas/project-config';
+import { startHttpService } from '../http/http-service';
 import { startBridge, type RunningBridge } from './bridge';
 import { demoConfig } from './demo-config';
 import { installTemporalLogging } from './temporal-logging';
@@ -21,13 +22,14 @@ async function main(): Promise<void> {
   installTemporalLogging(logger);
   const started = Date.now();
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
-  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge } = {};
+  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge; http?: { stop(): Promise<void> } } = {};
   let stopping = false;
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
+    await running.http?.stop();
     await running.bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
     await running.sandbox?.stop().catch(() => undefined);
     await running.stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
@@ -62,11 +64,17 @@ async function main(): Promise<void> {
     credentialsDir: process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
     logger,
   });
+  const http = await startHttpService({
+    config, kafkaBrokers: stack.kafkaBrokers, topic: CALL_EVENTS_TOPIC, credentials: running.bridge.credentials, logger,
+    port: Number(process.env.HTTP_PORT ?? 8080), host: process.env.HTTP_HOST ?? '127.0.0.1',
+  });
+  running.http = http;
   process.stdout.write([
     `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: projects ${config.projects.map((p) => p.id).join(', ')}`,
     `Kafka ${stack.kafkaBrokers.join(',')}  topic ${CALL_EVENTS_TOPIC}`,
     `Temporal ${stack.temporalAddress}`,
     `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
+    `HTTP: ${http.url}/v1/projects/{projectId}/ringostat-webhook, …/responsible?phone=…, /healthz, /metrics`,
     `Try: npm run bridge -- --config ${configPath ?? '.data/demo-config.json'} simulate --project ${config.projects[0]?.id} --calls 5`,
     'Ctrl-C to stop.',
     '',

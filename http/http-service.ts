@@ -1,0 +1,43 @@
+import { createBitrixSessions } from '../activities/bitrix-session';
+import type { CredentialStore } from '../lib/credential-store';
+import { createKafka } from '../lib/kafka';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig } from '../schemas/project-config';
+import { createResponsibleResolver } from './responsible-resolver';
+import { buildHttpServer } from './server';
+
+export interface HttpServiceOptions {
+  config: BridgeConfig;
+  kafkaBrokers: string[];
+  topic: string;
+  /** The workers' store: a broken integration answers "none" without calling Bitrix24 (F2). */
+  credentials: CredentialStore;
+  logger: Logger;
+  port: number;
+  host: string;
+}
+
+/** Webhook ingest (B5) and smart-forwarding lookups (F1–F3) on one port, with /healthz and /metrics. */
+export async function startHttpService(options: HttpServiceOptions): Promise<{ url: string; stop(): Promise<void> }> {
+  const { config, credentials, logger } = options;
+  const producer = createKafka({ brokers: options.kafkaBrokers, clientId: 'ringostat-bridge-http', logger })
+    .producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const responsible = createResponsibleResolver({
+    config,
+    sessions: createBitrixSessions({ credentials, logger }),
+    integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
+    logger,
+  });
+  const app = buildHttpServer({ config, producer, topic: options.topic, responsible, logger });
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    async stop() {
+      await app.close().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+    },
+  };
+}
