@@ -11,7 +11,7 @@ import { acquireClientLockSignal, releaseClientLockSignal } from '../workflows/m
 import type { BridgeActivities } from './activity-types';
 import { createBitrixSessions, type BitrixSession } from './bitrix-session';
 import { stepFailure, toActivityFailure } from './failures';
-import { nextRoundRobinPosition, signalIntegrationBroken } from './integration-signals';
+import { nextRoundRobinPosition, signalIntegrationBroken } from '../lib/integration-actor';
 
 export interface ActivityDeps {
   config: BridgeConfig;

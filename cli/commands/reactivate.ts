@@ -3,7 +3,7 @@ import { BitrixError } from '../../bitrix/errors';
 import { createBitrixClient } from '../../bitrix/client';
 import { checkWebhook } from '../../bitrix/users';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { signalReactivated } from '../../lib/integration-client';
+import { signalReactivated } from '../../lib/integration-actor';
 import { releaseParkedCalls } from '../../lib/parked-calls';
 import { resendProjectEvents } from '../../lib/resend-events';
 import { resendWindowStart } from '../../lib/resend-window';

@@ -14,18 +14,10 @@ import { callWorkflowId } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
 import { startHarness, type Harness } from '../support/bridge-harness';
 import { runCli } from '../support/run-cli';
+import { waitFor } from '../support/wait-for';
 
 const TEMPORAL_PORT = 17433;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('broken token: park, reactivate, resend (T1–T5)', () => {
   let h: Harness;
@@ -67,7 +59,7 @@ describe('broken token: park, reactivate, resend (T1–T5)', () => {
     const old = callEvents({ projectId, clientNumber: '+380506660001', employee: { staffId: '101' }, at: fourDaysAgo });
     await h.publish(old, { timestamp: fourDaysAgo });
 
-    await waitFor('6 parked calls', async () => ((await parkedCount()) === 6 ? true : undefined));
+    await waitFor('6 parked calls', async () => (await parkedCount()) === 6);
     const failedRequests = h.sandbox.admin.requestLog(projectId).length - requestsAtRevoke;
     assert.ok(failedRequests <= 3, `no retry storm: ${failedRequests} requests after the revoke`);
     for (const events of parked) {

@@ -9,14 +9,8 @@ import { callWorkflowId } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
 import { startHarness, type Harness } from '../support/bridge-harness';
 import { runCli } from '../support/run-cli';
+import { waitFor } from '../support/wait-for';
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('reactivate without resend (T4), refused webhook (T2), secrets (R4)', () => {
   let h: Harness;
