@@ -1,9 +1,8 @@
-import { createLogger } from '../lib/logger';
 import { callWorkflowId, clientLockWorkflowId } from '../schemas/workflow-io';
 import { createBenchEnv } from './bench-env';
 import type { BenchContext } from './context';
-import { startFloor } from './floor-worker';
-import { formatShape, sameShape, shapeOf, type Shape } from './history-shape';
+import { floorThroughput, throughput, type ThroughputRun } from './floor-throughput';
+import { formatShape, sameShape, shapeOf } from './history-shape';
 import { publishBulk, publishPaced } from './load';
 import { profiles } from './portals';
 import { verdict, type BenchResult } from './report';
@@ -12,13 +11,6 @@ import { watchTaskWrites } from './write-clock';
 
 const TARGET_RATIO = 0.7;
 const WARMUP_CALLS = 5;
-
-interface Run {
-  calls: number;
-  seconds: number;
-  perSecond: number;
-  shape: Shape;
-}
 
 /**
  * P2: N whole calls put on Kafka at once; calls/s = N / (first publish → last call's last
@@ -31,26 +23,11 @@ export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
   const timeoutMs = count * 1_000 + 120_000;
 
   ctx.progress(`P2 floor: ${count} calls through the platform floor`);
-  const floor = await startFloor(ctx.stack, 'p2', createLogger({ level: 'error' }));
-  let floorRun: Run;
-  try {
-    // Warm-up: the consumer group joins and the first workflow tasks pay for JIT; not timed.
-    await publishPaced({ projectId: floor.projectId, ratePerSecond: 10, count: WARMUP_CALLS, talkMs: 0, publish: floor.publish });
-    await floor.waitFor(WARMUP_CALLS, 60_000);
-    const start = Date.now();
-    const calls = await publishBulk(floor.projectId, count, floor.publish);
-    await floor.waitFor(WARMUP_CALLS + count, timeoutMs);
-    const end = Math.max(...calls.map((c) => floor.completedAt.get(c.callId) ?? 0));
-    const sample = calls[0]!;
-    const shape = await shapeOf(floor.temporal, [`floor:${floor.projectId}:${sample.callId}`, clientLockWorkflowId(floor.projectId, sample.clientE164)]);
-    floorRun = run(count, end - start, shape);
-  } finally {
-    await floor.stop();
-  }
+  const floorRun = await floorThroughput(ctx, 'p2', count);
 
   ctx.progress(`P2 bridge: ${count} calls, ${profiles.unlimited.label}`);
   const env = await createBenchEnv(ctx.stack, 'p2', { main: 'unlimited' });
-  let bridgeRun: Run;
+  let bridgeRun: ThroughputRun;
   try {
     const projectId = env.projects.main as string;
     const clock = watchTaskWrites(env.sandbox, projectId);
@@ -64,7 +41,7 @@ export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
     clock.detach();
     const sample = calls[0]!;
     const shape = await shapeOf(env.temporal, [callWorkflowId(projectId, sample.callId), clientLockWorkflowId(projectId, sample.clientE164)]);
-    bridgeRun = run(count, end - start, shape);
+    bridgeRun = throughput(count, end - start, shape);
   } finally {
     await env.stop();
   }
@@ -89,8 +66,4 @@ export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
       'time = first publish → last call\'s task written (bridge) / last no-op activity run (floor)',
     ],
   };
-}
-
-function run(calls: number, elapsedMs: number, shape: Shape): Run {
-  return { calls, seconds: elapsedMs / 1000, perSecond: calls / (elapsedMs / 1000), shape };
 }

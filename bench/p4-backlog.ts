@@ -1,5 +1,6 @@
 import { createBenchEnv } from './bench-env';
 import type { BenchContext } from './context';
+import { floorThroughput, type ThroughputRun } from './floor-throughput';
 import { publishBulk } from './load';
 import { profiles, STANDARD_COMMAND_CEILING } from './portals';
 import { verdict, type BenchResult } from './report';
@@ -44,6 +45,13 @@ export async function benchP4(ctx: BenchContext): Promise<BenchResult> {
   } finally {
     await env.stop();
   }
+  // How fast this box's Kafka + Temporal move calls with Bitrix24 out of the way: when that is
+  // below the ceiling, the ceiling cannot be reached whatever the batching does.
+  const floorCount = ctx.size(500, 150);
+  ctx.progress(`P4: platform floor, ${floorCount} calls`);
+  const floor: ThroughputRun = await floorThroughput(ctx, 'p4', floorCount);
+  const commandsPerCall = commands / count;
+  const platformBound = floor.perSecond * commandsPerCall;
   const rate = commands / windowSeconds;
   const share = rate / STANDARD_COMMAND_CEILING;
   return {
@@ -53,11 +61,12 @@ export async function benchP4(ctx: BenchContext): Promise<BenchResult> {
     figures: [
       ['achieved', `${fixed(rate, 1)} commands/s = ${fixed(share * 100, 0)}% of ceiling  (${commands} commands in ${fixed(windowSeconds, 1)} s, first → last request)`],
       ['ceiling', `${STANDARD_COMMAND_CEILING} commands/s  [${profiles.standard.label}]`],
+      ['platform', `${fixed(platformBound, 1)} commands/s = ${fixed(platformBound / STANDARD_COMMAND_CEILING * 100, 0)}% of ceiling: the floor's ${fixed(floor.perSecond)} calls/s (${floorCount} calls, no-op activities) × ${fixed(commandsPerCall, 1)} commands/call — the most this box's Kafka + Temporal let through`],
       ['requests', `${requests} (${fixed(requests / windowSeconds, 2)}/s; ${refused} refused with 503), ${fixed(commands / Math.max(1, requests - refused), 1)} commands each`],
       ['backlog', `${count} calls written ${fixed(totalSeconds, 1)} s after the bridge started (${fixed(count / totalSeconds, 1)} calls/s, start-up included)`],
     ],
     verdict: verdict(share >= TARGET_SHARE),
-    because: `${fixed(share * 100, 0)}% ${share >= TARGET_SHARE ? '≥' : '<'} ${TARGET_SHARE * 100}%`,
+    because: `${fixed(share * 100, 0)}% ${share >= TARGET_SHARE ? '≥' : '<'} ${TARGET_SHARE * 100}% of the ceiling (this box's platform floor alone allows ${fixed(platformBound / STANDARD_COMMAND_CEILING * 100, 0)}%)`,
     notes: [
       'the window opens with the portal\'s 50-request burst, so a short backlog can exceed 100% briefly; the 2,000-call run is dominated by the steady 2 req/s',
     ],

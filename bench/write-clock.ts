@@ -16,7 +16,7 @@ import type { RequestLogEntry } from '../sandbox/types';
 export interface WriteClock {
   /** callId → ms epoch when its last task was written. */
   writtenAt: ReadonlyMap<string, number>;
-  /** Resolves when `count` calls have a task (or rejects after timeoutMs). */
+  /** Resolves when `count` calls have a task written since the watch began (or rejects after timeoutMs). */
   waitFor(count: number, timeoutMs: number): Promise<void>;
   detach(): void;
 }
@@ -28,7 +28,9 @@ export function watchTaskWrites(sandbox: Sandbox, portalId: string): WriteClock 
   const tasks = core.portal(portalId).tasks;
   const writtenAt = new Map<string, number>();
   const original = core.record;
+  // Tasks written before the watch started are not this watch's calls.
   let lastId = 0;
+  while (tasks.has(lastId + 1)) lastId += 1;
   let waiter: { count: number; resolve: () => void } | undefined;
 
   const scan = (now: number): void => {
