@@ -26,16 +26,17 @@ export function registerReactivate(program: Command, context: () => CliContext):
     .command('reactivate')
     .description('reactivate a broken integration with a new Bitrix24 webhook and resend the last 3 days')
     .requiredOption('--project <id>', 'project id')
-    .requiredOption('--webhook-url <url>', 'new incoming webhook https://{portal}/rest/{user_id}/{secret}/')
+    .requiredOption('--webhook-url <url>', 'new incoming webhook https://{portal}/rest/{user_id}/{secret}/; "-" reads it from stdin (keeps the secret out of the process list and shell history)')
     .option('--no-resend', 'do not resend: close parked calls as skipped (T4)')
     .action(async (options: ReactivateOptions) => {
       const ctx = context();
       const project = await ctx.project(options.project);
       const resend = options.resend === false ? false : project.resendOnReactivation;
 
+      const webhookUrl = options.webhookUrl === '-' ? (await readStdin()).trim() : options.webhookUrl;
       let webhook;
       try {
-        webhook = parseWebhookUrl(options.webhookUrl);
+        webhook = parseWebhookUrl(webhookUrl);
       } catch (err) {
         throw new CliError(`--webhook-url: ${(err as Error).message}`);
       }
@@ -46,7 +47,7 @@ export function registerReactivate(program: Command, context: () => CliContext):
         throw new CliError(`the portal refused the new webhook (${reason}); nothing was changed`);
       }
 
-      const stored = await ctx.credentials.activate(project.id, options.webhookUrl);
+      const stored = await ctx.credentials.activate(project.id, webhookUrl);
       const temporal = await ctx.temporal();
       await signalReactivated(temporal, project.id, { credentialsVersion: stored.version, resend });
       process.stdout.write(`${project.id}: webhook accepted (credentials version ${stored.version})\n`);
@@ -73,4 +74,10 @@ export function registerReactivate(program: Command, context: () => CliContext):
       for (const failure of summary.failures.slice(0, 10)) process.stdout.write(`  failed: ${failure}\n`);
       if (summary.failed > 0) process.exitCode = 2;
     });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -46,7 +46,8 @@ describe('reactivate without resend (T4), refused webhook (T2), secrets (R4)', (
     assert.equal(await countParked(), 3, 'calls still parked');
 
     const fresh = h.sandbox.admin.createWebhook(projectId, 1);
-    const done = await runCli(h, ['reactivate', '--project', projectId, '--webhook-url', fresh, '--no-resend']);
+    // The new webhook comes on stdin, out of the process list.
+    const done = await runCli(h, ['reactivate', '--project', projectId, '--webhook-url', '-', '--no-resend'], `${fresh}\n`);
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /closed as skipped: 3/);
     for (const events of calls) {

@@ -7,11 +7,11 @@ import { stackEnv } from './stack-env';
 const root = join(__dirname, '..', '..');
 
 /** Runs the operator CLI as a separate process against the harness's Kafka topic, Temporal and credentials. */
-export async function runCli(h: Harness, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(h: Harness, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const configPath = join(h.credentialsDir, 'config.json');
   await writeFile(configPath, JSON.stringify(h.config));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'cli', 'index.ts'), '--config', configPath, ...args], {
+    const child = execFile(process.execPath, ['--import', 'tsx', join(root, 'cli', 'index.ts'), '--config', configPath, ...args], {
       cwd: root,
       env: {
         ...process.env,
@@ -24,5 +24,6 @@ export async function runCli(h: Harness, args: string[]): Promise<{ code: number
     }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
+    child.stdin?.end(input ?? '');
   });
 }
