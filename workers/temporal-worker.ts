@@ -42,7 +42,9 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     }),
     // Many calls wait on Bitrix24 at once; the shared client batches their commands (B8).
     maxConcurrentActivityTaskExecutions: 200,
-    maxCachedWorkflows: 2000,
+    // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).
+    // Evicted ones replay from history when they wake, which is cheap for a call's short history.
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
   });
 }
 
