@@ -1,9 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent } from '../dispatcher/decode-event';
 import type { BridgeConfig } from '../schemas/project-config';
-import { callEventSignal } from '../workflows/messages';
-import { CallIdKey, CallPhaseKey, ClientNumberKey, ProjectIdKey } from '../workflows/search-attributes';
+import { deliverToCallWorkflow, type DeliveryTarget } from '../dispatcher/deliver';
 import { FLOOR_TASK_QUEUE } from './floor-types';
 
 export interface FloorDispatcher {
@@ -13,9 +12,14 @@ export interface FloorDispatcher {
 /**
  * The floor's Kafka side, step for step the bridge's dispatcher (dispatcher/kafka-dispatcher.ts
  * and deliver.ts): same consumer-group settings, same decoding, one signal-with-start per
- * event with the same search attributes — only the workflow type and task queue differ, which
- * the bridge's dispatcher hard-wires.
+ * event through the same deliverToCallWorkflow — only the delivery target differs.
  */
+const floorTarget: DeliveryTarget = {
+  workflowType: 'floorCallWorkflow',
+  taskQueue: FLOOR_TASK_QUEUE,
+  workflowId: (projectId, callId) => `floor:${projectId}:${callId}`,
+};
+
 export async function startFloorDispatcher(options: {
   kafka: Kafka; temporal: Client; config: BridgeConfig; topic: string; groupId: string;
 }): Promise<FloorDispatcher> {
@@ -27,25 +31,7 @@ export async function startFloorDispatcher(options: {
     eachMessage: async ({ message }) => {
       const decoded = decodeEvent(message.value, options.config);
       if (!decoded.ok) throw new Error(`floor event rejected: ${decoded.reason} ${decoded.detail}`);
-      const { event, clientE164 } = decoded.envelope;
-      try {
-        await options.temporal.workflow.signalWithStart('floorCallWorkflow', {
-          workflowId: `floor:${event.projectId}:${event.callId}`,
-          taskQueue: FLOOR_TASK_QUEUE,
-          args: [{ projectId: event.projectId, callId: event.callId }],
-          signal: callEventSignal,
-          signalArgs: [decoded.envelope],
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          typedSearchAttributes: [
-            { key: ProjectIdKey, value: event.projectId },
-            { key: CallIdKey, value: event.callId },
-            { key: ClientNumberKey, value: clientE164 },
-            { key: CallPhaseKey, value: 'ringing' },
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await deliverToCallWorkflow(options.temporal, decoded.envelope, floorTarget);
     },
   });
   return { stop: () => consumer.disconnect() };

@@ -11,17 +11,28 @@ function idleTimeout(): { idleTimeoutMs?: number } {
 
 export type Delivery = 'delivered' | 'already-done';
 
+/** Where events go; the benchmarks' platform floor sends them to a no-op twin of the call workflow. */
+export interface DeliveryTarget {
+  workflowType: string;
+  taskQueue: string;
+  workflowId(projectId: string, callId: string): string;
+}
+
+export const callWorkflowTarget: DeliveryTarget = { workflowType: 'callWorkflow', taskQueue: TASK_QUEUE, workflowId: callWorkflowId };
+
 /**
  * Hands one event to its call's actor: starts `call:{projectId}:{callId}` or signals the
  * running one. A call that already completed is not started again (its events are replays);
  * one that failed or was terminated may be, and the CRM markers keep that from doubling (R1).
  */
-export async function deliverToCallWorkflow(temporal: Client, envelope: CallEventEnvelope): Promise<Delivery> {
+export async function deliverToCallWorkflow(
+  temporal: Client, envelope: CallEventEnvelope, target: DeliveryTarget = callWorkflowTarget,
+): Promise<Delivery> {
   const { event, clientE164 } = envelope;
   try {
-    await temporal.workflow.signalWithStart('callWorkflow', {
-      workflowId: callWorkflowId(event.projectId, event.callId),
-      taskQueue: TASK_QUEUE,
+    await temporal.workflow.signalWithStart(target.workflowType, {
+      workflowId: target.workflowId(event.projectId, event.callId),
+      taskQueue: target.taskQueue,
       args: [{ projectId: event.projectId, callId: event.callId, ...idleTimeout() }],
       signal: callEventSignal,
       signalArgs: [envelope],
