@@ -58,7 +58,13 @@ describe('call phases end to end', () => {
     await h.publish(events);
     const result = await h.callResult(projectId, events[0]!.callId);
     assert.equal(result.phase, 'completed');
-    assert.match(result.outcome, /lead|callback/);
+    // S4.2 with the default scenario: a lead on the senior manager and an open call-back task.
+    assert.equal(result.outcome, 'lead-created');
+    assert.ok(result.createdLeadId);
+    assert.deepEqual(Object.keys(result.taskIds), ['call-back']);
+    const task = h.sandbox.admin.state(projectId).tasks.find((t) => Number(t.ID) === result.taskIds['call-back']);
+    assert.equal(String(task?.RESPONSIBLE_ID), '1');
+    assert.equal(String(task?.STATUS), '2');
   });
 
   it('a call that never ends closes after the idle timeout', async () => {
