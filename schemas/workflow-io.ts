@@ -39,6 +39,44 @@ export const callResultSchema = z.object({
   eventsSeen: z.number(),
 });
 
+/**
+ * A secret (the webhook URL) encrypted with BRIDGE_SECRET_KEY (AES-256-GCM, R4, R7): what the
+ * integration workflow keeps in its state and history. `keyId` names the key that encrypted it.
+ */
+export const sealedSecretSchema = z.object({
+  keyId: z.string(),
+  iv: z.string(),
+  data: z.string(),
+  tag: z.string(),
+});
+
+/** Counts of one resend (T3, T5): from Kafka, per call. */
+export const resendCountsSchema = z.object({
+  /** Events read so far, and the events in the window when the read started. */
+  read: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  calls: z.number().int().nonnegative(),
+  resent: z.number().int().nonnegative(),
+  alreadyDone: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+
+/** A resend after reactivation, in progress or finished. */
+export const resendRunSchema = resendCountsSchema.extend({
+  credentialsVersion: z.number().int().nonnegative(),
+  /** Start of the window: the day before yesterday, 00:00 in the project's time zone. */
+  since: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  /** Parked calls woken (resend) or closed as skipped (--no-resend, T4). */
+  parkedResumed: z.number().int().nonnegative(),
+  parkedSkipped: z.number().int().nonnegative(),
+  /** False for a reactivation with --no-resend: nothing is read from Kafka. */
+  resend: z.boolean(),
+  failures: z.array(z.string()),
+});
+
 export const integrationStateSchema = z.object({
   projectId: z.string(),
   status: z.enum(['active', 'broken']),
@@ -49,6 +87,15 @@ export const integrationStateSchema = z.object({
   reactivations: z.number().int().nonnegative(),
   /** Next position of the missed-call round robin (S4.2). */
   roundRobin: z.number().int().nonnegative().optional(),
+  /** The webhook in use (version `credentialsVersion`), encrypted (R4). Absent on state of old bridges. */
+  webhook: sealedSecretSchema.optional(),
+  /** The portal's host of that webhook: not secret, shown to operators and used for CRM links. */
+  portal: z.string().optional(),
+  /** The config file's webhook last seen at start (T6): a different one in the file is a reactivation. */
+  configWebhook: sealedSecretSchema.optional(),
+  /** The resend running now, if any, and the last one that finished (T5). */
+  resend: resendRunSchema.optional(),
+  lastResend: resendRunSchema.optional(),
 });
 
 export type CallWorkflowInput = z.infer<typeof callWorkflowInputSchema>;
@@ -58,6 +105,9 @@ export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken'>;
 export type StepFailure = z.infer<typeof stepFailureSchema>;
 export type CallResult = z.infer<typeof callResultSchema>;
 export type IntegrationState = z.infer<typeof integrationStateSchema>;
+export type SealedSecret = z.infer<typeof sealedSecretSchema>;
+export type ResendRun = z.infer<typeof resendRunSchema>;
+export type ResendCounts = z.infer<typeof resendCountsSchema>;
 
 export function callWorkflowId(projectId: string, callId: string): string {
   return `call:${projectId}:${callId}`;
