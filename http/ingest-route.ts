@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_EVENT_BYTES } from '../dispatcher/decode-event';
 import { callEventKey } from '../schemas/call-event';
 import { sendError } from './replies';
-import { mapRingostatPayload } from './ringostat-mapping';
+import { mapRingostatPayload } from '../ringostat/payload-mapping';
 import type { RouteContext } from './server';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './replies';
-import { restorePlus } from './ringostat-params';
+import { restorePlus } from '../ringostat/payload-params';
 import type { RouteContext } from './server';
 
 /**

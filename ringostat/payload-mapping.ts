@@ -3,7 +3,7 @@ import {
   CALL_EVENT_SCHEMA, callEventSchema,
   type CallEvent, type CallEventType, type CallSource, type Direction, type Disposition, type EmployeeRef,
 } from '../schemas/call-event';
-import { RingostatParams, restorePlus, withoutSecrets, type ParamValue } from './ringostat-params';
+import { RingostatParams, restorePlus, withoutSecrets, type ParamValue } from './payload-params';
 import { parseRingostatDate } from './zoned-time';
 
 /**
