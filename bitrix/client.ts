@@ -5,7 +5,7 @@ import { BitrixBadRequestError, BitrixError } from './errors';
 import { listAll, type ListOptions } from './list';
 import type { QueryParams } from './query';
 import { createRateLimiter, systemClock, type RateLimiter, type RateLimitOptions } from './rate-limiter';
-import { createTransport, type BitrixEnvelope } from './transport';
+import { createTransport, type BitrixEnvelope, type BitrixObserver } from './transport';
 import { describeWebhook, type WebhookCredentials } from './webhook-url';
 
 /**
@@ -24,6 +24,8 @@ export interface BitrixClientOptions {
   timeoutMs?: number;
   /** Retries of a 503 QUERY_LIMIT_EXCEEDED inside the client (default 3; 0 = surface at once). */
   rateLimitRetries?: number;
+  /** Told about each HTTP request and each wait for the limiter (metrics, B10). */
+  observer?: BitrixObserver;
   /** Combine concurrent call()s into batch requests (B8). */
   autoBatch?: boolean;
   logger?: Logger;
@@ -50,10 +52,13 @@ export interface BitrixClient {
 }
 
 export function createBitrixClient(options: BitrixClientOptions): BitrixClient {
-  const limiter = options.limiter ?? (options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}));
+  const observer = options.observer;
+  const onWait = observer ? (ms: number) => observer.limiterWaited(ms / 1000) : undefined;
+  const limiter = options.limiter ?? (options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}, systemClock, onWait));
   const transport = createTransport({
     webhook: options.webhook,
     limiter,
+    observer,
     timeoutMs: options.timeoutMs ?? 30_000,
     rateLimitRetries: options.rateLimitRetries ?? 3,
     logger: options.logger,

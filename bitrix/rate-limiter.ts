@@ -44,7 +44,10 @@ export interface RateLimiter {
   waiting(): number;
 }
 
-export function createRateLimiter(options: Partial<RateLimitOptions> = {}, clock: Clock = systemClock): RateLimiter {
+/** `onWait`: told how long each granted request waited for its slot, in ms (metrics). */
+export function createRateLimiter(
+  options: Partial<RateLimitOptions> = {}, clock: Clock = systemClock, onWait?: (ms: number) => void,
+): RateLimiter {
   const perSecond = options.perSecond ?? DEFAULT_RATE_LIMIT.perSecond;
   const burst = options.burst ?? DEFAULT_RATE_LIMIT.burst;
   if (!(perSecond > 0) || !(burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
@@ -94,7 +97,8 @@ export function createRateLimiter(options: Partial<RateLimitOptions> = {}, clock
   return {
     acquire() {
       return new Promise<void>((resolve) => {
-        queue.push(resolve);
+        const asked = clock.now();
+        queue.push(onWait ? () => { onWait(clock.now() - asked); resolve(); } : resolve);
         void pump();
       });
     },

@@ -1,6 +1,7 @@
 import type { Logger } from '../lib/logger';
 import {
-  BitrixError, BitrixRateLimitedError, classifyBitrixError, QUERY_LIMIT_RETRY_MS, transportError,
+  BitrixBadRequestError, BitrixError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError,
+  classifyBitrixError, QUERY_LIMIT_RETRY_MS, transportError,
 } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import { describeWebhook, methodUrl, type WebhookCredentials } from './webhook-url';
@@ -13,9 +14,33 @@ export interface BitrixEnvelope<T = unknown> {
   time?: { operating_reset_at?: number; operating?: number; duration?: number };
 }
 
+/** A request's outcome in the error taxonomy of errors.ts, as metrics label it (B10). */
+export type BitrixRequestResult = 'ok' | 'rate-limited' | 'transient' | 'token' | 'bad-request';
+
+/**
+ * Told about every HTTP request and limiter wait, e.g. to count them per project; the bridge's
+ * metrics implement it (observability/bitrix-metrics.ts), so this module stays free of them.
+ */
+export interface BitrixObserver {
+  /** One HTTP request ended (a batch is one; each retry is one). */
+  requested(method: string, result: BitrixRequestResult, seconds: number): void;
+  /** A request waited this long for a slot of the client-side leaky bucket. */
+  limiterWaited(seconds: number): void;
+}
+
+export function requestResultOf(err: unknown): BitrixRequestResult {
+  if (err instanceof BitrixRateLimitedError) return 'rate-limited';
+  if (err instanceof BitrixTransientError) return 'transient';
+  if (err instanceof BitrixTokenInvalidError) return 'token';
+  if (err instanceof BitrixBadRequestError) return 'bad-request';
+  // Not a classified answer (a bug on our side): closest is "the request did not succeed, retry".
+  return 'transient';
+}
+
 export interface TransportOptions {
   webhook: WebhookCredentials;
   limiter?: RateLimiter;
+  observer?: BitrixObserver;
   timeoutMs: number;
   /** Times a 503 QUERY_LIMIT_EXCEEDED is retried here (it is refused before execution, so safe). */
   rateLimitRetries: number;
@@ -35,7 +60,20 @@ export function createTransport(options: TransportOptions): Transport {
   const log = options.logger?.child({ component: 'bitrix', portal: where });
   let httpRequests = 0;
 
+  /** One HTTP request, reported to the observer with its outcome. */
   async function once<T>(method: string, params: Record<string, unknown>): Promise<BitrixEnvelope<T>> {
+    const started = Date.now();
+    try {
+      const envelope = await sendOnce<T>(method, params);
+      options.observer?.requested(method, 'ok', (Date.now() - started) / 1000);
+      return envelope;
+    } catch (err) {
+      options.observer?.requested(method, requestResultOf(err), (Date.now() - started) / 1000);
+      throw err;
+    }
+  }
+
+  async function sendOnce<T>(method: string, params: Record<string, unknown>): Promise<BitrixEnvelope<T>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     const started = Date.now();

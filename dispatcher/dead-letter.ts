@@ -31,3 +31,17 @@ export async function publishDeadLetter(producer: Producer, dlqTopic: string, so
   const record = deadLetterRecord(source, reason, detail);
   await producer.send({ topic: dlqTopic, messages: [{ key: source.key, value: JSON.stringify(record) }] });
 }
+
+/**
+ * The project a dead letter belongs to, for its metric label (M1): the event's `projectId` when
+ * the bytes are JSON naming a configured project, else "unknown" (never free text from Kafka).
+ */
+export function deadLetterProject(value: Buffer | null, knownProjects: ReadonlySet<string>, maxBytes: number): string {
+  if (!value || value.length === 0 || value.length > maxBytes) return 'unknown';
+  try {
+    const projectId = (JSON.parse(value.toString('utf8')) as { projectId?: unknown } | null)?.projectId;
+    return typeof projectId === 'string' && knownProjects.has(projectId) ? projectId : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

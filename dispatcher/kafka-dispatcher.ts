@@ -2,9 +2,12 @@ import type { Client } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { publishDeadLetter } from './dead-letter';
-import { decodeEvent } from './decode-event';
+import { createDispatcherMetrics, type DispatcherMetrics } from '../observability/dispatcher-metrics';
+import { deadLetterProject, publishDeadLetter } from './dead-letter';
+import { decodeEvent, MAX_EVENT_BYTES } from './decode-event';
 import { deliverToCallWorkflow } from './deliver';
+
+export const DEFAULT_DISPATCHER_GROUP_ID = 'ringostat-bridge-dispatcher';
 
 export interface DispatcherOptions {
   kafka: Kafka;
@@ -16,12 +19,20 @@ export interface DispatcherOptions {
   groupId?: string;
   /** Partitions handled at once; events of one call stay in order within their partition. */
   concurrency?: number;
+  /** Default: counters on the process registry (observability/registry.ts). */
+  metrics?: DispatcherMetrics;
 }
+
+/** `consuming` once the group is joined; `crashed` when kafkajs gave up restarting the consumer. */
+export type DispatcherState = 'idle' | 'joining' | 'consuming' | 'stopped' | 'crashed';
 
 export interface Dispatcher {
   start(): Promise<void>;
   stop(): Promise<void>;
   stats(): { delivered: number; alreadyDone: number; deadLettered: number };
+  state(): DispatcherState;
+  /** Resolves on stop(); rejects when the consumer crashed for good (see observability/exit-on-fatal.ts). */
+  done(): Promise<void>;
 }
 
 /**
@@ -34,14 +45,33 @@ export interface Dispatcher {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const log = options.logger.child({ component: 'dispatcher' });
   const counts = { delivered: 0, alreadyDone: 0, deadLettered: 0 };
+  const metrics = options.metrics ?? createDispatcherMetrics();
+  const knownProjects = new Set(options.config.projects.map((p) => p.id));
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
+  let state: DispatcherState = 'idle';
+  let settle: { resolve(): void; reject(err: unknown): void } | undefined;
+  const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  // Handled here so that nobody awaiting it is not an unhandled rejection; done() still rejects.
+  done.catch(() => undefined);
+
+  function watch(c: Consumer): void {
+    c.on(c.events.GROUP_JOIN, () => { state = 'consuming'; });
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (payload.restart) { state = 'joining'; return; }
+      state = 'crashed';
+      log.error({ err: payload.error }, 'Kafka consumer crashed and will not restart');
+      settle?.reject(payload.error);
+    });
+  }
 
   return {
     async start() {
       producer = options.kafka.producer({ allowAutoTopicCreation: false });
       await producer.connect();
-      consumer = options.kafka.consumer({ groupId: options.groupId ?? 'ringostat-bridge-dispatcher', allowAutoTopicCreation: false });
+      consumer = options.kafka.consumer({ groupId: options.groupId ?? DEFAULT_DISPATCHER_GROUP_ID, allowAutoTopicCreation: false });
+      watch(consumer);
+      state = 'joining';
       await consumer.connect();
       await consumer.subscribe({ topic: options.topic, fromBeginning: true });
       const dlqProducer = producer;
@@ -52,6 +82,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           if (!decoded.ok) {
             await publishDeadLetter(dlqProducer, options.dlqTopic, { topic, partition, offset: message.offset, key: message.key, value: message.value }, decoded.reason, decoded.detail);
             counts.deadLettered += 1;
+            metrics.deadLettered(deadLetterProject(message.value, knownProjects, MAX_EVENT_BYTES), decoded.reason);
             log.warn({ topic, partition, offset: message.offset, reason: decoded.reason, detail: decoded.detail }, 'event dead-lettered');
             return;
           }
@@ -59,15 +90,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           const delivery = await deliverToCallWorkflow(options.temporal, decoded.envelope);
           if (delivery === 'delivered') counts.delivered += 1;
           else counts.alreadyDone += 1;
+          metrics.consumed(event.projectId, event.type, delivery);
           log.debug({ projectId: event.projectId, callId: event.callId, eventId: event.eventId, type: event.type, delivery }, 'event dispatched');
         },
       });
       log.info({ topic: options.topic }, 'dispatcher consuming');
     },
     async stop() {
+      if (state !== 'crashed') state = 'stopped';
       await consumer?.disconnect();
       await producer?.disconnect();
+      settle?.resolve();
     },
     stats: () => ({ ...counts }),
+    state: () => state,
+    done: () => done,
   };
 }

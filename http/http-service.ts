@@ -3,6 +3,10 @@ import type { CredentialStore } from '../lib/credential-store';
 import { createKafka } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
+import { processReadiness, type Readiness } from '../observability/readiness';
+import { processRegistry } from '../observability/registry';
+import { fetchSdkMetrics } from '../observability/temporal-sdk-metrics';
+import { temporalSdkMetricsUrl } from '../workers/temporal-logging';
 import { createResponsibleResolver } from './responsible-resolver';
 import { buildHttpServer } from './server';
 
@@ -15,6 +19,8 @@ export interface HttpServiceOptions {
   logger: Logger;
   port: number;
   host: string;
+  /** /readyz's checks; default the process's (observability/readiness.ts). */
+  readiness?: Readiness;
 }
 
 /** Webhook ingest (B5) and smart-forwarding lookups (F1–F3) on one port, with /healthz and /metrics. */
@@ -29,7 +35,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<{ u
     integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
     logger,
   });
-  const app = buildHttpServer({ config, producer, topic: options.topic, responsible, logger });
+  // /metrics: this server's HTTP metrics, the process's (dispatcher, Bitrix24, gauges), the Temporal SDK's.
+  const sdkUrl = temporalSdkMetricsUrl();
+  const metricsExtras = [() => processRegistry().metrics(), ...(sdkUrl ? [() => fetchSdkMetrics(sdkUrl, logger)] : [])];
+  const readiness = options.readiness ?? processReadiness();
+  const app = buildHttpServer({ config, producer, topic: options.topic, responsible, logger, metricsExtras, readiness });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

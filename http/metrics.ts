@@ -12,6 +12,7 @@ export interface HttpMetrics {
   latency: Histogram<'method' | 'route'>;
   ingest: Counter<'project' | 'outcome' | 'reason'>;
   routing: Counter<'project' | 'result'>;
+  routingLatency: Histogram<'project' | 'result'>;
 }
 
 export function createHttpMetrics(options: { registry?: Registry; defaultMetrics?: boolean } = {}): HttpMetrics {
@@ -36,6 +37,11 @@ export function createHttpMetrics(options: { registry?: Registry; defaultMetrics
     routing: new Counter({
       name: 'bridge_routing_answers_total', help: 'Smart-forwarding answers by result (matched, not-found, timeout, …)',
       labelNames: ['project', 'result'], registers: [registry],
+    }),
+    routingLatency: new Histogram({
+      name: 'bridge_routing_answer_seconds', help: 'Time to the smart-forwarding answer, by project and result',
+      labelNames: ['project', 'result'], registers: [registry],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
   };
 }

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Logger } from '../lib/logger';
+import type { Readiness } from '../observability/readiness';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { pathOnly, presentedToken, tokenMatches } from './auth';
 import { registerBodyParsers } from './body-parsers';
@@ -35,6 +36,10 @@ export interface HttpServerOptions {
   rateLimits?: Partial<Record<'ingest' | 'responsible', BucketLimit>>;
   bodyLimit?: number;
   metrics?: HttpMetrics;
+  /** More Prometheus text appended to /metrics: the process registry, the Temporal SDK's exporter. */
+  metricsExtras?: Array<() => Promise<string>>;
+  /** The checks of /readyz; without it /readyz answers like /healthz. */
+  readiness?: Readiness;
   /** Time source of the rate limiter (tests). */
   now?: () => number;
 }
@@ -110,7 +115,16 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   };
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/readyz', async (_request, reply) => {
+    // 503 names the failing part, e.g. {"status":"not-ready","failing":["kafka"],"checks":{…}}.
+    const report = options.readiness ? await options.readiness.evaluate() : { ready: true, checks: {} };
+    const failing = Object.entries(report.checks).filter(([, check]) => !check.ok).map(([name]) => name);
+    return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not-ready', failing, checks: report.checks });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const texts = await Promise.all([metrics.registry.metrics(), ...(options.metricsExtras ?? []).map((extra) => extra())]);
+    return reply.type(metrics.registry.contentType).send(texts.filter((text) => text !== '').join('\n'));
+  });
   registerIngestRoutes(app, ctx);
   registerResponsibleRoutes(app, ctx);
 
@@ -134,6 +148,11 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     const isIngest = route.includes('ringostat-webhook');
     const projectId = (request.params as { projectId?: string } | undefined)?.projectId;
+    if (route.endsWith('/responsible')) {
+      // The routing answer's own latency per project and result, beside the route-wide histogram (F1, P5).
+      const result = String(reply.getHeader('x-routing-result') ?? `http_${status}`);
+      metrics.routingLatency.observe({ project: projectLabel(projectId), result }, reply.elapsedTime / 1000);
+    }
     if (isIngest) {
       const rejected = status === 202 ? undefined : rejectionOf(request) ?? `http_${status}`;
       metrics.ingest.inc({ project: projectLabel(projectId), outcome: rejected ? 'rejected' : 'accepted', reason: rejected ?? 'ok' });

@@ -1,0 +1,54 @@
+import type { Client } from '@temporalio/client';
+import { Gauge, type Registry } from 'prom-client';
+import { parkedCallsQuery } from '../lib/parked-calls';
+import type { Logger } from '../lib/logger';
+import { integrationStateQuery } from '../workflows/messages';
+import { integrationWorkflowId } from '../schemas/workflow-io';
+import { processRegistry, registeredOnce } from './registry';
+
+/**
+ * Gauges read from Temporal rather than counted by workflow code, so a replay cannot move them:
+ * parked calls from the visibility store (CallPhase='parked', still running), and each
+ * project's integration status from its integration workflow's `integrationState` query (T6).
+ */
+export interface WorkflowGauges {
+  parked: Gauge<'project'>;
+  broken: Gauge<'project'>;
+}
+
+export function workflowGauges(registry: Registry = processRegistry()): WorkflowGauges {
+  return {
+    parked: registeredOnce(registry, 'ringostat_parked_calls', () => new Gauge({
+      name: 'ringostat_parked_calls', help: 'Call workflows parked until the integration is reactivated (sampled from Temporal visibility)',
+      labelNames: ['project'], registers: [registry],
+    })),
+    broken: registeredOnce(registry, 'ringostat_integration_broken', () => new Gauge({
+      name: 'ringostat_integration_broken', help: '1 while the project\'s Bitrix24 integration is broken (T6), else 0',
+      labelNames: ['project'], registers: [registry],
+    })),
+  };
+}
+
+export async function sampleParkedCalls(temporal: Client, projectIds: readonly string[], gauges: WorkflowGauges, logger?: Logger): Promise<void> {
+  await Promise.all(projectIds.map(async (project) => {
+    try {
+      const { count } = await temporal.workflow.count(parkedCallsQuery(project));
+      gauges.parked.set({ project }, count);
+    } catch (err) {
+      logger?.debug({ err, projectId: project }, 'parked calls not sampled');
+    }
+  }));
+}
+
+export async function sampleIntegrationStatus(temporal: Client, projectIds: readonly string[], gauges: WorkflowGauges, logger?: Logger): Promise<void> {
+  await Promise.all(projectIds.map(async (project) => {
+    try {
+      const state = await temporal.workflow.getHandle(integrationWorkflowId(project)).query(integrationStateQuery);
+      gauges.broken.set({ project }, state.status === 'broken' ? 1 : 0);
+    } catch (err) {
+      // No integration workflow yet: nothing ever broke it.
+      if ((err as Error).name === 'WorkflowNotFoundError') gauges.broken.set({ project }, 0);
+      else logger?.debug({ err, projectId: project }, 'integration status not sampled');
+    }
+  }));
+}
