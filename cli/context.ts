@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { join } from 'node:path';
+import { connect } from 'node:net';
 import pino from 'pino';
 import { createCredentialStore, type CredentialStore } from '../lib/credential-store';
 import { createKafka, brokersFromEnv } from '../lib/kafka';
@@ -9,6 +9,7 @@ import { loadConfig } from '../lib/config-loader';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
 import { dataDir } from '../infra/paths';
+import { join } from 'node:path';
 
 /** What every CLI command may need, opened lazily so `config check` touches no server. */
 export interface CliContext {
@@ -16,6 +17,12 @@ export interface CliContext {
   project(id: string): Promise<ProjectConfig>;
   temporal(): Promise<Client>;
   kafka(): Kafka;
+  /** kafka(), after one TCP connect proved a broker answers: kafkajs would retry for minutes. */
+  reachableKafka(): Promise<Kafka>;
+  /**
+   * @deprecated The file store goes away with issue 12 (state lives in `integration:{projectId}`);
+   * only reactivate.ts still uses it. Nothing new may.
+   */
   credentials: CredentialStore;
   logger: Logger;
   topic: string;
@@ -23,15 +30,12 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
+/** The CLI's one error: a message for the operator, the exit code of CONTRACTS.md §4, details for --json. */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = 1, readonly details: Record<string, unknown> = {}) {
     super(message);
   }
-}
-
-export function credentialsDir(): string {
-  return process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials');
 }
 
 export function createCliContext(options: { configPath?: string }): CliContext {
@@ -41,6 +45,7 @@ export function createCliContext(options: { configPath?: string }): CliContext {
   let client: Client | undefined;
   let config: Promise<BridgeConfig> | undefined;
   const configPath = options.configPath ?? process.env.CONFIG_PATH;
+  const kafka = () => createKafka({ brokers: brokersFromEnv(), clientId: 'ringostat-bridge-cli', logger });
 
   const context: CliContext = {
     config() {
@@ -55,13 +60,25 @@ export function createCliContext(options: { configPath?: string }): CliContext {
     },
     async temporal() {
       if (!client) {
-        connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+        const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+        // The SDK retries a dead address for its whole connect timeout; a TCP connect answers at once.
+        if (!(await anyReachable([address]))) throw new CliError(`Temporal cannot be reached: nothing answers at ${address}`);
+        try {
+          connection = await Connection.connect({ address });
+        } catch (err) {
+          throw new CliError(`Temporal at ${address} cannot be reached: ${(err as Error).message}`);
+        }
         client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
       }
       return client;
     },
-    kafka: () => createKafka({ brokers: brokersFromEnv(), clientId: 'ringostat-bridge-cli', logger }),
-    credentials: createCredentialStore(credentialsDir()),
+    kafka,
+    async reachableKafka() {
+      const brokers = brokersFromEnv();
+      if (!(await anyReachable(brokers))) throw new CliError(`Kafka cannot be reached: no broker answers at ${brokers.join(', ')}`);
+      return kafka();
+    },
+    credentials: createCredentialStore(process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials')),
     logger,
     topic: CALL_EVENTS_TOPIC,
     dlqTopic: CALL_EVENTS_DLQ_TOPIC,
@@ -70,4 +87,16 @@ export function createCliContext(options: { configPath?: string }): CliContext {
     },
   };
   return context;
+}
+
+/** True when a TCP connect to one of the `host:port` addresses succeeds. */
+function anyReachable(addresses: string[], timeoutMs = 3000): Promise<boolean> {
+  return Promise.all(addresses.map((address) => new Promise<boolean>((done) => {
+    const at = address.lastIndexOf(':');
+    const socket = connect({ host: address.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(address.slice(at + 1)) });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => { socket.destroy(); done(true); });
+    socket.once('timeout', () => { socket.destroy(); done(false); });
+    socket.once('error', () => done(false));
+  }))).then((answers) => answers.some(Boolean));
 }

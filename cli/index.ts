@@ -1,40 +1,95 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../infra/paths';
 import { CliError, createCliContext, type CliContext } from './context';
+import { addJsonOption } from './output';
 import { registerConfigCheck } from './commands/config-check';
+import { registerDlq } from './commands/dlq';
 import { registerReactivate } from './commands/reactivate';
 import { registerReplay } from './commands/replay';
 import { registerSimulate } from './commands/simulate';
 import { registerStatus } from './commands/status';
 
-/**
- * `bridge` — the operator's CLI (CONTRACTS.md §4). Each command lives in cli/commands/ and
- * gets a lazily opened context; errors end with a plain message and a non-zero exit code.
- */
-export function buildCli(): { program: Command; context: () => CliContext } {
-  const program = new Command('bridge')
-    .description('Ringostat → Bitrix24 call bridge: operate integrations, replay events, check config')
-    .option('--config <file>', 'project config file (JSON or YAML); default $CONFIG_PATH')
-    .showHelpAfterError();
-  let context: CliContext | undefined;
-  const getContext = () => (context ??= createCliContext({ configPath: program.opts<{ config?: string }>().config }));
-  registerReactivate(program, getContext);
-  registerStatus(program, getContext);
-  registerReplay(program, getContext);
-  registerConfigCheck(program, getContext);
-  registerSimulate(program, getContext);
-  return { program, context: getContext };
+type Register = (program: Command, context: () => CliContext) => void;
+
+/** The commands, in the order `--help` lists them. A new command is one more line here. */
+const commands: Register[] = [
+  registerReactivate,
+  registerStatus,
+  registerReplay,
+  registerDlq,
+  registerConfigCheck,
+  registerSimulate,
+];
+
+const ENVIRONMENT = `
+Environment:
+  CONFIG_PATH           project config file, when --config is not given
+  TEMPORAL_ADDRESS      Temporal frontend host:port (default 127.0.0.1:7233)
+  TEMPORAL_NAMESPACE    Temporal namespace (default "default")
+  KAFKA_BROKERS         comma-separated host:port list (default 127.0.0.1:9092)
+  CALL_EVENTS_TOPIC     the call-events topic (default ringostat.call-events; dead letters in <topic>.dlq)
+  BRIDGE_SECRET_KEY     base64 32-byte key(s), comma-separated, sealing webhook secrets; the same in every process
+  LOG_LEVEL             log level on stderr (default warn)
+
+Exit codes: 0 done; 1 error (bad input, refused, unreachable); 2 done in part;
+  3 (status) a project is broken or Temporal/Kafka cannot be reached.
+`;
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-async function main(): Promise<void> {
-  const { program, context } = buildCli();
+/**
+ * `ringostat-bridge` — the operator's CLI (CONTRACTS.md §4). Each command lives in cli/commands/
+ * and gets a lazily opened context; every failure ends in main() with one message and its code.
+ */
+export function buildCli(): { program: Command; close: () => Promise<void> } {
+  const program = new Command('ringostat-bridge')
+    .description('Ringostat → Bitrix24 call bridge: operate integrations, replay events and dead letters, check config')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--config <file>', 'project config file (JSON or YAML); default $CONFIG_PATH')
+    .addHelpText('afterAll', ENVIRONMENT)
+    .showHelpAfterError('(add --help for usage)')
+    // Commander's own errors (unknown option, missing argument) come to main() as exceptions too.
+    .exitOverride();
+  let context: CliContext | undefined;
+  const getContext = () => (context ??= createCliContext({ configPath: program.opts<{ config?: string }>().config }));
+  for (const register of commands) register(program, getContext);
+  addJsonOption(program);
+  return { program, close: async () => context?.close() };
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CliError || err instanceof CommanderError) return err.exitCode;
+  return 1;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const { program, close } = buildCli();
+  const json = argv.includes('--json');
+  // `… | head` closes stdout early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+    process.exitCode = exitCodeOf(err);
+    // --help and --version end here too, with code 0 and their text already printed.
+    if (process.exitCode === 0) return;
+    const message = err instanceof Error ? err.message : String(err);
+    // Commander printed its own message on stderr already.
+    if (!(err instanceof CommanderError)) process.stderr.write(`error: ${message}\n`);
+    if (json) {
+      const details = err instanceof CliError ? err.details : {};
+      process.stdout.write(`${JSON.stringify({ error: message.replace(/^error: /, ''), exitCode: process.exitCode, ...details }, null, 2)}\n`);
+    }
   } finally {
-    await context().close();
+    await close();
   }
 }
 

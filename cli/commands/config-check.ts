@@ -2,6 +2,7 @@ import { Argument, type Command } from 'commander';
 import { ConfigError, loadConfig } from '../../lib/config-loader';
 import { configJsonSchema, eventJsonSchema } from '../../lib/json-schema-export';
 import { CliError, type CliContext } from '../context';
+import { printResult } from '../output';
 
 /**
  * `config check [FILE]`: validate a config without touching any server (R6), printing every
@@ -15,17 +16,20 @@ export function registerConfigCheck(program: Command, _context: () => CliContext
     .command('check')
     .description('validate a config file (JSON or YAML); exit code 1 and one line per problem when invalid')
     .argument('[file]', 'config file; default --config or $CONFIG_PATH')
-    .action(async (file: string | undefined, _options: unknown, command: Command) => {
+    .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
       const path = file ?? command.optsWithGlobals<{ config?: string }>().config ?? process.env.CONFIG_PATH;
       if (!path) throw new CliError('no config: give FILE, --config FILE or set CONFIG_PATH');
       try {
         const { projects } = await loadConfig(path);
-        const ids = projects.map((p) => p.id).join(', ');
-        process.stdout.write(`OK: ${projects.length} project${projects.length === 1 ? '' : 's'} (${ids})\n`);
+        const ids = projects.map((p) => p.id);
+        printResult(options.json, { file: path, valid: true, projects: ids }, () =>
+          `OK: ${projects.length} project${projects.length === 1 ? '' : 's'} (${ids.join(', ')})\n`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        for (const issue of err.issues) process.stderr.write(`${issue}\n`);
-        throw new CliError(`${path} is invalid (${err.issues.length} problem${err.issues.length === 1 ? '' : 's'})`);
+        // With --json the issues travel in the error object on stdout; without, one per line on stderr.
+        if (!options.json) for (const issue of err.issues) process.stderr.write(`${issue}\n`);
+        const problems = `${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}`;
+        throw new CliError(`${path} is invalid (${problems})`, 1, { file: path, valid: false, issues: err.issues });
       }
     });
 
@@ -35,6 +39,7 @@ export function registerConfigCheck(program: Command, _context: () => CliContext
     // A positional, not --config: the program's own --config <file> would swallow that flag.
     .addArgument(new Argument('[kind]', 'which schema').choices(['config', 'event']).default('config'))
     .option('--event', 'same as "config schema event"')
+    // The schema is JSON already: --json (added to every command) changes nothing here.
     .action((kind: 'config' | 'event', options: { event?: boolean }) => {
       const schema = options.event || kind === 'event' ? eventJsonSchema() : configJsonSchema();
       process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateCalls, type CallScenario } from '../../lib/call-simulator';
 import { callEventKey } from '../../schemas/call-event';
 import type { CliContext } from '../context';
+import { positiveInteger, positiveNumber } from '../option-parsers';
+import { printResult } from '../output';
 import { createProgress } from '../progress';
 
 interface SimulateOptions {
@@ -10,6 +12,7 @@ interface SimulateOptions {
   calls: number;
   rate: number;
   seed?: number;
+  json?: boolean;
 }
 
 /**
@@ -17,18 +20,6 @@ interface SimulateOptions {
  * past when it is published, as Ringostat's own events do.
  */
 const SIMULATED_PAST_MS = 30 * 60 * 1000;
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
 
 function seedNumber(value: string): number {
   const n = Number(value);
@@ -58,7 +49,7 @@ export function registerSimulate(program: Command, context: () => CliContext): v
         startAt: new Date(Date.now() - SIMULATED_PAST_MS), meanGapSeconds: 1 / options.rate,
       });
 
-      const producer = ctx.kafka().producer({ allowAutoTopicCreation: false });
+      const producer = (await ctx.reachableKafka()).producer({ allowAutoTopicCreation: false });
       await producer.connect();
       const progress = createProgress('simulate');
       const started = performance.now();
@@ -86,12 +77,12 @@ export function registerSimulate(program: Command, context: () => CliContext): v
       }
 
       const seconds = (performance.now() - started) / 1000;
-      const byScenario = new Map<CallScenario, number>();
-      for (const call of calls) byScenario.set(call.scenario, (byScenario.get(call.scenario) ?? 0) + 1);
-      process.stdout.write(
+      const byScenario: Partial<Record<CallScenario, number>> = {};
+      for (const call of calls) byScenario[call.scenario] = (byScenario[call.scenario] ?? 0) + 1;
+      const result = { projectId: project.id, calls: calls.length, events, topic: ctx.topic, seconds: Number(seconds.toFixed(1)), seed, byScenario };
+      printResult(options.json, result, () =>
         `simulated ${calls.length} calls, ${events} events to ${ctx.topic} in ${seconds.toFixed(1)} s ` +
         `(project ${project.id}, seed ${seed})\n` +
-        `  ${[...byScenario].map(([scenario, n]) => `${scenario} ${n}`).join(', ')}\n`,
-      );
+        `  ${Object.entries(byScenario).map(([scenario, n]) => `${scenario} ${n}`).join(', ')}\n`);
     });
 }

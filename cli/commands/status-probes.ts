@@ -1,0 +1,113 @@
+import type { Client } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import { DEFAULT_DISPATCHER_GROUP_ID } from '../../dispatcher/kafka-dispatcher';
+import { redactSecrets } from '../../lib/logger';
+import { parkedCallsQuery } from '../../lib/parked-calls';
+import { integrationWorkflowId, type IntegrationState } from '../../schemas/workflow-io';
+import { integrationStateQuery } from '../../workflows/messages';
+
+/** Visibility pages are cheap but not free: the oldest parked call is looked for among this many. */
+const OLDEST_SCAN_CAP = 10_000;
+// Each probe answers or gives up on its own, so one dead server never hides what the others know.
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** A probe's answer, or why there is none (the message is redacted: it may quote a webhook URL). */
+export type Probe<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface CallCounts {
+  running: number;
+  parked: number;
+  oldestParked?: { workflowId: string; startTime: string };
+  /** More parked calls than were scanned: the oldest is the oldest of the first OLDEST_SCAN_CAP. */
+  oldestScanCapped: boolean;
+}
+
+export interface LagStatus {
+  topic: string;
+  group: string;
+  lag: number;
+  partitions: { partition: number; high: number; committed: number | null; lag: number }[];
+  /** True when the group never committed: the lag is then everything the topic retains. */
+  noCommittedOffsets: boolean;
+}
+
+export async function probe<T>(what: string, fn: () => Promise<T>, onTimeout?: () => void): Promise<Probe<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`));
+    }, PROBE_TIMEOUT_MS);
+  });
+  try {
+    return { ok: true, value: await Promise.race([fn(), timeout]) };
+  } catch (err) {
+    return { ok: false, error: `${what}: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function callCounts(temporal: Client, projectId: string): Promise<CallCounts> {
+  const running = `ProjectId='${projectId}' AND WorkflowType='callWorkflow' AND ExecutionStatus='Running'`;
+  const parkedQuery = parkedCallsQuery(projectId);
+  const [runningCount, parkedCount] = await Promise.all([temporal.workflow.count(running), temporal.workflow.count(parkedQuery)]);
+  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, oldestScanCapped: false };
+  if (parkedCount.count === 0) return counts;
+
+  // Visibility has no portable ORDER BY (SQL stores lack it), so scan and keep the minimum.
+  let scanned = 0;
+  let oldest: { workflowId: string; startTime: Date } | undefined;
+  for await (const execution of temporal.workflow.list({ query: parkedQuery })) {
+    if (!oldest || execution.startTime < oldest.startTime) oldest = { workflowId: execution.workflowId, startTime: execution.startTime };
+    scanned += 1;
+    if (scanned >= OLDEST_SCAN_CAP) {
+      counts.oldestScanCapped = parkedCount.count > scanned;
+      break;
+    }
+  }
+  if (oldest) counts.oldestParked = { workflowId: oldest.workflowId, startTime: oldest.startTime.toISOString() };
+  return counts;
+}
+
+/** The integration workflow's own view (R7); `null` when it was never started for the project. */
+export async function integrationState(temporal: Client, projectId: string): Promise<IntegrationState | null> {
+  try {
+    // A query needs a worker; the deadline turns "no worker running" into an error instead of a hang.
+    return await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () =>
+      temporal.workflow.getHandle(integrationWorkflowId(projectId)).query(integrationStateQuery));
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError') return null;
+    // grpc DEADLINE_EXCEEDED (4): the workflow exists but no worker picked the query up.
+    if ((err as { cause?: { code?: unknown } }).cause?.code === 4) throw new Error('no answer to the query: is a bridge worker running?');
+    throw err;
+  }
+}
+
+/** Lag of the dispatcher group on the call-events topic: high watermark minus committed offset, summed. */
+export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, onAdmin: (disconnect: () => Promise<void>) => void): Promise<LagStatus> {
+  const admin = (await kafka()).admin();
+  onAdmin(() => admin.disconnect());
+  await admin.connect();
+  try {
+    const [highs, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId: DEFAULT_DISPATCHER_GROUP_ID, topics: [topic] }),
+    ]);
+    const committedBy = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    let noCommittedOffsets = true;
+    const partitions = highs
+      .map((p) => {
+        const high = Number(p.high);
+        const offset = committedBy.get(p.partition) ?? -1;
+        if (offset >= 0) noCommittedOffsets = false;
+        // No commit yet: the dispatcher subscribes from the beginning, so all retained messages are ahead of it.
+        const lag = Math.max(0, high - (offset >= 0 ? offset : Number(p.low)));
+        return { partition: p.partition, high, committed: offset >= 0 ? offset : null, lag };
+      })
+      .sort((a, b) => a.partition - b.partition);
+    return { topic, group: DEFAULT_DISPATCHER_GROUP_ID, lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions, noCommittedOffsets };
+  } finally {
+    await admin.disconnect();
+  }
+}
