@@ -7,6 +7,9 @@ export const CALL_EVENTS_TOPIC = process.env.CALL_EVENTS_TOPIC ?? 'ringostat.cal
 /** Events that could not be parsed or routed; one partition is plenty and keeps them in order. */
 export const CALL_EVENTS_DLQ_TOPIC = `${CALL_EVENTS_TOPIC}.dlq`;
 
+/** B9: Smart Phone cards waiting for Ringostat's contact book, keyed `{projectId}:{e164}`. */
+export const CONTACT_CARDS_TOPIC = process.env.CONTACT_CARDS_TOPIC ?? 'ringostat.contact-cards';
+
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
@@ -16,4 +19,5 @@ export interface TopicSpec {
 export const defaultTopics: readonly TopicSpec[] = [
   { topic: CALL_EVENTS_TOPIC, numPartitions: 6 },
   { topic: CALL_EVENTS_DLQ_TOPIC, numPartitions: 1 },
+  { topic: CONTACT_CARDS_TOPIC, numPartitions: 3 },
 ];

@@ -150,11 +150,15 @@ function truthy(text: string): boolean {
   return ['1', 'true', 'yes', 'y', 'on'].includes(text.trim().toLowerCase());
 }
 
+/** `readable` when it fits the contract's 128 characters, else `{prefix}:sha256:{hash of source}`. */
+export function boundedEventId(readable: string, prefix: string, source: string): string {
+  if (readable.length <= 128) return readable;
+  return `${prefix}:sha256:${createHash('sha256').update(source).digest('hex')}`;
+}
+
 /** Same call + same stage → same id, so a resent webhook is dropped by the workflow (R1). */
 export function ringostatEventId(callId: string, type: CallEventType): string {
-  const readable = `ringostat:${callId}:${type.slice('call.'.length)}`;
-  if (readable.length <= 128) return readable;
-  return `ringostat:sha256:${createHash('sha256').update(`${callId}\n${type}`).digest('hex')}`;
+  return boundedEventId(`ringostat:${callId}:${type.slice('call.'.length)}`, 'ringostat', `${callId}\n${type}`);
 }
 
 export function eventTypeOf(text: string): CallEventType | undefined {

@@ -64,3 +64,10 @@ function checked(n: number[], timeZone: string): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
   return zonedWallTimeToEpoch([y, mo, d, h, mi, s], timeZone);
 }
+
+/** Epoch ms → `YYYY-MM-DD HH:MM:SS` on the wall clock of `timeZone`: how Ringostat's API takes dates. */
+export function formatRingostatDate(epochMs: number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}

@@ -52,6 +52,8 @@ export const callEventSchema = z
     source: callSourceSchema.optional(),
     extra: z.record(z.string(), z.string()).optional(),
     raw: z.record(z.string(), z.unknown()).optional(),
+    /** B7: published by the reconciler from Ringostat's call log, not by a webhook. */
+    reconciled: z.boolean().optional(),
   })
   .superRefine((event, ctx) => {
     if (event.type === 'call.ended' && !event.disposition) {

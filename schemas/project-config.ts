@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../bitrix/webhook-url';
 
 /** Parameters a custom-field map or a pipeline rule may read (CONTRACTS.md §2). */
 export const sourceParams = [
@@ -55,6 +56,42 @@ export const bitrixSettingsSchema = z.object({
   rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 2, burst: 50 }),
 });
 
+/** `90s`, `5m`, `1h`, `1d`: the period of the reconciliation schedule (Temporal reads this form too). */
+export const reconcilePeriod = z.string().regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a period like 90s, 5m, 1h or 1d');
+
+const PERIOD_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A valid `reconcilePeriod` in milliseconds. */
+export function periodMs(period: string): number {
+  const unit = period.slice(-1) as keyof typeof PERIOD_UNIT_MS;
+  return Number(period.slice(0, -1)) * PERIOD_UNIT_MS[unit];
+}
+
+export const ringostatSettingsSchema = z
+  .object({
+    /** The `Auth-key` header (Ringostat: personal account → Integration → Ringostat API). A secret: never logged, never in history. */
+    apiKey: z.string().min(8),
+    /** The `x-project-id` header: Ringostat's numeric project id. */
+    projectId: z.string().regex(/^\d{1,20}$/, 'must be Ringostat\'s numeric project id, e.g. "123456"'),
+    baseUrl: z.string().default('https://api.ringostat.net'),
+    /** B7: how often the call log is compared with what the bridge saw; off when absent. */
+    reconcileEvery: reconcilePeriod.optional(),
+  })
+  .superRefine((settings, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(settings.baseUrl);
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be a URL like https://api.ringostat.net' });
+      return;
+    }
+    // The Auth-key travels in a header: plain http only towards this machine (the stand-in).
+    const plainOk = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !plainOk) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be https:// (http:// only for 127.0.0.1 or localhost)' });
+    }
+  });
+
 export const projectConfigSchema = z
   .object({
     id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'only letters, digits, _ and -'),
@@ -70,6 +107,8 @@ export const projectConfigSchema = z
     resendOnReactivation: z.boolean().default(true),
     /** Token for the ingest and routing endpoints (R5). */
     ingestToken: z.string().min(16).optional(),
+    /** Ringostat's API, for reconciliation (B7) and Smart Phone cards (B9). */
+    ringostat: ringostatSettingsSchema.optional(),
   })
   .superRefine((project, ctx) => {
     try {
@@ -116,4 +155,5 @@ export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type Employee = z.infer<typeof employeeSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type PipelineRule = z.infer<typeof pipelineRuleSchema>;
+export type RingostatSettings = z.infer<typeof ringostatSettingsSchema>;
 export type EntityKind = 'lead' | 'deal' | 'contact';
