@@ -114,6 +114,8 @@ async function main(): Promise<number> {
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       WORKFLOW_BUNDLE_PATH: bundlePath,
+      // The dev server's Web UI, for the browser test (absent when Temporal is external).
+      ...(stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {}),
     });
   } finally {
     // Ignore further signals while stopping: a second Ctrl+C would otherwise orphan the JVM.
