@@ -53,6 +53,8 @@ export interface SimulateOptions {
   employees?: readonly SimulatedEmployee[];
   /** Mean gap between the starts of two calls (exponentially distributed); default 20 s. */
   meanGapSeconds?: number;
+  /** Share (0–1) of calls whose webhooks are lost: they exist only in Ringostat's call log (B7). */
+  loseWebhooks?: number;
 }
 
 export const callScenarios = [
@@ -68,6 +70,8 @@ export interface SimulatedCall {
   clientNumber: string;
   /** Only `call.ended`, as Ringostat's after-call webhooks send it. */
   endedOnly: boolean;
+  /** Its events never reach Kafka; only reconciliation from the call log can find it (B7). */
+  webhookLost: boolean;
   events: CallEvent[];
 }
 
@@ -216,6 +220,8 @@ export function simulateCalls(options: SimulateOptions): SimulatedCall[] {
   const newNumber = () => ({ code: rng.pick(operatorCodes), rest: String(rng.int(0, 9_999_999)).padStart(7, '0') });
   const regulars = Array.from({ length: Math.max(3, Math.ceil(options.calls / 8)) }, newNumber);
   const runId = (Math.floor(options.seed) >>> 0).toString(36);
+  // A generator of its own, so that losing webhooks leaves the calls of a seed as they were.
+  const losses = createPrng((Math.floor(options.seed) ^ 0x5eed1055) >>> 0);
 
   const calls: SimulatedCall[] = [];
   let startMs = options.startAt.getTime();
@@ -253,7 +259,8 @@ export function simulateCalls(options: SimulateOptions): SimulatedCall[] {
       waitSeconds: plan.waitSeconds, talkSeconds: plan.talkSeconds,
       ...(plan.recorded ? { recordingUrl: `https://records.ringostat.example/${options.projectId}/${callId}.mp3` } : {}),
     });
-    calls.push({ callId, scenario: plan.scenario, direction: plan.direction, clientNumber, endedOnly, events });
+    const webhookLost = losses.chance(options.loseWebhooks ?? 0);
+    calls.push({ callId, scenario: plan.scenario, direction: plan.direction, clientNumber, endedOnly, webhookLost, events });
   }
   return calls;
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateCalls, type CallScenario } from '../../lib/call-simulator';
+import { registerSimulatedCalls } from '../../sandbox/ringostat/simulated-calls';
 import { callEventKey } from '../../schemas/call-event';
 import type { CliContext } from '../context';
 import { positiveInteger, positiveNumber } from '../option-parsers';
@@ -13,6 +14,7 @@ interface SimulateOptions {
   rate: number;
   seed?: number;
   json?: boolean;
+  loseWebhooks?: number;
 }
 
 /**
@@ -20,6 +22,12 @@ interface SimulateOptions {
  * past when it is published, as Ringostat's own events do.
  */
 const SIMULATED_PAST_MS = 30 * 60 * 1000;
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a share from 0 to 1, e.g. 0.2');
+  return n;
+}
 
 function seedNumber(value: string): number {
   const n = Number(value);
@@ -40,14 +48,19 @@ export function registerSimulate(program: Command, context: () => CliContext): v
     .option('--calls <n>', 'number of calls', positiveInteger, 10)
     .option('--rate <r>', 'calls per second', positiveNumber, 5)
     .option('--seed <n>', 'seed of the generator: the same seed gives the same calls and event ids (default: random)', seedNumber)
+    .option('--lose-webhooks <share>', 'share of calls whose events are not published (B7: the Ringostat stand-in still logs them)', share)
     .action(async (options: SimulateOptions) => {
       const ctx = context();
       const project = await ctx.project(options.project);
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
       const calls = simulateCalls({
         projectId: project.id, calls: options.calls, seed, employees: project.employees,
-        startAt: new Date(Date.now() - SIMULATED_PAST_MS), meanGapSeconds: 1 / options.rate,
+        startAt: new Date(Date.now() - SIMULATED_PAST_MS), meanGapSeconds: 1 / options.rate, loseWebhooks: options.loseWebhooks,
       });
+      // Ringostat logs every call, lost webhook or not: the stand-in's call log gets them all.
+      const logged = await registerSimulatedCalls(project, calls);
+      const lost = calls.filter((call) => call.webhookLost).map((call) => call.callId);
+      const published = calls.filter((call) => !call.webhookLost);
 
       const producer = (await ctx.reachableKafka()).producer({ allowAutoTopicCreation: false });
       await producer.connect();
@@ -60,7 +73,7 @@ export function registerSimulate(program: Command, context: () => CliContext): v
           // Everything due by now goes in one send, so a high rate is not capped by round trips.
           const due = Math.min(calls.length, Math.floor(((performance.now() - started) / 1000) * options.rate) + 1);
           if (due > sent) {
-            const batch = calls.slice(sent, due).flatMap((call) => call.events);
+            const batch = calls.slice(sent, due).filter((call) => !call.webhookLost).flatMap((call) => call.events);
             await producer.send({
               topic: ctx.topic,
               messages: batch.map((event) => ({ key: callEventKey(event), value: JSON.stringify(event) })),
@@ -79,10 +92,12 @@ export function registerSimulate(program: Command, context: () => CliContext): v
       const seconds = (performance.now() - started) / 1000;
       const byScenario: Partial<Record<CallScenario, number>> = {};
       for (const call of calls) byScenario[call.scenario] = (byScenario[call.scenario] ?? 0) + 1;
-      const result = { projectId: project.id, calls: calls.length, events, topic: ctx.topic, seconds: Number(seconds.toFixed(1)), seed, byScenario };
+      const result = { projectId: project.id, calls: calls.length, events, topic: ctx.topic, seconds: Number(seconds.toFixed(1)), seed, byScenario, ringostatLogged: logged, webhooksLost: lost };
       printResult(options.json, result, () =>
         `simulated ${calls.length} calls, ${events} events to ${ctx.topic} in ${seconds.toFixed(1)} s ` +
         `(project ${project.id}, seed ${seed})\n` +
+        (logged === undefined ? '' : `  ${logged} calls in the Ringostat stand-in's call log\n`) +
+        (lost.length === 0 ? '' : `  webhooks lost (not published) of ${lost.length} calls (${published.length} published): ${lost.join(', ')}\n`) +
         `  ${Object.entries(byScenario).map(([scenario, n]) => `${scenario} ${n}`).join(', ')}\n`);
     });
 }
