@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Client, Connection } from '@temporalio/client';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { callEventKey, type CallEvent } from '../schemas/call-event';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
@@ -12,14 +12,17 @@ import { createKafka } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { startBridge, type RunningBridge } from '../workers/bridge';
 import { employees, portalUsers } from '../test/support/bridge-harness';
+import { startMinimalFloor, type MinimalFloor } from './minimal-floor';
 import { profiles, type PortalProfile } from './portals';
 import type { BenchStack } from './stack';
+import { placeGroup, topicEnd, type TopicPosition } from './topic-position';
 
 /**
  * One benchmark's world: an in-process Bitrix24 sandbox, its own Kafka topic and consumer
  * group, projects (one sandbox portal each, rate-limited per profile) and a bridge composed
  * like `npm start` composes it. Everything carries a fresh suffix, so benchmarks in one run
- * never see each other's calls, CRM records or request logs.
+ * never see each other's calls, CRM records or request logs. The minimal floor runs on the
+ * same topic (its own project and consumer group): the same Kafka path as the bridge's calls.
  */
 export interface BenchEnv {
   sandbox: Sandbox;
@@ -31,13 +34,19 @@ export interface BenchEnv {
   groupId: string;
   credentialsDir: string;
   logger: Logger;
+  kafka: Kafka;
   /** A client of its own, for visibility counts and histories whether or not the bridge runs. */
   temporal: Client;
   stack: BenchStack;
   /** Publishes to the bench topic, keyed by call like Ringostat's producer; resolves on ack. */
   publish(events: readonly CallEvent[]): Promise<void>;
-  /** Starts the bridge (worker + dispatcher, in this process). */
+  /**
+   * Starts the bridge (worker + dispatcher, in this process). Its consumer group begins after
+   * the floor's calls when a floor ran first on this topic, else at the topic's beginning.
+   */
   startBridge(): Promise<RunningBridge>;
+  /** Starts the minimal floor on this env's topic; it sees only calls published after this. */
+  startFloor(): Promise<MinimalFloor>;
   stop(): Promise<void>;
 }
 
@@ -77,14 +86,21 @@ export async function createBenchEnv(
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
   const bridges: RunningBridge[] = [];
+  const floors: MinimalFloor[] = [];
+  /** Where the bridge's group starts: after the last floor's calls (set when a floor stops). */
+  let bridgeStart: TopicPosition | undefined;
+  let bridgeGroupPlaced = false;
 
   return {
-    sandbox, config, projects, topic, dlqTopic, groupId, credentialsDir, logger, temporal, stack,
+    sandbox, config, projects, topic, dlqTopic, groupId, credentialsDir, logger, kafka, temporal, stack,
     async publish(events) {
       if (events.length === 0) return;
       await producer.send({ topic, messages: events.map((event) => ({ key: callEventKey(event), value: JSON.stringify(event) })) });
     },
     async startBridge() {
+      // Once only: a restarted bridge resumes from its group's committed offsets, as in production.
+      if (bridgeStart && !bridgeGroupPlaced) await placeGroup(kafka, groupId, topic, bridgeStart);
+      bridgeGroupPlaced = true;
       const bridge = await startBridge({
         config, temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers,
         topic, dlqTopic, credentialsDir, logger, groupId,
@@ -92,7 +108,20 @@ export async function createBenchEnv(
       bridges.push(bridge);
       return bridge;
     },
+    async startFloor() {
+      const floor = await startMinimalFloor({ temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers, topic, name, logger });
+      floors.push(floor);
+      return {
+        ...floor,
+        async stop() {
+          floors.splice(floors.indexOf(floor), 1);
+          await floor.stop();
+          bridgeStart = await topicEnd(kafka, topic);
+        },
+      };
+    },
     async stop() {
+      for (const floor of floors.splice(0)) await floor.stop();
       for (const bridge of bridges.splice(0)) await bridge.stop();
       await producer.disconnect();
       await connection.close();

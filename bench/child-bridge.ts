@@ -3,10 +3,12 @@ import { once } from 'node:events';
 import { projectRoot } from '../infra/paths';
 import type { ChildReply, ChildRequest } from './p6-child';
 
-/** The parent's handle on bench/p6-child.ts: request/answer over IPC, one at a time. */
+/** The parent's handle on bench/p6-child.ts (the bridge or the floor): request/answer over IPC, one at a time. */
 export interface ChildBridge {
   pid: number;
   start(options: Extract<ChildRequest, { type: 'start' }>['options']): Promise<void>;
+  /** Starts the minimal floor instead of the bridge; resolves with its project id. */
+  startFloor(options: Extract<ChildRequest, { type: 'start-floor' }>['options']): Promise<string>;
   memory(): Promise<{ rss: number; heapUsed: number }>;
   stop(): Promise<void>;
 }
@@ -42,6 +44,9 @@ export function forkChildBridge(): ChildBridge {
     pid: child.pid ?? -1,
     async start(options) {
       await ask({ type: 'start', options }, 'ready', 120_000);
+    },
+    async startFloor(options) {
+      return (await ask({ type: 'start-floor', options }, 'floor-ready', 120_000)).projectId;
     },
     async memory() {
       return ask({ type: 'memory' }, 'memory', 30_000);

@@ -1,25 +1,27 @@
 import type { Client } from '@temporalio/client';
 import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent } from '../dispatcher/decode-event';
-import type { BridgeConfig } from '../schemas/project-config';
 import { deliverToCallWorkflow, type DeliveryTarget } from '../dispatcher/deliver';
-import { FLOOR_TASK_QUEUE } from './floor-types';
+import type { BridgeConfig } from '../schemas/project-config';
+import { MINIMAL_FLOOR_TASK_QUEUE, MINIMAL_FLOOR_WORKFLOW } from './minimal-floor-types';
 
 export interface FloorDispatcher {
   stop(): Promise<void>;
 }
 
-/**
- * The floor's Kafka side, step for step the bridge's dispatcher (dispatcher/kafka-dispatcher.ts
- * and deliver.ts): same consumer-group settings, same decoding, one signal-with-start per
- * event through the same deliverToCallWorkflow — only the delivery target differs.
- */
-const floorTarget: DeliveryTarget = {
-  workflowType: 'floorCallWorkflow',
-  taskQueue: FLOOR_TASK_QUEUE,
+/** The dispatcher's own delivery (deliverToCallWorkflow: signal-with-start, same search attributes), aimed at the floor's workflow. */
+export const minimalFloorTarget: DeliveryTarget = {
+  workflowType: MINIMAL_FLOOR_WORKFLOW,
+  taskQueue: MINIMAL_FLOOR_TASK_QUEUE,
   workflowId: (projectId, callId) => `floor:${projectId}:${callId}`,
 };
 
+/**
+ * The floor's Kafka side, as dispatcher/kafka-dispatcher.ts consumes: a consumer group on the
+ * benchmark's topic, 6 partitions at once, the same decoding, one signal-with-start per event
+ * through the same deliverToCallWorkflow — only the target differs. Events of other projects
+ * (the bridge's, on the same topic) are not the floor's and are passed over.
+ */
 export async function startFloorDispatcher(options: {
   kafka: Kafka; temporal: Client; config: BridgeConfig; topic: string; groupId: string;
 }): Promise<FloorDispatcher> {
@@ -30,8 +32,11 @@ export async function startFloorDispatcher(options: {
     partitionsConsumedConcurrently: 6,
     eachMessage: async ({ message }) => {
       const decoded = decodeEvent(message.value, options.config);
-      if (!decoded.ok) throw new Error(`floor event rejected: ${decoded.reason} ${decoded.detail}`);
-      await deliverToCallWorkflow(options.temporal, decoded.envelope, floorTarget);
+      if (!decoded.ok) {
+        if (decoded.reason === 'unknown-project') return;
+        throw new Error(`floor event rejected: ${decoded.reason} ${decoded.detail}`);
+      }
+      await deliverToCallWorkflow(options.temporal, decoded.envelope, minimalFloorTarget);
     },
   });
   return { stop: () => consumer.disconnect() };

@@ -1,42 +1,44 @@
-import { createLogger } from '../lib/logger';
-import { clientLockWorkflowId } from '../schemas/workflow-io';
-import type { BenchContext } from './context';
-import { startFloor } from './floor-worker';
-import { shapeOf, type Shape } from './history-shape';
+import type { BenchEnv } from './bench-env';
 import { publishBulk, publishPaced } from './load';
+import type { MinimalFloor } from './minimal-floor';
 
 export interface ThroughputRun {
   calls: number;
   seconds: number;
   perSecond: number;
-  shape: Shape;
 }
 
-export function throughput(calls: number, elapsedMs: number, shape: Shape): ThroughputRun {
-  return { calls, seconds: elapsedMs / 1000, perSecond: calls / (elapsedMs / 1000), shape };
+export interface FloorRun extends ThroughputRun {
+  /** Workflow id of one of the floor's calls, for its history (what a floor call costs). */
+  sampleWorkflowId: string;
+}
+
+export function throughput(calls: number, elapsedMs: number): ThroughputRun {
+  return { calls, seconds: elapsedMs / 1000, perSecond: calls / (elapsedMs / 1000) };
 }
 
 const WARMUP_CALLS = 5;
 
 /**
- * The platform floor's throughput: N whole calls on Kafka at once through the floor, calls/s
- * = N / (first publish → last call done). P2's denominator, and P4's "how fast could this
- * box go with Bitrix24 free".
+ * The minimal floor's sustainable rate: N whole calls on the env's topic at once, calls/s =
+ * N / (first publish → last call's no-op activity). P2's denominator, P1's "half the floor's
+ * rate", P4's "what the floor sustains". Leaves the floor running for the caller when asked
+ * (P1 measures its latency next), else stops it.
  */
-export async function floorThroughput(ctx: BenchContext, name: string, count: number): Promise<ThroughputRun> {
-  const floor = await startFloor(ctx.stack, name, createLogger({ level: 'error' }));
+export async function floorThroughput(env: BenchEnv, count: number): Promise<FloorRun>;
+export async function floorThroughput(env: BenchEnv, count: number, keep: true): Promise<FloorRun & { floor: MinimalFloor }>;
+export async function floorThroughput(env: BenchEnv, count: number, keep = false): Promise<FloorRun & { floor?: MinimalFloor }> {
+  const floor = await env.startFloor();
   try {
     // Warm-up: the consumer group joins and the first workflow tasks pay for JIT; not timed.
-    await publishPaced({ projectId: floor.projectId, ratePerSecond: 10, count: WARMUP_CALLS, talkMs: 0, publish: floor.publish });
+    await publishPaced({ projectId: floor.projectId, ratePerSecond: 10, count: WARMUP_CALLS, talkMs: 0, publish: env.publish });
     await floor.waitFor(WARMUP_CALLS, 60_000);
     const start = Date.now();
-    const calls = await publishBulk(floor.projectId, count, floor.publish);
+    const calls = await publishBulk(floor.projectId, count, env.publish);
     await floor.waitFor(WARMUP_CALLS + count, count * 1_000 + 120_000);
     const end = Math.max(...calls.map((c) => floor.completedAt.get(c.callId) ?? 0));
-    const sample = calls[0]!;
-    const shape = await shapeOf(floor.temporal, [`floor:${floor.projectId}:${sample.callId}`, clientLockWorkflowId(floor.projectId, sample.clientE164)]);
-    return throughput(count, end - start, shape);
+    return { ...throughput(count, end - start), sampleWorkflowId: floor.workflowId(calls[0]!.callId), ...(keep ? { floor } : {}) };
   } finally {
-    await floor.stop();
+    if (!keep) await floor.stop();
   }
 }

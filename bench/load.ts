@@ -29,6 +29,8 @@ export function newCall(projectId: string, talkSeconds = 1): BenchCall {
 }
 
 export interface PacedRun {
+  /** callId → Date.now() just before its ringing + answered were handed to the producer. */
+  answeredAt: Map<string, number>;
   /** callId → Date.now() just before its call.ended was handed to the producer. */
   endedAt: Map<string, number>;
   callIds: string[];
@@ -49,6 +51,7 @@ export async function publishPaced(options: {
   talkMs: number;
   publish: (events: readonly CallEvent[]) => Promise<void>;
 }): Promise<PacedRun> {
+  const answeredAt = new Map<string, number>();
   const endedAt = new Map<string, number>();
   const callIds: string[] = [];
   const sends: Promise<void>[] = [];
@@ -60,6 +63,7 @@ export async function publishPaced(options: {
     if (wait > 0) await sleep(wait);
     const call = newCall(options.projectId, Math.max(1, Math.round(options.talkMs / 1000)));
     callIds.push(call.callId);
+    answeredAt.set(call.callId, Date.now());
     sends.push(options.publish(call.opening));
     sends.push(sleep(options.talkMs).then(() => {
       endedAt.set(call.callId, Date.now());
@@ -67,18 +71,23 @@ export async function publishPaced(options: {
     }));
   }
   await Promise.all(sends);
-  return { endedAt, callIds, publishMs: Date.now() - start };
+  return { answeredAt, endedAt, callIds, publishMs: Date.now() - start };
 }
 
-/** Publishes whole calls (all events) as fast as the producer takes them, in chunks. */
+export const wholeCall = (call: BenchCall): CallEvent[] => [...call.opening, call.ended];
+/** Ringing + answered only: a call still going on, its workflow waiting for call.ended. */
+export const openingOnly = (call: BenchCall): CallEvent[] => call.opening;
+
+/** Publishes calls (by default all their events) as fast as the producer takes them, in chunks. */
 export async function publishBulk(
   projectId: string, count: number, publish: (events: readonly CallEvent[]) => Promise<void>, chunkCalls = 200,
+  eventsOf: (call: BenchCall) => CallEvent[] = wholeCall,
 ): Promise<BenchCall[]> {
   const all: BenchCall[] = [];
   for (let done = 0; done < count; done += chunkCalls) {
     const calls = Array.from({ length: Math.min(chunkCalls, count - done) }, () => newCall(projectId));
     all.push(...calls);
-    await publish(calls.flatMap((c) => [...c.opening, c.ended]));
+    await publish(calls.flatMap(eventsOf));
   }
   return all;
 }

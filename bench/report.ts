@@ -8,7 +8,8 @@ export interface BenchResult {
   goal: string;
   /** Label → value, printed in order: the figure(s) first, then the baseline(s). */
   figures: Array<[string, string]>;
-  verdict: 'PASS' | 'FAIL' | 'NOT MEASURED';
+  /** REPORTED: a target without a numeric bar (P7), read from its figures. */
+  verdict: 'PASS' | 'FAIL' | 'NOT MEASURED' | 'REPORTED';
   /** Why the verdict: the compared numbers. */
   because: string;
   notes?: string[];

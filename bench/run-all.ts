@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only p1,p3]`: the performance targets of REQUIREMENTS.md §8.
+ * `npm run bench [-- --quick] [-- --only p1,p3]`: the performance targets P1–P7 of REQUIREMENTS.md §8.
  * Starts one private Temporal + Kafka, runs each selected benchmark in turn (each with its
  * own sandbox, topic and projects), prints one block per target — figure beside its baseline
  * from the same run, verdict, the command to rerun it — and always stops what it started.
@@ -14,11 +14,12 @@ import { benchP3 } from './p3-requests';
 import { benchP4 } from './p4-backlog';
 import { benchP5 } from './p5-routing';
 import { benchP6 } from './p6-memory';
+import { benchP7 } from './p7-cost';
 import { formatBlock, type BenchResult } from './report';
 import { startBenchStack } from './stack';
 
 const benches: Record<TargetId, (ctx: BenchContext) => Promise<BenchResult>> = {
-  p1: benchP1, p2: benchP2, p3: benchP3, p4: benchP4, p5: benchP5, p6: benchP6,
+  p1: benchP1, p2: benchP2, p3: benchP3, p4: benchP4, p5: benchP5, p6: benchP6, p7: benchP7,
 };
 
 /** 1/5/15-minute load: figures from a busy box read differently, so every run states it. */
