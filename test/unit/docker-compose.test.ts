@@ -1,0 +1,146 @@
+/**
+ * Docker that works (issue 9 item 6) without a Docker engine here: docker-compose.yml is checked
+ * against the Compose Specification's JSON schema — test/fixtures/compose-spec.json, vendored
+ * from github.com/compose-spec/compose-spec schema/compose-spec.json at commit 170098ba07d9
+ * (2026-06-23) — and the deployment's promises are asserted on the parsed file and Dockerfile.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+
+const root = resolve(__dirname, '../..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  profiles?: string[];
+  environment?: Record<string, string | number>;
+  volumes?: string[];
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }> | string[];
+  init?: boolean;
+}
+interface Compose { services: Record<string, Service>; volumes: Record<string, unknown> }
+
+// `merge`: the file shares one environment block through a YAML merge key, as Compose reads it.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const services = compose.services;
+const service = (name: string): Service => {
+  const found = services[name];
+  assert.ok(found, `service ${name} exists`);
+  return found;
+};
+
+function composeValidator() {
+  const { $schema: _draft, ...schema } = JSON.parse(read('test/fixtures/compose-spec.json')) as Record<string, unknown>;
+  // The spec is draft-07 with a few annotation keywords Ajv's strict mode does not know.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return ajv.compile(schema);
+}
+
+describe('docker-compose.yml (issue 9: Docker that works)', () => {
+  const validate = composeValidator();
+
+  it('is valid against the Compose Specification', () => {
+    const valid = validate(compose);
+    assert.ok(valid, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it('the validator rejects what Compose would reject (negative control)', () => {
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    broken.services.bridge!.depends_on = { kafka: { condition: 'when-it-feels-like-it' } };
+    assert.equal(validate(broken), false);
+    const typo = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    typo.services.kafka!.healthcheks = {};
+    assert.equal(validate(typo), false);
+  });
+
+  it('Kafka keeps its log dir on a named volume, under a fixed cluster id', () => {
+    const kafka = service('kafka');
+    const logDir = String(kafka.environment?.KAFKA_LOG_DIRS);
+    const mount = kafka.volumes?.find((v) => v.split(':')[1] === logDir);
+    assert.ok(mount, `a volume is mounted at KAFKA_LOG_DIRS=${logDir}`);
+    assert.ok(compose.volumes[mount.split(':')[0]!] !== undefined, 'a named volume, not a container path');
+    // Kafka's cluster ids are 16 bytes in base64url: 22 characters.
+    assert.match(String(kafka.environment?.CLUSTER_ID), /^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('every long-running service that others wait for has a healthcheck; every depends_on names a condition', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (s.depends_on === undefined) continue;
+      assert.ok(!Array.isArray(s.depends_on), `${name}: depends_on with conditions, not a bare list`);
+      for (const [dependency, { condition }] of Object.entries(s.depends_on)) {
+        assert.ok(['service_healthy', 'service_completed_successfully'].includes(condition), `${name} → ${dependency}: ${condition}`);
+        if (condition === 'service_healthy') assert.ok(service(dependency).healthcheck, `${dependency} has a healthcheck (${name} waits for it)`);
+      }
+    }
+    for (const name of ['kafka', 'postgresql', 'temporal', 'bridge']) assert.ok(service(name).healthcheck, `${name} has a healthcheck`);
+    const bridgeWaitsFor = Object.keys(service('bridge').depends_on ?? {});
+    assert.deepEqual(bridgeWaitsFor.sort(), ['kafka', 'temporal', 'temporal-namespace']);
+  });
+
+  it('Temporal is a maintained set-up: temporalio/server on PostgreSQL with a schema step, no auto-setup image', () => {
+    for (const [name, s] of Object.entries(services)) assert.doesNotMatch(s.image ?? '', /auto-setup/, `${name} uses no auto-setup image`);
+    assert.match(service('temporal').image ?? '', /^temporalio\/server:/);
+    assert.equal(service('temporal').environment?.DB, 'postgres12');
+    assert.deepEqual(service('temporal').depends_on, { 'temporal-schema': { condition: 'service_completed_successfully' } });
+    assert.match(service('temporal-schema').image ?? '', /^temporalio\/admin-tools:/);
+    assert.match(service('temporal-ui').image ?? '', /^temporalio\/ui:/);
+    // The scripts the set-up mounts exist and do what their services are for.
+    for (const [name, script, needle] of [['temporal-schema', 'temporal-setup-schema.sh', 'temporal-sql-tool'], ['temporal-namespace', 'temporal-create-namespace.sh', 'namespace create']] as const) {
+      assert.ok(service(name).volumes?.some((v) => v.startsWith(`./docker/${script}:`)), `${name} mounts docker/${script}`);
+      assert.ok(read(`docker/${script}`).includes(needle), `docker/${script} runs ${needle}`);
+    }
+  });
+
+  it('the bridge: HTTP on 0.0.0.0 published to the host, an init, BRIDGE_SECRET_KEY required from the environment', () => {
+    const bridge = service('bridge');
+    assert.equal(bridge.environment?.HTTP_HOST, '0.0.0.0');
+    assert.ok(bridge.ports?.includes(`${bridge.environment?.HTTP_PORT}:${bridge.environment?.HTTP_PORT}`), 'the HTTP port is published');
+    assert.equal(bridge.init, true);
+    assert.match(String(bridge.environment?.BRIDGE_SECRET_KEY), /^\$\{BRIDGE_SECRET_KEY:\?.+\}$/, 'compose refuses to start without the key');
+    assert.equal(bridge.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+    assert.equal(bridge.environment?.KAFKA_BROKERS, 'kafka:29092');
+  });
+
+  it('the monitoring profile runs Prometheus and Grafana on the files in ops/', () => {
+    const monitoring = Object.entries(services).filter(([, s]) => s.profiles?.includes('monitoring')).map(([name]) => name);
+    assert.deepEqual(monitoring.sort(), ['grafana', 'prometheus']);
+    for (const name of monitoring) {
+      for (const volume of service(name).volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./')) assert.ok(existsSync(join(root, source)), `${name} mounts ${source}, which exists`);
+      }
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const instructions = (keyword: string) => [...dockerfile.matchAll(new RegExp(`^${keyword}\\s+(.+)$`, 'gm'))].map((m) => m[1]!);
+
+  it('runs on Node 24, the major .ci/run installs, within package.json engines', () => {
+    const images = instructions('FROM').map((from) => from.split(/\s+/)[0]!);
+    for (const image of images.filter((i) => i.startsWith('node:'))) assert.match(image, /^node:24[-.]/);
+    assert.match(read('.ci/run'), /^NODE_MAJOR=24$/m);
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    assert.equal(engines, '>=22');
+  });
+
+  it('is non-root, with tini as init, production dependencies only, the workflow bundle built once, a /healthz check', () => {
+    const users = instructions('USER');
+    assert.ok(users.length > 0 && !['root', '0'].includes(users.at(-1)!), `last USER is not root: ${users.join(', ')}`);
+    assert.match(instructions('ENTRYPOINT').at(-1) ?? '', /tini/);
+    assert.ok(instructions('RUN').some((run) => /npm ci\b.*--omit=dev/.test(run)), 'npm ci --omit=dev');
+    assert.ok(instructions('RUN').some((run) => run.includes('docker/write-workflow-bundle')), 'the bundle is written at build time');
+    assert.match(dockerfile, /WORKFLOW_BUNDLE_PATH=\/app\/workflow-bundle\.js/);
+    assert.match(dockerfile, /^HEALTHCHECK[\s\S]+\/healthz/m);
+    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    for (const entry of ['.env', 'node_modules', '.git', '.data']) assert.ok(ignored.includes(entry), `.dockerignore has ${entry}`);
+  });
+});
