@@ -1,0 +1,111 @@
+/**
+ * CONTRACTS §5: /readyz is 200 while the dispatcher consumes and Temporal and Kafka answer, and
+ * 503 naming the failing part when Kafka or Temporal is stopped. This file starts its own Kafka
+ * broker and Temporal dev server (the shared ones stay up for the other tests) and stops them.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createDispatcher, type Dispatcher } from '../../dispatcher/kafka-dispatcher';
+import { buildHttpServer } from '../../http/server';
+import { startKafkaBroker, type KafkaBroker } from '../../infra/kafka-broker';
+import { freePorts } from '../../infra/ports';
+import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal-server';
+import { createKafka } from '../../lib/kafka';
+import { createLogger } from '../../lib/logger';
+import { startObservability, type RunningObservability } from '../../observability/bridge-observability';
+import { createReadiness } from '../../observability/readiness';
+import { bridgeConfigSchema } from '../../schemas/project-config';
+import { waitFor } from '../support/wait-for';
+
+const logger = createLogger({ level: 'silent' });
+const config = bridgeConfigSchema.parse({
+  projects: [{ id: 'ready', bitrix24: { webhookUrl: 'https://ready.bitrix24.ua/rest/1/secretsecret/' }, seniorManager: 1 }],
+});
+const TOPIC = 'readyz-events';
+
+void describe('GET /readyz against real services (CONTRACTS §5)', () => {
+  let dataDir: string;
+  let kafka: KafkaBroker;
+  let temporal: TemporalDevServer;
+  let connection: Connection;
+  let dispatcher: Dispatcher;
+  let observability: RunningObservability;
+  let app: FastifyInstance;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'readyz-'));
+    const [kafkaPort, controllerPort, temporalPort] = await freePorts(3);
+    [kafka, temporal] = await Promise.all([
+      startKafkaBroker({ dataDir: join(dataDir, 'kafka'), port: kafkaPort, controllerPort, log: () => undefined }),
+      startTemporalDevServer({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort!, headless: true }),
+    ]);
+    const kafkaClient = createKafka({ brokers: kafka.brokers, clientId: 'readyz-test', logger });
+    const admin = kafkaClient.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }, { topic: `${TOPIC}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection });
+    const readiness = createReadiness();
+    dispatcher = createDispatcher({ kafka: kafkaClient, temporal: client, config, logger, topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, groupId: 'readyz' });
+    await dispatcher.start();
+    // What the composer (workers/bridge.ts) registers for the dispatcher; the worker's check is alike.
+    readiness.register('dispatcher', () => dispatcher.state() === 'consuming' || `dispatcher ${dispatcher.state()}`);
+    observability = await startObservability({
+      temporal: client, kafka: kafkaClient, projectIds: ['ready'], topic: TOPIC, groupId: 'readyz', logger, readiness, intervalMs: 60_000,
+    });
+    app = buildHttpServer({
+      config, producer: { send: async () => [] }, topic: TOPIC, logger, readiness,
+      responsible: { resolve: async () => ({ result: 'not-found', cached: false, employee: null, destination: null }), invalidate() {} },
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await observability?.stop();
+    await dispatcher?.stop().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+    await temporal?.stop();
+    await kafka?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const readyz = async () => {
+    const res = await app.inject({ url: '/readyz' });
+    return { status: res.statusCode, body: res.json() as { status: string; failing: string[]; checks: Record<string, { ok: boolean; reason?: string }> } };
+  };
+
+  void it('200 with every part ready', async () => {
+    const { status, body } = await waitFor('the dispatcher to join its group', async () => {
+      const r = await readyz();
+      return r.status === 200 && r;
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(body, { status: 'ready', failing: [], checks: { dispatcher: { ok: true }, temporal: { ok: true }, kafka: { ok: true } } });
+  });
+
+  void it('503 naming kafka when Kafka is stopped, and temporal when Temporal is stopped too', async () => {
+    await kafka.stop();
+    const noKafka = await waitFor('kafka to be reported', async () => {
+      const r = await readyz();
+      return r.body.failing.includes('kafka') && r;
+    });
+    assert.equal(noKafka.status, 503);
+    assert.equal(noKafka.body.status, 'not-ready');
+    assert.equal(noKafka.body.checks.temporal?.ok, true);
+    assert.ok(noKafka.body.checks.kafka?.reason, 'the reason is given');
+
+    await temporal.stop();
+    const neither = await waitFor('temporal to be reported', async () => {
+      const r = await readyz();
+      return r.body.failing.includes('temporal') && r;
+    });
+    assert.equal(neither.status, 503);
+    assert.ok(neither.body.failing.includes('kafka'));
+  });
+});
