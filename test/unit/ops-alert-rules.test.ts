@@ -29,7 +29,7 @@ void describe('Prometheus files (promtool)', () => {
     const alerts = [...text.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
     assert.deepEqual(alerts, [
       'BridgeDown', 'BridgeNotReady', 'IntegrationBroken', 'CallsParkedTooLong', 'EventsDeadLettered',
-      'ConsumerLagHigh', 'BitrixErrorRateHigh', 'TemporalWorkerNoPollers',
+      'ConsumerLagHigh', 'BitrixErrorRateHigh', 'WorkflowTasksStalled',
     ]);
     assert.equal(text.match(/severity: (critical|warning)/g)?.length, alerts.length);
     assert.equal(text.match(/summary: /g)?.length, alerts.length);
