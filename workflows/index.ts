@@ -1,7 +1,4 @@
-// Version 2: what new calls and integrations run.
-export { callWorkflowV2 } from './call-workflow';
-export { integrationWorkflowV2 } from './integration-workflow';
-// Version 1, frozen: calls and integrations started before version 2 finish on it (docs/upgrades.md).
-export { callWorkflow } from './legacy/call-workflow-v1';
-export { clientLockWorkflow } from './legacy/client-lock-workflow';
-export { integrationWorkflow } from './legacy/integration-workflow-v1';
+export { callWorkflow } from './call-workflow';
+export { clientLockWorkflow } from './client-lock-workflow';
+export { integrationWorkflow } from './integration-workflow';
+export { reconcileWorkflow } from './reconcile-workflow';
