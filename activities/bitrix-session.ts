@@ -1,7 +1,7 @@
 import { BitrixTokenInvalidError } from '../bitrix/errors';
 import { createBitrixClient, type BitrixClient } from '../bitrix/client';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
-import type { CredentialStore } from '../lib/credential-store';
+import type { CredentialsCache } from '../integration/credentials-cache';
 import type { Logger } from '../lib/logger';
 import type { ProjectConfig } from '../schemas/project-config';
 
@@ -13,29 +13,28 @@ export interface BitrixSession {
 
 /**
  * One auto-batching Bitrix24 client per project and credentials version, shared by every
- * activity of this worker, so concurrent calls share one rate limiter and one batch queue (B8).
+ * activity of this process, so concurrent calls share one rate limiter and one batch queue (B8).
  */
-export function createBitrixSessions(deps: { credentials: CredentialStore; logger: Logger }) {
+export function createBitrixSessions(deps: { credentials: CredentialsCache; logger: Logger }) {
   const clients = new Map<string, BitrixSession>();
 
-  return async function sessionFor(project: ProjectConfig): Promise<BitrixSession> {
-    const stored = await deps.credentials.read(project.id);
-    if (stored.status === 'broken') {
+  return async function sessionFor(project: ProjectConfig, minVersion = 0): Promise<BitrixSession> {
+    const current = await deps.credentials.current(project.id, minVersion);
+    if (current.status === 'broken' || !current.webhookUrl) {
       // Parked projects do not touch Bitrix24 again until an operator reactivates (T1).
       throw new BitrixTokenInvalidError({
         code: 'INTEGRATION_BROKEN', method: 'credentials',
-        description: `integration marked broken at ${stored.brokenAt}: ${stored.brokenReason ?? 'invalid token'}`,
+        description: `integration broken since ${current.brokenSince ?? '?'}: ${current.brokenReason ?? 'invalid token'}`,
       });
     }
-    const key = `${project.id}@${stored.version}`;
+    const key = `${project.id}@${current.version}`;
     let session = clients.get(key);
     if (!session) {
-      const webhook = parseWebhookUrl(stored.webhookUrl ?? project.bitrix24.webhookUrl);
       const client = createBitrixClient({
-        webhook, rateLimit: project.bitrix24.rateLimit, autoBatch: true,
+        webhook: parseWebhookUrl(current.webhookUrl), rateLimit: project.bitrix24.rateLimit, autoBatch: true,
         logger: deps.logger.child({ projectId: project.id }),
       });
-      session = { client, version: stored.version };
+      session = { client, version: current.version };
       for (const old of clients.keys()) if (old.startsWith(`${project.id}@`)) clients.delete(old);
       clients.set(key, session);
     }

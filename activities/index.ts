@@ -1,2 +1,3 @@
-export { createActivities, entityMarker, taskXmlId, type ActivityDeps } from './create-activities';
-export type { BridgeActivities } from './activity-types';
+export { createActivities, type ActivityDeps, type BridgeActivities } from './create-activities';
+export type { CallActivities, IntegrationActivities } from './activity-types';
+export { entityMarker, taskXmlId } from './markers';

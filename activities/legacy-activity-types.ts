@@ -2,10 +2,11 @@ import type { CrmBindings, CrmLookup, FillEmptyPlan, NewEntitiesPlan, TaskPlan }
 import type { ProjectSettings, StepFailure } from '../schemas/workflow-io';
 
 /**
- * The activities the workflows call. Workflows import this type only (never the code), so
+ * The activities of the version-1 call workflow (workflows/legacy/), kept so that calls started
+ * before version 2 — parked for days — finish on a new worker. Workflows import this type only, so
  * workflow bundles stay free of I/O.
  */
-export interface BridgeActivities {
+export interface LegacyCallActivities {
   /** The project's settings without secrets; ProjectUnknown when the config has no such project. */
   loadProjectSettings(projectId: string): Promise<ProjectSettings>;
   /** Asks the per-number lock workflow for the lock (signal-with-start); the grant arrives as a signal. */

@@ -1,5 +1,6 @@
 import type { CrmFields } from '../schemas/crm-plan';
 import type { BitrixClient } from './client';
+import { BitrixBadRequestError } from './errors';
 
 /**
  * Idempotent writes (M6, R1). An activity may be retried after Bitrix24 already executed the
@@ -74,4 +75,16 @@ export function isEmpty(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value).length === 0;
   return false;
+}
+
+/**
+ * B2: a concurrent call from the same number created the same kind of entity first; ours is
+ * the duplicate and goes. Deleting what is already gone is done.
+ */
+export async function deleteEntity(client: BitrixClient, kind: CrmEntityKind, id: number): Promise<void> {
+  try {
+    await client.call(`crm.${kind}.delete`, { id });
+  } catch (err) {
+    if (!(err instanceof BitrixBadRequestError && /not found/i.test(err.description))) throw err;
+  }
 }

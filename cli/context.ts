@@ -2,14 +2,15 @@ import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { connect } from 'node:net';
 import pino from 'pino';
-import { createCredentialStore, type CredentialStore } from '../lib/credential-store';
+import { readFile } from 'node:fs/promises';
+import { demoKeyFile } from '../integration/process-secrets';
+import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxFromEnv, type SecretBox } from '../integration/secret-box';
 import { createKafka, brokersFromEnv } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { loadConfig } from '../lib/config-loader';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
 import { dataDir } from '../infra/paths';
-import { join } from 'node:path';
 
 /** What every CLI command may need, opened lazily so `config check` touches no server. */
 export interface CliContext {
@@ -19,11 +20,8 @@ export interface CliContext {
   kafka(): Kafka;
   /** kafka(), after one TCP connect proved a broker answers: kafkajs would retry for minutes. */
   reachableKafka(): Promise<Kafka>;
-  /**
-   * @deprecated The file store goes away with issue 12 (state lives in `integration:{projectId}`);
-   * only reactivate.ts still uses it. Nothing new may.
-   */
-  credentials: CredentialStore;
+  /** BRIDGE_SECRET_KEY's box: the CLI seals a new webhook before it leaves this process (R4). */
+  secrets(): Promise<SecretBox>;
   logger: Logger;
   topic: string;
   dlqTopic: string;
@@ -78,7 +76,7 @@ export function createCliContext(options: { configPath?: string }): CliContext {
       if (!(await anyReachable(brokers))) throw new CliError(`Kafka cannot be reached: no broker answers at ${brokers.join(', ')}`);
       return kafka();
     },
-    credentials: createCredentialStore(process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials')),
+    secrets: () => cliSecretBox(logger),
     logger,
     topic: CALL_EVENTS_TOPIC,
     dlqTopic: CALL_EVENTS_DLQ_TOPIC,
@@ -99,4 +97,22 @@ function anyReachable(addresses: string[], timeoutMs = 3000): Promise<boolean> {
     socket.once('timeout', () => { socket.destroy(); done(false); });
     socket.once('error', () => done(false));
   }))).then((answers) => answers.some(Boolean));
+}
+
+/**
+ * The deployment's key from BRIDGE_SECRET_KEY; in a checkout running the demo without one, the
+ * demo's throw-away key (written by `npm start`).
+ */
+async function cliSecretBox(logger: Logger): Promise<SecretBox> {
+  try {
+    const fromEnv = secretBoxFromEnv();
+    if (fromEnv) return fromEnv;
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const file = demoKeyFile(dataDir());
+  const demoKey = await readFile(file, 'utf8').then((s) => s.trim(), () => undefined);
+  if (!demoKey) throw new CliError(`${SECRET_KEY_ENV} is not set: give the CLI the same key as the bridge's workers`);
+  logger.warn({ file }, `${SECRET_KEY_ENV} is not set: using the demo's throw-away key`);
+  return createSecretBox(parseSecretKeys(demoKey, file), { throwAway: true });
 }

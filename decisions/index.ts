@@ -12,6 +12,8 @@ export { addHours, callDescription, entityTitle, formatDuration, isMissed, recor
 export { CALL_SOURCE_ID, fillEmptyFields, newEntityFields, sourceDescription, visitComments } from './entity-fields';
 export { creationDueAt, noLeadForContact, planEntities, type EntityPlanInput } from './entity-plan';
 export { callBackTask, callRecord, contactOwnerTask, reviewTask, settingsTask, type TaskContext } from './call-tasks';
-export { planRecords, type CallOutcome, type RecordsPlanInput } from './records-plan';
-export { missedCallAssignee, missedCallPool } from './missed-assignee';
+export { callBindings, planRecords, type CallOutcome, type RecordsPlanInput } from './records-plan';
+export { missedCallAssignee, missedCallPool, roundRobinApplies } from './missed-assignee';
+export { callStage, closeNeverEnded, endedPhase } from './call-stage';
+export { callStartSummary, callSummary } from './call-summary';
 export type { DecisionProject } from './types';

@@ -1,3 +1,4 @@
+import type { CallFacts, ClientState } from '../schemas/crm-plan';
 import type { ProjectConfig } from '../schemas/project-config';
 
 type AssigneeProject = Pick<ProjectConfig, 'seniorManager' | 'employees' | 'scenario'>;
@@ -18,4 +19,13 @@ export function missedCallAssignee(project: AssigneeProject, counter = 0): numbe
   if (pool.length === 0) return project.seniorManager;
   const position = Number.isFinite(counter) ? Math.abs(Math.trunc(counter)) % pool.length : 0;
   return pool[position] ?? project.seniorManager;
+}
+
+/**
+ * Whether M must be drawn from the round robin for this call: a missed or voicemail call from a
+ * client that was new, in a project that distributes missed calls and has someone to give them to.
+ */
+export function roundRobinApplies(project: Pick<ProjectConfig, 'employees' | 'scenario'>, client: ClientState, facts: Pick<CallFacts, 'disposition'>): boolean {
+  const missed = facts.disposition !== undefined && facts.disposition !== 'answered';
+  return project.scenario.missedNewClientAssignee === 'round-robin' && client.kind === 'new' && missed && missedCallPool(project).length > 0;
 }

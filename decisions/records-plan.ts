@@ -31,8 +31,8 @@ function createdOutcome(scenario: Scenario): CallOutcome {
 }
 
 /** The client's entity (Open: the lead/deal; Contact: the contact) plus what the call created. */
-function callBindings(client: ClientState, created: CrmBindings): CrmBindings {
-  const own: CrmBindings = client.kind === 'open'
+export function callBindings(client: ClientState | undefined, created: CrmBindings): CrmBindings {
+  const own: CrmBindings = !client ? {} : client.kind === 'open'
     ? (client.entity.type === 'lead' ? { leadId: client.entity.id } : { dealId: client.entity.id })
     : client.kind === 'contact' ? { contactId: client.contact.id } : {};
   const bindings: CrmBindings = { ...own };

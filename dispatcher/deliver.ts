@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { callStartSummary } from '../decisions/call-summary';
 import { callEventSignal } from '../workflows/messages';
 import { CallIdKey, CallPhaseKey, ClientNumberKey, ProjectIdKey } from '../workflows/search-attributes';
 import { callWorkflowId, TASK_QUEUE, type CallEventEnvelope } from '../schemas/workflow-io';
@@ -18,7 +19,8 @@ export interface DeliveryTarget {
   workflowId(projectId: string, callId: string): string;
 }
 
-export const callWorkflowTarget: DeliveryTarget = { workflowType: 'callWorkflow', taskQueue: TASK_QUEUE, workflowId: callWorkflowId };
+/** New calls run version 2; a running version-1 call (started before the upgrade) just gets the signal. */
+export const callWorkflowTarget: DeliveryTarget = { workflowType: 'callWorkflowV2', taskQueue: TASK_QUEUE, workflowId: callWorkflowId };
 
 /**
  * Hands one event to its call's actor: starts `call:{projectId}:{callId}` or signals the
@@ -37,6 +39,8 @@ export async function deliverToCallWorkflow(
       signal: callEventSignal,
       signalArgs: [envelope],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      // The UI's one line for the call until the workflow describes it further (B4).
+      staticSummary: callStartSummary(event),
       typedSearchAttributes: [
         { key: ProjectIdKey, value: event.projectId },
         { key: CallIdKey, value: event.callId },

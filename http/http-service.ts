@@ -1,5 +1,5 @@
 import { createBitrixSessions } from '../activities/bitrix-session';
-import type { CredentialStore } from '../lib/credential-store';
+import type { CredentialsCache } from '../integration/credentials-cache';
 import { createKafka } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
@@ -14,8 +14,8 @@ export interface HttpServiceOptions {
   config: BridgeConfig;
   kafkaBrokers: string[];
   topic: string;
-  /** The workers' store: a broken integration answers "none" without calling Bitrix24 (F2). */
-  credentials: CredentialStore;
+  /** The integration workflows' webhooks: a broken integration answers "none" without calling Bitrix24 (F2). */
+  credentials: CredentialsCache;
   logger: Logger;
   port: number;
   host: string;
@@ -32,7 +32,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<{ u
   const responsible = createResponsibleResolver({
     config,
     sessions: createBitrixSessions({ credentials, logger }),
-    integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
+    integrationStatus: async (projectId) => (await credentials.current(projectId)).status,
     logger,
   });
   // /metrics: this server's HTTP metrics, the process's (dispatcher, Bitrix24, gauges), the Temporal SDK's.

@@ -1,13 +1,16 @@
 /**
  * `tsx http/main.ts`: the HTTP service on its own, beside the worker (CONTRACTS.md §5).
  * Env: CONFIG_PATH (required), KAFKA_BROKERS, HTTP_PORT (8080), HTTP_HOST (127.0.0.1),
- * CALL_EVENTS_TOPIC, CREDENTIALS_DIR (the worker's, so a broken integration answers none).
+ * CALL_EVENTS_TOPIC, TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE and BRIDGE_SECRET_KEY (the webhooks
+ * come from the integration workflows, so a broken integration answers none). `workers/main.ts`
+ * with BRIDGE_COMPONENTS=http runs the same service with its metrics and readiness.
  */
-import { join } from 'node:path';
-import { dataDir } from '../infra/paths';
+import { Client, Connection } from '@temporalio/client';
 import { CALL_EVENTS_TOPIC } from '../infra/topics';
+import { createCredentialsCache } from '../integration/credentials-cache';
+import { resolveSecretBox } from '../integration/process-secrets';
+import { dataDir } from '../infra/paths';
 import { loadConfig } from '../lib/config-loader';
-import { createCredentialStore } from '../lib/credential-store';
 import { createLogger } from '../lib/logger';
 import { startHttpService } from './http-service';
 
@@ -17,7 +20,8 @@ export interface HttpSettings {
   port: number;
   host: string;
   topic: string;
-  credentialsDir: string;
+  temporalAddress: string;
+  temporalNamespace: string;
 }
 
 /** Pure: the settings from the environment, or an error that names the variable. */
@@ -32,18 +36,22 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv): HttpSettings {
     port,
     host: env.HTTP_HOST ?? '127.0.0.1',
     topic: env.CALL_EVENTS_TOPIC ?? CALL_EVENTS_TOPIC,
-    credentialsDir: env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
   };
 }
 
 async function main(): Promise<void> {
   const settings = httpSettingsFromEnv(process.env);
   const logger = createLogger({ name: 'bridge-http' });
+  const config = await loadConfig(settings.configPath);
+  const secrets = await resolveSecretBox({ demo: false, dataDir: dataDir() });
+  const temporal = new Client({ connection: await Connection.connect({ address: settings.temporalAddress }), namespace: settings.temporalNamespace });
   const service = await startHttpService({
-    config: await loadConfig(settings.configPath),
+    config,
     kafkaBrokers: settings.kafkaBrokers,
     topic: settings.topic,
-    credentials: createCredentialStore(settings.credentialsDir),
+    credentials: createCredentialsCache({ temporal, secrets, config, logger }),
     logger,
     port: settings.port,
     host: settings.host,

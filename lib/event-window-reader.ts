@@ -1,8 +1,14 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface WindowReadProgress {
   read: number;
   total: number;
+}
+
+/** Offsets per partition (as strings): where a read starts, and where it stops (exclusive). */
+export interface TopicWindow {
+  from: Record<string, string>;
+  end: Record<string, string>;
 }
 
 /**
@@ -16,20 +22,19 @@ export async function readTopicSince(options: {
   since: Date;
   onMessage: (message: KafkaMessage, partition: number) => Promise<void>;
   onProgress?: (progress: WindowReadProgress) => void;
+  /** A window fixed by an earlier, interrupted read: resume it instead of looking offsets up again. */
+  window?: TopicWindow;
+  /** The window this read covers, before the first message: a caller that may be interrupted keeps it. */
+  onWindow?: (window: TopicWindow) => void;
 }): Promise<WindowReadProgress> {
   const admin = options.kafka.admin();
   await admin.connect();
   const groupId = `ringostat-bridge-replay-${process.pid}-${Date.now()}`;
   try {
-    const ends = await admin.fetchTopicOffsets(options.topic);
-    const starts = await admin.fetchTopicOffsetsByTimestamp(options.topic, options.since.getTime());
-    const ranges = ends
-      .map(({ partition, high }) => {
-        const found = starts.find((s) => s.partition === partition)?.offset;
-        // -1: no message at or after the timestamp in this partition.
-        const from = found === undefined || found === '-1' ? high : found;
-        return { partition, from: BigInt(from), end: BigInt(high) };
-      })
+    const window = options.window ?? await lookUpWindow(admin, options.topic, options.since);
+    options.onWindow?.(window);
+    const ranges = Object.entries(window.end)
+      .map(([partition, end]) => ({ partition: Number(partition), from: BigInt(window.from[partition] ?? end), end: BigInt(end) }))
       .filter((r) => r.from < r.end);
     const total = ranges.reduce((sum, r) => sum + Number(r.end - r.from), 0);
     const progress = { read: 0, total };
@@ -77,4 +82,17 @@ export async function readTopicSince(options: {
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+async function lookUpWindow(admin: Admin, topic: string, since: Date): Promise<TopicWindow> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const starts = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
+  const window: TopicWindow = { from: {}, end: {} };
+  for (const { partition, high } of ends) {
+    const found = starts.find((s) => s.partition === partition)?.offset;
+    // -1: no message at or after the timestamp in this partition.
+    window.from[partition] = found === undefined || found === '-1' ? high : found;
+    window.end[partition] = high;
+  }
+  return window;
 }

@@ -1,5 +1,5 @@
 /**
- * crm.{lead,contact,deal}.{add,get,list,update}: the legacy CRM methods (research §5.1).
+ * crm.{lead,contact,deal}.{add,get,list,update,delete}: the legacy CRM methods (research §5.1).
  * add → integer id, get → object of strings, update → true; failures are HTTP 400 with an
  * empty `error` and CCrmRestProxyBase's texts.
  */
@@ -104,6 +104,18 @@ function update(entity: CrmEntity): Handler {
   };
 }
 
+/** Removes the entity and its phone/e-mail index entries; unknown id → "Not found", as Bitrix24 answers. */
+function remove(entity: CrmEntity): Handler {
+  return (ctx, params) => {
+    const id = entityId(params);
+    const record = ctx.portal.records[entity].get(id);
+    if (!record) throw crmError('Not found');
+    ctx.portal.records[entity].delete(id);
+    ctx.portal.unindex(entity, record);
+    return { result: true };
+  };
+}
+
 /** select: empty or `*` = all plain fields, `UF_*` = all user fields, PHONE/EMAIL only by name. */
 function project(entity: CrmEntity, record: Rec, select: string[]): Rec {
   const multi = select.filter((name) => (MULTIFIELD_TYPES as readonly string[]).includes(name));
@@ -142,6 +154,7 @@ export function crmEntityMethods(): Record<string, Handler> {
     methods[`crm.${entity}.get`] = get(entity);
     methods[`crm.${entity}.list`] = list(entity);
     methods[`crm.${entity}.update`] = update(entity);
+    methods[`crm.${entity}.delete`] = remove(entity);
   }
   return methods;
 }

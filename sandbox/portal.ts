@@ -84,6 +84,13 @@ export class Portal {
     }
   }
 
+  /** Drops a deleted entity from the duplicate index. */
+  unindex(entity: CrmEntity, record: Rec): void {
+    const key = `${entity}:${String(record.ID)}`;
+    for (const code of this.dupCodes.get(key) ?? []) this.dupIndex.get(code)?.delete(key);
+    this.dupCodes.delete(key);
+  }
+
   /** Entities whose stored communication has this match code, as "entity:id" keys. */
   findByCode(code: string): string[] {
     return [...(this.dupIndex.get(code) ?? [])];

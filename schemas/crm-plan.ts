@@ -39,6 +39,8 @@ export const crmEntityRefSchema = z.object({
   /** Deal: CLOSED flag. */
   closed: z.boolean().optional(),
   contactId: z.number().int().positive().optional(),
+  /** ORIGINATOR_ID / ORIGIN_ID when set: the bridge's marker on what it created (R1, B2). */
+  origin: z.object({ originatorId: z.string(), originId: z.string() }).optional(),
 });
 
 /** Everything Bitrix24 holds for a number (leads, deals via its contacts, contacts). */

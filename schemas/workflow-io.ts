@@ -98,6 +98,24 @@ export const integrationStateSchema = z.object({
   lastResend: resendRunSchema.optional(),
 });
 
+/** The reactivate update (T2 from the CLI, T6 from a changed config file at start). */
+export const reactivateRequestSchema = z.object({
+  webhook: sealedSecretSchema,
+  /** Resend the last 3 days from Kafka (T3), or close parked calls as skipped (T4). */
+  resend: z.boolean(),
+  source: z.enum(['cli', 'config']),
+  /**
+   * For `config`: the config webhook the starting process saw in the state (its sealed data), so
+   * that several processes starting at once apply one config change once.
+   */
+  replacesConfigWebhook: z.string().optional(),
+});
+export const reactivateReplySchema = z.object({
+  outcome: z.enum(['accepted', 'already-applied']),
+  credentialsVersion: z.number().int().nonnegative(),
+  portal: z.string().optional(),
+});
+
 export type CallWorkflowInput = z.infer<typeof callWorkflowInputSchema>;
 export type CallEventEnvelope = z.infer<typeof callEventEnvelopeSchema>;
 /** Project settings as workflows see them: everything but secrets (R4). */
@@ -105,6 +123,8 @@ export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken'>;
 export type StepFailure = z.infer<typeof stepFailureSchema>;
 export type CallResult = z.infer<typeof callResultSchema>;
 export type IntegrationState = z.infer<typeof integrationStateSchema>;
+export type ReactivateRequest = z.infer<typeof reactivateRequestSchema>;
+export type ReactivateReply = z.infer<typeof reactivateReplySchema>;
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 export type ResendRun = z.infer<typeof resendRunSchema>;
 export type ResendCounts = z.infer<typeof resendCountsSchema>;

@@ -1,9 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createDispatcher, type Dispatcher } from '../dispatcher/kafka-dispatcher';
-import { createCredentialStore, type CredentialStore } from '../lib/credential-store';
+import { createCredentialsCache, type CredentialsCache } from '../integration/credentials-cache';
+import { ensureIntegration } from '../integration/ensure-integration';
+import type { SecretBox } from '../integration/secret-box';
 import { createKafka } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
+import { processReadiness } from '../observability/readiness';
 import type { BridgeConfig } from '../schemas/project-config';
 import { createBridgeWorker } from './temporal-worker';
 
@@ -14,47 +17,72 @@ export interface BridgeOptions {
   kafkaBrokers: string[];
   topic: string;
   dlqTopic: string;
-  credentialsDir: string;
+  /** BRIDGE_SECRET_KEY's box: opens the webhooks the integration workflows hold (R4, R7). */
+  secrets: SecretBox;
   logger: Logger;
   /** Run the Temporal worker in this process (default) and/or the Kafka dispatcher. */
   worker?: boolean;
   dispatcher?: boolean;
   groupId?: string;
+  /** Version 1's credentials folder, imported once into the integration workflows (then ignored). */
+  legacyCredentialsDir?: string;
+  /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
+  onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
 
 export interface RunningBridge {
   temporal: Client;
-  credentials: CredentialStore;
+  /** This process's view of every project's webhook, from the integration workflows. */
+  credentials: CredentialsCache;
   dispatcher?: Dispatcher;
   worker?: Worker;
   stop(): Promise<void>;
 }
 
-/** Composes the bridge: Temporal worker (workflows + Bitrix24 activities) and Kafka dispatcher. */
+/**
+ * Composes the bridge: Temporal worker (workflows + Bitrix24 activities) and Kafka dispatcher.
+ * Nothing is kept on this host's disk: the state lives in Temporal and Kafka (R7), so any
+ * number of these processes run on any hosts, sharing only those and the config file.
+ */
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const namespace = options.namespace ?? 'default';
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace });
-  const credentials = createCredentialStore(options.credentialsDir);
+  const credentials = createCredentialsCache({ temporal, secrets: options.secrets, config: options.config, logger: options.logger });
+  const kafka = createKafka({ brokers: options.kafkaBrokers, clientId: 'ringostat-bridge', logger: options.logger });
+  const readiness = processReadiness();
+  const fatal = options.onFatal ?? ((part, err) => options.logger.error({ err, part }, `${part} stopped with an error`));
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let native: NativeConnection | undefined;
   if (options.worker !== false) {
     native = await NativeConnection.connect({ address: options.temporalAddress });
-    worker = await createBridgeWorker({ connection: native, namespace, temporal, config: options.config, credentials, logger: options.logger });
-    workerRun = worker.run();
-    workerRun.catch((err) => options.logger.error({ err }, 'Temporal worker stopped with an error'));
+    worker = await createBridgeWorker({
+      connection: native, namespace, temporal, config: options.config, logger: options.logger,
+      activityDeps: { credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic },
+    });
+    const running = worker;
+    workerRun = running.run();
+    workerRun.catch((err) => fatal('worker', err));
+    readiness.register('worker', () => running.getState() === 'RUNNING' || `worker is ${running.getState()}`);
+    // The integration workflows answer with a worker polling: this one is.
+    for (const project of options.config.projects) {
+      await ensureIntegration(project, { temporal, secrets: options.secrets, logger: options.logger, legacyCredentialsDir: options.legacyCredentialsDir })
+        .catch((err) => options.logger.error({ projectId: project.id, err: (err as Error).message }, 'could not set up the project\'s integration workflow'));
+    }
   }
 
   let dispatcher: Dispatcher | undefined;
   if (options.dispatcher !== false) {
-    const kafka = createKafka({ brokers: options.kafkaBrokers, clientId: 'ringostat-bridge', logger: options.logger });
-    dispatcher = createDispatcher({
+    const running = createDispatcher({
       kafka, temporal, config: options.config, logger: options.logger,
       topic: options.topic, dlqTopic: options.dlqTopic, groupId: options.groupId,
     });
-    await dispatcher.start();
+    dispatcher = running;
+    await running.start();
+    running.done().catch((err) => fatal('dispatcher', err));
+    readiness.register('dispatcher', () => running.state() === 'consuming' || `dispatcher is ${running.state()}`);
   }
 
   return {

@@ -1,19 +1,26 @@
 /**
  * `npm start`: Temporal + Kafka (started here, or the ones named by TEMPORAL_ADDRESS /
- * KAFKA_BROKERS), the Temporal worker and the Kafka dispatcher. With no CONFIG_PATH it runs
- * the demo project against an in-process Bitrix24 sandbox. Ctrl-C stops all it started.
+ * KAFKA_BROKERS), the Temporal worker, the Kafka dispatcher and the HTTP service. With no
+ * CONFIG_PATH it runs the demo project against an in-process Bitrix24 sandbox. Ctrl-C stops all
+ * it started. BRIDGE_COMPONENTS (worker,dispatcher,http) picks the parts one process runs, so a
+ * deployment can run each on its own hosts: they share nothing but Kafka, Temporal and the config.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startStack, type Stack } from '../infra/stack';
 import { dataDir } from '../infra/paths';
 import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
+import { resolveSecretBox } from '../integration/process-secrets';
 import { loadConfig } from '../lib/config-loader';
+import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
+import { startObservability, type RunningObservability } from '../observability/bridge-observability';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { BridgeConfig } from '../schemas/project-config';
 import { startHttpService } from '../http/http-service';
 import { startBridge, type RunningBridge } from './bridge';
+import { bridgeComponents } from './components';
+import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import { demoConfig } from './demo-config';
 import { installTemporalLogging } from './temporal-logging';
 
@@ -21,19 +28,22 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge' });
   installTemporalLogging(logger);
   const started = Date.now();
+  const components = bridgeComponents(process.env.BRIDGE_COMPONENTS);
+  const groupId = process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
-  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge; http?: { stop(): Promise<void> } } = {};
+  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge; http?: { stop(): Promise<void> }; observability?: RunningObservability } = {};
   let stopping = false;
 
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
     await running.http?.stop();
+    await running.observability?.stop().catch(() => undefined);
     await running.bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
     await running.sandbox?.stop().catch(() => undefined);
     await running.stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -49,36 +59,50 @@ async function main(): Promise<void> {
     const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
     running.sandbox = sandbox;
     config = demoConfig(sandbox);
-    // The CLI reads the same file: `npm run bridge -- --config .data/demo-config.json …`.
+    // The CLI reads the same file: `npx ringostat-bridge --config .data/demo-config.json …`.
     await mkdir(dataDir(), { recursive: true });
     await writeFile(join(dataDir(), 'demo-config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
-    process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to .data/demo-config.json)\n`);
+    process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to ${join(dataDir(), 'demo-config.json')})\n`);
   }
+  const secrets = await resolveSecretBox({ demo: !configPath, dataDir: dataDir(), say: (line) => process.stdout.write(`${line}\n`) });
 
   running.bridge = await startBridge({
-    config,
+    config, secrets, logger, groupId,
     temporalAddress: stack.temporalAddress,
     kafkaBrokers: stack.kafkaBrokers,
     topic: CALL_EVENTS_TOPIC,
     dlqTopic: CALL_EVENTS_DLQ_TOPIC,
-    credentialsDir: process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
-    logger,
+    worker: components.has('worker'),
+    dispatcher: components.has('dispatcher'),
+    // Version 1 kept credentials here; imported once into the integration workflows, then ignored.
+    legacyCredentialsDir: process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
+    // A part that dies for good ends the process, so a supervisor starts a fresh one.
+    onFatal: (part, err) => {
+      logger.fatal({ err, part }, `${part} stopped for good: exiting so that a supervisor restarts the process`);
+      void stop(`${part} failed`, 1);
+    },
   });
-  const http = await startHttpService({
-    config, kafkaBrokers: stack.kafkaBrokers, topic: CALL_EVENTS_TOPIC, credentials: running.bridge.credentials, logger,
-    port: Number(process.env.HTTP_PORT ?? 8080), host: process.env.HTTP_HOST ?? '127.0.0.1',
-  });
-  running.http = http;
-  process.stdout.write([
-    `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: projects ${config.projects.map((p) => p.id).join(', ')}`,
+  const lines = [
+    `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...components].join(', ')}; projects ${config.projects.map((p) => p.id).join(', ')}`,
     `Kafka ${stack.kafkaBrokers.join(',')}  topic ${CALL_EVENTS_TOPIC}`,
     `Temporal ${stack.temporalAddress}`,
     `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
-    `HTTP: ${http.url}/v1/projects/{projectId}/ringostat-webhook, …/responsible?phone=…, /healthz, /metrics`,
-    `Try: npm run bridge -- --config ${configPath ?? '.data/demo-config.json'} simulate --project ${config.projects[0]?.id} --calls 5`,
-    'Ctrl-C to stop.',
-    '',
-  ].join('\n'));
+  ];
+  if (components.has('http')) {
+    running.observability = await startObservability({
+      temporal: running.bridge.temporal, logger, groupId, topic: CALL_EVENTS_TOPIC,
+      kafka: createKafka({ brokers: stack.kafkaBrokers, clientId: 'ringostat-bridge-observability', logger }),
+      projectIds: config.projects.map((p) => p.id),
+    });
+    const http = await startHttpService({
+      config, kafkaBrokers: stack.kafkaBrokers, topic: CALL_EVENTS_TOPIC, credentials: running.bridge.credentials, logger,
+      port: Number(process.env.HTTP_PORT ?? 8080), host: process.env.HTTP_HOST ?? '127.0.0.1',
+    });
+    running.http = http;
+    lines.push(`HTTP: ${http.url}/v1/projects/{projectId}/ringostat-webhook, …/responsible?phone=…, /healthz, /readyz, /metrics`);
+  }
+  lines.push(`Try: npx ringostat-bridge --config ${configPath ?? join(dataDir(), 'demo-config.json')} simulate --project ${config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '');
+  process.stdout.write(lines.join('\n'));
 }
 
 main().catch((err) => {

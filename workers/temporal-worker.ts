@@ -1,7 +1,6 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../activities';
-import type { CredentialStore } from '../lib/credential-store';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import { TASK_QUEUE } from '../schemas/workflow-io';
@@ -11,8 +10,11 @@ export interface BridgeWorkerOptions {
   temporal: Client;
   namespace?: string;
   config: BridgeConfig;
-  credentials: CredentialStore;
   logger: Logger;
+  /** What the activities need besides the client, config and logger. */
+  activityDeps: Omit<ActivityDeps, 'config' | 'temporal' | 'logger'>;
+  /** Extra activities (Ringostat reconciliation, B7) registered beside the bridge's own. */
+  extraActivities?: object;
   /** Bundle once and reuse (tests start several workers). */
   workflowBundle?: WorkflowBundleOption;
   taskQueue?: string;
@@ -37,9 +39,10 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle ?? (await workflowBundle()),
-    activities: createActivities({
-      config: options.config, credentials: options.credentials, temporal: options.temporal, logger: options.logger,
-    }),
+    activities: {
+      ...options.extraActivities,
+      ...createActivities({ ...options.activityDeps, config: options.config, temporal: options.temporal, logger: options.logger }),
+    },
     // Many calls wait on Bitrix24 at once; the shared client batches their commands (B8).
     maxConcurrentActivityTaskExecutions: 200,
     // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).

@@ -3,7 +3,7 @@
  * activities) import these definitions, never the workflow code itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState } from '../schemas/workflow-io';
+import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts } from '../schemas/workflow-io';
 
 // Call actor
 export const callEventSignal = defineSignal<[CallEventEnvelope]>('callEvent');
@@ -24,3 +24,11 @@ export const integrationReactivatedSignal = defineSignal<[{ at: string; credenti
 export const integrationStateQuery = defineQuery<IntegrationState>('integrationState');
 /** Round-robin position for missed calls from new clients (S4.2), shared by all calls of a project. */
 export const nextRoundRobinUpdate = defineUpdate<number, [{ size: number }]>('nextRoundRobin');
+
+/**
+ * T2, T6: a new webhook (sealed) for the project. The integration workflow checks it against the
+ * portal on a worker before it changes anything; a refusal fails the update with the portal's reason.
+ */
+export const reactivateUpdate = defineUpdate<ReactivateReply, [ReactivateRequest]>('reactivate');
+/** The resend activity's progress, so that `status` and the watching CLI can show it (T5). */
+export const resendProgressSignal = defineSignal<[{ credentialsVersion: number; since: string; counts: ResendCounts }]>('resendProgress');

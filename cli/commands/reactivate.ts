@@ -1,25 +1,28 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { BitrixError } from '../../bitrix/errors';
-import { createBitrixClient } from '../../bitrix/client';
-import { checkWebhook } from '../../bitrix/users';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { signalReactivated } from '../../lib/integration-actor';
-import { releaseParkedCalls } from '../../lib/parked-calls';
-import { resendProjectEvents } from '../../lib/resend-events';
-import { resendWindowStart } from '../../lib/resend-window';
+import { readIntegrationState, requestReactivation } from '../../integration/integration-client';
+import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
+import { printResult } from '../output';
 import { createProgress } from '../progress';
 
 interface ReactivateOptions {
   project: string;
   webhookUrl: string;
   resend: boolean;
+  json?: boolean;
 }
 
+/** How often the CLI looks at the resend it watches. */
+const WATCH_EVERY_MS = 500;
+
 /**
- * T2–T5: check the new webhook against the portal, store it for the workers, wake the parked
- * calls and resend the last 3 days from Kafka — or, with --no-resend, close parked calls as
- * skipped. The old state is untouched when the portal refuses the webhook.
+ * T2–T5: the new webhook, sealed here with BRIDGE_SECRET_KEY, goes to the project's integration
+ * workflow as an update. A worker checks it against the portal; a refusal comes back with the
+ * portal's reason and changes nothing. Accepted, every worker uses it from then on, and the
+ * bridge itself wakes the parked calls and resends the last 3 days (or, --no-resend, closes them
+ * as skipped). The CLI only watches that work: Ctrl-C stops the watching, not the resend.
  */
 export function registerReactivate(program: Command, context: () => CliContext): void {
   program
@@ -32,48 +35,67 @@ export function registerReactivate(program: Command, context: () => CliContext):
       const ctx = context();
       const project = await ctx.project(options.project);
       const resend = options.resend === false ? false : project.resendOnReactivation;
-
       const webhookUrl = options.webhookUrl === '-' ? (await readStdin()).trim() : options.webhookUrl;
-      let webhook;
       try {
-        webhook = parseWebhookUrl(webhookUrl);
+        parseWebhookUrl(webhookUrl);
       } catch (err) {
         throw new CliError(`--webhook-url: ${(err as Error).message}`);
       }
-      try {
-        await checkWebhook(createBitrixClient({ webhook, rateLimit: project.bitrix24.rateLimit }));
-      } catch (err) {
-        const reason = err instanceof BitrixError ? `${err.code || 'error'}: ${err.description || err.message}` : (err as Error).message;
-        throw new CliError(`the portal refused the new webhook (${reason}); nothing was changed`);
-      }
-
-      const stored = await ctx.credentials.activate(project.id, webhookUrl);
+      const secrets = await ctx.secrets();
       const temporal = await ctx.temporal();
-      await signalReactivated(temporal, project.id, { credentialsVersion: stored.version, resend });
-      process.stdout.write(`${project.id}: webhook accepted (credentials version ${stored.version})\n`);
-
-      if (!resend) {
-        const skipped = await releaseParkedCalls(temporal, project.id, { skip: { reason: 'reactivated without resend' } });
-        process.stdout.write(`parked calls closed as skipped: ${skipped.released}\n`);
-        return;
+      if (!(await readIntegrationState(temporal, project.id))) {
+        throw new CliError(`project ${project.id} has no integration workflow yet: start a bridge worker with this config first`);
       }
 
-      const resumed = await releaseParkedCalls(temporal, project.id, { resume: { credentialsVersion: stored.version } });
-      const since = resendWindowStart(new Date(), project.timeZone);
-      process.stdout.write(`parked calls resumed: ${resumed.released}; resending events since ${since.toISOString()} (${project.timeZone})\n`);
-      const progress = createProgress('resend');
-      const summary = await resendProjectEvents({
-        kafka: ctx.kafka(), temporal, config: await ctx.config(), projectId: project.id, topic: ctx.topic, since,
-        onProgress: ({ read, total }) => progress.update(read, total),
-      });
-      progress.stop();
-      process.stdout.write(
-        `summary: calls ${summary.calls}, resent ${summary.resent}, already done ${summary.alreadyDone}, ` +
-        `skipped ${summary.skipped}, failed ${summary.failed} (events read ${summary.events}, parked resumed ${resumed.released})\n`,
-      );
-      for (const failure of summary.failures.slice(0, 10)) process.stdout.write(`  failed: ${failure}\n`);
-      if (summary.failed > 0) process.exitCode = 2;
+      let reply;
+      try {
+        reply = await requestReactivation(temporal, project.id, { webhook: secrets.seal(webhookUrl), resend, source: 'cli' });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${err.cause?.message ?? err.message}; nothing was changed`);
+        throw err;
+      }
+      if (!options.json) process.stdout.write(`${project.id}: webhook accepted by ${reply.portal ?? 'the portal'} (credentials version ${reply.credentialsVersion})\n`);
+
+      const run = await watchResend(ctx, project.id, reply.credentialsVersion, Boolean(options.json));
+      printResult(options.json, { projectId: project.id, portal: reply.portal, ...run }, () => summaryLines(run));
+      if (run.failed > 0 || run.failures.length > 0) process.exitCode = 2;
     });
+}
+
+/** Follows the integration workflow's resend for `version` until it finished, with a progress bar. */
+async function watchResend(ctx: CliContext, projectId: string, version: number, quiet: boolean): Promise<ResendRun> {
+  const temporal = await ctx.temporal();
+  const progress = quiet ? undefined : createProgress('resend');
+  let announced = false;
+  for (;;) {
+    const state = (await readIntegrationState(temporal, projectId)) as IntegrationState;
+    const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
+    const running = state.resend?.credentialsVersion === version ? state.resend : undefined;
+    const current = finished ?? running;
+    if (current && !announced && !quiet) {
+      process.stdout.write(current.resend
+        ? `resending events since ${current.since} (the bridge does it; Ctrl-C stops watching, not the resend)\n`
+        : 'closing parked calls as skipped\n');
+      announced = true;
+    }
+    if (running?.resend && running.total > 0) progress?.update(running.read, running.total);
+    if (finished) {
+      if (finished.resend) progress?.update(finished.read, finished.total);
+      progress?.stop();
+      return finished;
+    }
+    await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+  }
+}
+
+function summaryLines(run: ResendRun): string {
+  if (!run.resend) return `parked calls closed as skipped: ${run.parkedSkipped}\n`;
+  return [
+    `parked calls resumed: ${run.parkedResumed}`,
+    `summary: calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, skipped ${run.skipped}, failed ${run.failed} (events read ${run.read} since ${run.since})`,
+    ...run.failures.slice(0, 10).map((f) => `  failed: ${f}`),
+    '',
+  ].join('\n');
 }
 
 async function readStdin(): Promise<string> {

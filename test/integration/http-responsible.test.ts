@@ -5,14 +5,11 @@
  * cache warms, a revoked webhook, and a project marked broken.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createBitrixSessions } from '../../activities/bitrix-session';
 import { createResponsibleResolver, type ResponsibleResolver } from '../../http/responsible-resolver';
 import { buildHttpServer } from '../../http/server';
-import { createCredentialStore, type CredentialStore } from '../../lib/credential-store';
+import type { CredentialsCache, ProjectCredentials } from '../../integration/credentials-cache';
 import { createLogger } from '../../lib/logger';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { bridgeConfigSchema, type BridgeConfig } from '../../schemas/project-config';
@@ -24,20 +21,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 void describe('responsible resolver against the sandbox (F1–F3)', () => {
   let sb: Sandbox;
-  let dir: string;
   let n = 0;
 
   before(async () => {
     sb = await startSandbox();
-    dir = await mkdtemp(join(tmpdir(), 'http-responsible-'));
   });
   after(async () => {
     await sb?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** A fresh portal, project and resolver: tests never share a cache or a webhook. */
-  function world(deadlineMs = 1500): { portalId: string; projectId: string; webhookUrl: string; config: BridgeConfig; credentials: CredentialStore; resolver: ResponsibleResolver } {
+  function world(deadlineMs = 1500): { portalId: string; projectId: string; webhookUrl: string; config: BridgeConfig; credentials: CredentialsCache; resolver: ResponsibleResolver } {
     n += 1;
     const portalId = `routing-${process.pid}-${n}`;
     sb.admin.createPortal({
@@ -61,11 +55,11 @@ void describe('responsible resolver against the sandbox (F1–F3)', () => {
         ],
       }],
     });
-    const credentials = createCredentialStore(join(dir, portalId));
+    const credentials = configCredentials(config);
     const resolver = createResponsibleResolver({
       config, deadlineMs, logger,
       sessions: createBitrixSessions({ credentials, logger }),
-      integrationStatus: async (id) => (await credentials.read(id)).status,
+      integrationStatus: async (id) => (await credentials.current(id)).status,
       statusTtlMs: 0,
     });
     return { portalId, projectId, webhookUrl, config, credentials, resolver };
@@ -153,14 +147,31 @@ void describe('responsible resolver against the sandbox (F1–F3)', () => {
     assert.equal(sb.admin.requestLog(w.portalId).length, requests, 'no request during the back-off');
   });
 
-  void it('a project marked broken in the credential store answers none at once, without Bitrix24 (T1)', async () => {
+  void it('a project whose integration is broken answers none at once, without Bitrix24 (T1)', async () => {
     const w = world();
     sb.admin.seed(w.portalId, 'lead', { TITLE: 'b', PHONE: phone('+380931118888'), ASSIGNED_BY_ID: 7 });
     assert.equal((await w.resolver.resolve(w.projectId, '+380931118888')).result, 'matched');
-    await w.credentials.markBroken(w.projectId, 0, 'INVALID_CREDENTIALS');
+    await w.credentials.reportBroken(w.projectId, 0, { type: 'BitrixTokenInvalid', message: 'INVALID_CREDENTIALS' });
     const requests = sb.admin.requestLog(w.portalId).length;
     const answer = await w.resolver.resolve(w.projectId, '+380931118888');
     assert.deepEqual([answer.result, answer.destination], ['integration-broken', null]);
     assert.equal(sb.admin.requestLog(w.portalId).length, requests);
   });
 });
+
+/**
+ * The resolver on its own, without Temporal: each project's config webhook as version 0, and a
+ * reported refusal flips it to broken — what the integration workflow would answer.
+ */
+function configCredentials(config: BridgeConfig): CredentialsCache {
+  const state = new Map<string, ProjectCredentials>(config.projects.map((p) => [p.id, { projectId: p.id, version: 0, status: 'active', webhookUrl: p.bitrix24.webhookUrl }]));
+  return {
+    current: async (projectId) => state.get(projectId) as ProjectCredentials,
+    async reportBroken(projectId, version, failure) {
+      const current = state.get(projectId);
+      if (!current || current.version !== version || current.status === 'broken') return false;
+      state.set(projectId, { ...current, status: 'broken', brokenReason: failure.message });
+      return true;
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { callWorkflowId } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
 import { startHarness, type Harness } from '../support/bridge-harness';
+import { readIntegrationState } from '../../integration/integration-client';
 import { runCli } from '../support/run-cli';
 import { waitFor } from '../support/wait-for';
 
@@ -35,14 +36,14 @@ describe('reactivate without resend (T4), refused webhook (T2), secrets (R4)', (
     await h.publish(calls.flat());
     await waitFor('3 parked calls', async () => (await countParked()) === 3);
 
-    const before = await h.bridge.credentials.read(projectId);
+    const before = await readIntegrationState(h.bridge.temporal, projectId);
     // A webhook of a user the portal does not know: refused with the portal's own words.
     const wrong = oldWebhook.replace(/\/rest\/1\/[^/]+\//, '/rest/1/notarealsecret000/');
     const refused = await runCli(h, ['reactivate', '--project', projectId, '--webhook-url', wrong]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /INVALID_CREDENTIALS|credentials/i, 'the portal\'s reason is shown');
     assert.match(refused.stderr, /nothing was changed/);
-    assert.deepEqual(await h.bridge.credentials.read(projectId), before, 'credentials state unchanged');
+    assert.deepEqual(await readIntegrationState(h.bridge.temporal, projectId), before, 'credentials state unchanged');
     assert.equal(await countParked(), 3, 'calls still parked');
 
     const fresh = h.sandbox.admin.createWebhook(projectId, 1);

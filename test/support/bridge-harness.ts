@@ -13,6 +13,7 @@ import { createLogger } from '../../lib/logger';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { installTemporalLogging } from '../../workers/temporal-logging';
 import { stackEnv } from './stack-env';
+import { createSecretBox, newSecretKey, parseSecretKeys, type SecretBox } from '../../integration/secret-box';
 
 /** Users of every test portal: 1 is the senior manager; 7, 8, 9 are employees 101–103. */
 export const portalUsers = [
@@ -34,7 +35,11 @@ export interface Harness {
   sandbox: Sandbox;
   bridge: RunningBridge;
   topic: string;
-  credentialsDir: string;
+  /** A temp folder of the test's own (the CLI's config file); the bridge writes nothing to disk. */
+  workDir: string;
+  /** BRIDGE_SECRET_KEY of this harness's deployment, and its box. */
+  secretKey: string;
+  secrets: SecretBox;
   temporalAddress: string;
   /** Project ids as created (unique per harness). */
   projectIds: string[];
@@ -77,14 +82,17 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   const logger = createLogger({ level: 'debug', destination: sink });
   // The SDK's own logs join the harness's log lines (R4 tests grep them) instead of the console.
   installTemporalLogging(logger);
-  const credentialsDir = await mkdtemp(join(tmpdir(), 'bridge-credentials-'));
+  // The CLI's config file lives here; the bridge itself keeps nothing on disk (R7).
+  const workDir = await mkdtemp(join(tmpdir(), 'bridge-harness-'));
+  const secretKey = newSecretKey();
+  const secrets = createSecretBox(parseSecretKeys(secretKey));
   const start = () => startBridge({
-    config, temporalAddress, kafkaBrokers, topic, dlqTopic: `${topic}.dlq`, credentialsDir, logger, groupId: `dispatcher-${suffix}`,
+    config, temporalAddress, kafkaBrokers, topic, dlqTopic: `${topic}.dlq`, secrets, logger, groupId: `dispatcher-${suffix}`,
   });
   let bridge = await start();
 
   const harness: Harness = {
-    config, sandbox, topic, logLines, credentialsDir, temporalAddress,
+    config, sandbox, topic, logLines, workDir, secretKey, secrets, temporalAddress,
     get bridge() { return bridge; },
     projectIds: projects.map((p) => p.id),
     async publish(events, publishOptions) {
@@ -135,7 +143,7 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
       await bridge.stop();
       await producer.disconnect();
       await sandbox.stop();
-      await rm(credentialsDir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
     },
   };
   return harness;

@@ -14,11 +14,14 @@ void describe('httpSettingsFromEnv', () => {
     assert.equal(settings.topic, CALL_EVENTS_TOPIC);
   });
 
-  void it('reads HTTP_PORT, HTTP_HOST, KAFKA_BROKERS, CALL_EVENTS_TOPIC, CREDENTIALS_DIR', () => {
+  void it('reads HTTP_PORT, HTTP_HOST, KAFKA_BROKERS, CALL_EVENTS_TOPIC, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE', () => {
     const settings = httpSettingsFromEnv({
-      CONFIG_PATH: 'c.json', HTTP_PORT: '9000', HTTP_HOST: '0.0.0.0', KAFKA_BROKERS: 'k1:9092, k2:9092', CALL_EVENTS_TOPIC: 't', CREDENTIALS_DIR: '/var/creds',
+      CONFIG_PATH: 'c.json', HTTP_PORT: '9000', HTTP_HOST: '0.0.0.0', KAFKA_BROKERS: 'k1:9092, k2:9092', CALL_EVENTS_TOPIC: 't',
+      TEMPORAL_ADDRESS: 't1:7233', TEMPORAL_NAMESPACE: 'calls',
     });
-    assert.deepEqual(settings, { configPath: 'c.json', port: 9000, host: '0.0.0.0', kafkaBrokers: ['k1:9092', 'k2:9092'], topic: 't', credentialsDir: '/var/creds' });
+    assert.deepEqual(settings, {
+      configPath: 'c.json', port: 9000, host: '0.0.0.0', kafkaBrokers: ['k1:9092', 'k2:9092'], topic: 't', temporalAddress: 't1:7233', temporalNamespace: 'calls',
+    });
   });
 
   void it('names the variable that is missing or wrong', () => {

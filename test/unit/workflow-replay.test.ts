@@ -34,7 +34,8 @@ function load(file: string): Recorded {
   return { name: file.replace(/\.json$/, ''), workflowId: json.workflowId, workflowType: json.workflowType, history };
 }
 
-const recorded = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort().map(load);
+/** v1/: what calls started before version 2 have (they must still finish); v2/: today's workflows. */
+const recorded = ['v1', 'v2'].flatMap((dir) => fs.readdirSync(path.join(HISTORIES, dir)).filter((f) => f.endsWith('.json')).sort().map((f) => load(`${dir}/${f}`)));
 
 /** Webpack's chatter is not the test's business; its warnings and errors still are. */
 const bundlerLogger = {
@@ -57,8 +58,8 @@ describe('workflow code replays recorded histories (determinism)', () => {
 
   it('has histories of every workflow type to replay', () => {
     const types = new Set(recorded.map((r) => r.workflowType));
-    assert.ok(recorded.length >= 10, `${recorded.length} histories`);
-    assert.deepEqual([...types].sort(), ['callWorkflow', 'clientLockWorkflow', 'integrationWorkflow']);
+    assert.ok(recorded.length >= 20, `${recorded.length} histories`);
+    assert.deepEqual([...types].sort(), ['callWorkflow', 'callWorkflowV2', 'clientLockWorkflow', 'integrationWorkflow', 'integrationWorkflowV2']);
   });
 
   for (const { name, workflowId, history } of recorded) {
@@ -68,17 +69,19 @@ describe('workflow code replays recorded histories (determinism)', () => {
     });
   }
 
-  it('negative control: a changed callWorkflow fails replay with DeterminismViolationError', async () => {
-    const changed = await bundleWorkflowCode({ workflowsPath: require.resolve('../replay/changed-call-workflow'), logger: bundlerLogger });
-    const answered = recorded.find((r) => r.name === 'answered-new-client');
-    assert.ok(answered, 'answered-new-client.json is recorded');
-    await assert.rejects(
-      Worker.runReplayHistory({ workflowBundle: changed, replayName: 'replay-negative-control' }, answered.history, answered.workflowId),
-      (err: unknown) => {
-        assert.ok(err instanceof DeterminismViolationError, `expected DeterminismViolationError, got ${String(err)}`);
-        assert.match(err.message, /loadProjectSettings|credentialsStatus|nondetermin/i);
-        return true;
-      },
-    );
-  });
+  for (const version of ['v1', 'v2']) {
+    it(`negative control: a changed call workflow fails replay of a ${version} history with DeterminismViolationError`, async () => {
+      const changed = await bundleWorkflowCode({ workflowsPath: require.resolve('../replay/changed-call-workflow'), logger: bundlerLogger });
+      const answered = recorded.find((r) => r.name === `${version}/answered-new-client`);
+      assert.ok(answered, `${version}/answered-new-client.json is recorded`);
+      await assert.rejects(
+        Worker.runReplayHistory({ workflowBundle: changed, replayName: `replay-negative-control-${version}` }, answered.history, answered.workflowId),
+        (err: unknown) => {
+          assert.ok(err instanceof DeterminismViolationError, `expected DeterminismViolationError, got ${String(err)}`);
+          assert.match(err.message, /loadProjectSettings|credentialsStatus|nondetermin/i);
+          return true;
+        },
+      );
+    });
+  }
 });

@@ -1,8 +1,9 @@
+// Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
+// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import { proxyActivities } from '@temporalio/workflow';
-import type { BridgeActivities } from '../activities/activity-types';
+import { NON_RETRYABLE } from '../failure-type';
+import type { LegacyCallActivities as BridgeActivities } from '../../activities/legacy-activity-types';
 
-/** Bitrix24 errors that retrying cannot fix: the workflow parks (token) or records the failure. */
-export const NON_RETRYABLE = ['BitrixTokenInvalid', 'BitrixBadRequest', 'ProjectUnknown'];
 
 /**
  * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day;

@@ -1,13 +1,15 @@
+// Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
+// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import {
   condition, log, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import { classifyClient, creationDueAt, factsFromEvents, planEntities, planRecords, skipReason, type CallStage } from '../decisions';
-import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
-import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
-import { crm, local } from './activity-proxies';
-import { failureMessage, failureType } from './failure-type';
-import { callEventSignal, callStateQuery, clientLockGrantedSignal, resumeSignal, skipParkedSignal } from './messages';
-import { CallOutcomeKey, CallPhaseKey, ClientNumberKey } from './search-attributes';
+import { classifyClient, creationDueAt, factsFromEvents, planEntities, planRecords, skipReason, type CallStage } from '../../decisions';
+import type { CallFacts, ClientState, CrmBindings } from '../../schemas/crm-plan';
+import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../../schemas/workflow-io';
+import { crm, local } from './activity-proxies-v1';
+import { failureMessage, failureType } from '../failure-type';
+import { callEventSignal, callStateQuery, clientLockGrantedSignal, resumeSignal, skipParkedSignal } from '../messages';
+import { CallOutcomeKey, CallPhaseKey, ClientNumberKey } from '../search-attributes';
 
 /** A call with no event for this long is closed with what it has (Ringostat may never send call.ended). */
 const DEFAULT_IDLE_TIMEOUT_MS = 2 * 60 * 60 * 1000;

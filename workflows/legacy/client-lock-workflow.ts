@@ -1,7 +1,9 @@
+// Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
+// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import {
   condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo, log,
 } from '@temporalio/workflow';
-import { acquireClientLockSignal, clientLockGrantedSignal, releaseClientLockSignal } from './messages';
+import { acquireClientLockSignal, clientLockGrantedSignal, releaseClientLockSignal } from '../messages';
 
 /** A holder that neither releases nor answers loses the lock after this (a crashed or terminated call). */
 const LEASE = '10 minutes';

@@ -1,8 +1,10 @@
+// Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
+// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { IntegrationState } from '../schemas/workflow-io';
+import type { IntegrationState } from '../../schemas/workflow-io';
 import {
   integrationBrokenSignal, integrationReactivatedSignal, integrationStateQuery, nextRoundRobinUpdate,
-} from './messages';
+} from '../messages';
 
 const KEPT_ERRORS = 20;
 

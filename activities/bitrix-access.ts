@@ -1,0 +1,51 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { BitrixTokenInvalidError } from '../bitrix/errors';
+import type { CredentialsCache } from '../integration/credentials-cache';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
+import { createBitrixSessions, type BitrixSession } from './bitrix-session';
+import { toActivityFailure } from './failures';
+
+export interface BitrixAccessDeps {
+  config: BridgeConfig;
+  credentials: CredentialsCache;
+  logger: Logger;
+}
+
+export type WithBitrix = <T>(
+  projectId: string, minVersion: number, work: (session: BitrixSession, project: ProjectConfig) => Promise<T>,
+) => Promise<T>;
+
+/** The project of the config file, or a non-retryable ProjectUnknown failure. */
+export function projectLookup(config: BridgeConfig) {
+  return (projectId: string): ProjectConfig => {
+    const found = config.projects.find((p) => p.id === projectId);
+    if (!found) throw ApplicationFailure.nonRetryable(`project "${projectId}" is not in the config`, 'ProjectUnknown');
+    return found;
+  };
+}
+
+/**
+ * Runs Bitrix24 work with the project's current credentials. The first invalid-token answer of
+ * a version marks the integration broken (T1); every error leaves as the Temporal failure the
+ * workflow reacts to (R3).
+ */
+export function createBitrixAccess(deps: BitrixAccessDeps): WithBitrix {
+  const sessionFor = createBitrixSessions(deps);
+  const project = projectLookup(deps.config);
+  return async (projectId, minVersion, work) => {
+    const p = project(projectId);
+    let version = -1;
+    try {
+      const session = await sessionFor(p, minVersion);
+      version = session.version;
+      return await work(session, p);
+    } catch (err) {
+      if (err instanceof BitrixTokenInvalidError && version >= 0
+        && (await deps.credentials.reportBroken(p.id, version, { type: err.name, message: err.message }))) {
+        deps.logger.warn({ projectId, code: err.code, credentialsVersion: version }, 'Bitrix24 token invalid: integration marked broken, calls park');
+      }
+      throw toActivityFailure(err);
+    }
+  };
+}

@@ -1,0 +1,66 @@
+import type { CredentialsCache } from '../integration/credentials-cache';
+import { nextRoundRobinPosition } from '../integration/integration-client';
+import { missedCallAssignee } from '../decisions';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger';
+import type { BridgeConfig } from '../schemas/project-config';
+import type { CallActivities } from './activity-types';
+import { projectLookup, type WithBitrix } from './bitrix-access';
+import { resolveClient } from './client-resolution';
+import { writeTasks } from './crm-writes';
+import { heartbeatWhileSlow } from './heartbeat';
+
+/** Where the client's card goes after the call's CRM work (B9); absent when no project uses Ringostat. */
+export interface ContactCardSink {
+  publish(card: {
+    projectId: string; callId: string; clientE164: string;
+    leadId?: number; dealId?: number; contactId?: number; responsibleUserId?: number;
+  }): Promise<void>;
+}
+
+export interface CallActivityDeps {
+  config: BridgeConfig;
+  temporal: Client;
+  credentials: CredentialsCache;
+  withBitrix: WithBitrix;
+  logger: Logger;
+  cards?: ContactCardSink;
+}
+
+export function createCallActivities(deps: CallActivityDeps): CallActivities {
+  const project = projectLookup(deps.config);
+
+  /** M (S4.2): the rotation's next employee, drawn once per call (the update id is the call's). */
+  async function drawMissedAssignee(projectId: string, callId: string): Promise<number | undefined> {
+    const p = project(projectId);
+    const pool = p.employees.filter((e) => e.missedCallDistribution);
+    if (pool.length === 0) return undefined;
+    const position = await nextRoundRobinPosition(deps.temporal, projectId, pool.length, `round-robin:${callId}`);
+    return missedCallAssignee(p, position);
+  }
+
+  return {
+    async loadProjectSettings(projectId) {
+      const { bitrix24: _secret, ingestToken: _token, ...settings } = project(projectId);
+      return settings;
+    },
+
+    async credentialsStatus({ projectId }) {
+      const current = await deps.credentials.current(projectId);
+      return { version: current.version, status: current.status };
+    },
+
+    drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
+
+    resolveClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
+      resolveClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),
+
+    completeCall: (input) => heartbeatWhileSlow(async () => {
+      const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));
+      // B9: after the CRM work, never instead of it — a Ringostat problem must not fail the call.
+      await deps.cards?.publish({ projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm, responsibleUserId: input.responsibleUserId })
+        .catch((err) => deps.logger.warn({ projectId: input.projectId, err: (err as Error).message }, 'contact card not queued'));
+      return written;
+    }),
+  };
+}

@@ -1,0 +1,21 @@
+import type { CallEvent } from '../schemas/call-event';
+import type { CallFacts } from '../schemas/crm-plan';
+import type { CallPhase } from '../schemas/workflow-io';
+import { answeredSeen, type CallStage } from './facts-from-events';
+
+/** The stage a call has reached by its events: ended once a disposition came, answered once someone took it. */
+export function callStage(facts: Pick<CallFacts, 'disposition'>, events: readonly CallEvent[]): CallStage {
+  if (facts.disposition) return 'ended';
+  return answeredSeen(events) ? 'answered' : 'ringing';
+}
+
+/** A call whose call.ended never came is closed as answered or missed by what was seen (DECISIONS "never ended"). */
+export function closeNeverEnded(facts: CallFacts, events: readonly CallEvent[]): CallFacts {
+  return { ...facts, disposition: answeredSeen(events) ? 'answered' : 'no_answer', endedAt: facts.endedAt ?? facts.startedAt };
+}
+
+/** The phase an ended call shows while its records are written (CONTRACTS §3). */
+export function endedPhase(facts: Pick<CallFacts, 'disposition'>): CallPhase {
+  if (facts.disposition === 'answered') return 'answered';
+  return facts.disposition === 'voicemail' ? 'voicemail' : 'missed';
+}

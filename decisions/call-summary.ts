@@ -1,0 +1,27 @@
+import type { CallEvent } from '../schemas/call-event';
+import type { CallPhase, CallResult } from '../schemas/workflow-io';
+
+/**
+ * The one line an operator reads in the Temporal UI for a call (B4): direction, number, who
+ * answered, phase or outcome, and the CRM ids it wrote — no secrets, nothing but the call.
+ */
+export function callSummary(events: readonly CallEvent[], phase: CallPhase, result: Pick<CallResult, 'outcome' | 'crm' | 'taskIds'>): string {
+  const first = events[0];
+  if (!first) return `call, ${phase}`;
+  const answeredBy = [...events].reverse().find((e) => e.employee)?.employee;
+  const who = answeredBy ? ` — ${first.direction === 'outgoing' ? 'by' : 'answered by'} ${answeredBy.name ?? answeredBy.extension ?? answeredBy.sip ?? answeredBy.staffId ?? answeredBy.phone}` : '';
+  const head = `${first.direction} call ${first.direction === 'outgoing' ? 'to' : 'from'} ${first.clientNumber}${who}`;
+  if (phase !== 'completed') return `${head}: ${phase}`;
+  const ids = [
+    result.crm.leadId && `lead ${result.crm.leadId}`,
+    result.crm.dealId && `deal ${result.crm.dealId}`,
+    result.crm.contactId && `contact ${result.crm.contactId}`,
+    ...Object.entries(result.taskIds).map(([key, id]) => `${key} task ${id}`),
+  ].filter(Boolean);
+  return `${head}: ${result.outcome}${ids.length ? ` (${ids.join(', ')})` : ''}`;
+}
+
+/** The summary fixed at the call's start (the UI's list shows it before the workflow ran). */
+export function callStartSummary(event: Pick<CallEvent, 'direction' | 'clientNumber'>): string {
+  return `${event.direction} call ${event.direction === 'outgoing' ? 'to' : 'from'} ${event.clientNumber}`;
+}

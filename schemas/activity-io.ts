@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { callFactsSchema, clientStateSchema, crmBindingsSchema, taskPlanSchema } from './crm-plan';
+import { resendCountsSchema, sealedSecretSchema, stepFailureSchema } from './workflow-io';
+
+/**
+ * What the version-2 workflows hand their activities and get back (activities/activity-types.ts).
+ * `minVersion`: the credentials version the call last heard of (a resume signal); a worker whose
+ * cached credentials are older asks the integration workflow again before calling Bitrix24.
+ */
+export const resolveClientInputSchema = z.object({
+  projectId: z.string(),
+  callId: z.string(),
+  e164: z.string(),
+  facts: callFactsSchema,
+  stage: z.enum(['ringing', 'answered', 'ended']),
+  minVersion: z.number().int().nonnegative(),
+});
+
+export const resolvedClientSchema = z.object({
+  client: clientStateSchema,
+  created: crmBindingsSchema,
+  failures: z.array(stepFailureSchema),
+  /** M, when the round robin was drawn for this call (S4.2): its tasks go to the same person. */
+  missedAssigneeId: z.number().optional(),
+});
+
+export const completeCallInputSchema = z.object({
+  projectId: z.string(),
+  callId: z.string(),
+  e164: z.string(),
+  tasks: z.array(taskPlanSchema),
+  minVersion: z.number().int().nonnegative(),
+  /** The CRM ids the call produced or worked on and the client's responsible: the Smart Phone card (B9). */
+  crm: crmBindingsSchema,
+  responsibleUserId: z.number().optional(),
+});
+
+export const completedCallSchema = z.object({
+  taskIds: z.record(z.string(), z.number()),
+  failures: z.array(stepFailureSchema),
+});
+
+export const checkWebhookInputSchema = z.object({ projectId: z.string(), webhook: sealedSecretSchema });
+export const webhookCheckedSchema = z.object({ portal: z.string(), activeUsers: z.number().int().nonnegative() });
+
+export const releaseParkedInputSchema = z.object({
+  projectId: z.string(),
+  action: z.union([
+    z.object({ resume: z.object({ credentialsVersion: z.number().int() }) }),
+    z.object({ skip: z.object({ reason: z.string() }) }),
+  ]),
+});
+
+export const resendInputSchema = z.object({ projectId: z.string(), credentialsVersion: z.number().int() });
+export const resendResultSchema = resendCountsSchema.extend({ since: z.string(), failures: z.array(z.string()) });
+
+export type ResolveClientInput = z.infer<typeof resolveClientInputSchema>;
+export type ResolvedClient = z.infer<typeof resolvedClientSchema>;
+export type CompleteCallInput = z.infer<typeof completeCallInputSchema>;
+export type CompletedCall = z.infer<typeof completedCallSchema>;
+export type CheckWebhookInput = z.infer<typeof checkWebhookInputSchema>;
+export type WebhookChecked = z.infer<typeof webhookCheckedSchema>;
+export type ReleaseParkedInput = z.infer<typeof releaseParkedInputSchema>;
+export type ResendInput = z.infer<typeof resendInputSchema>;
+export type ResendResult = z.infer<typeof resendResultSchema>;

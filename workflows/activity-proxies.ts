@@ -1,0 +1,36 @@
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { CallActivities, IntegrationActivities } from '../activities/activity-types';
+import { NON_RETRYABLE } from './failure-type';
+
+/**
+ * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day; the
+ * activity honours Bitrix24's retry-after itself. A worker that dies mid-request is noticed by
+ * the heartbeat timeout: activities heartbeat only when they run long (a rate-limit queue), so a
+ * quick one costs no heartbeat, and a lost one is retried within seconds, not minutes.
+ */
+export const CRM_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+};
+export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
+
+/** Settings, credentials state, round robin: quick, on this worker, recorded as markers. */
+export const local = proxyLocalActivities<CallActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** The portal check of a new webhook: one try — a refusal is the answer, not a fault to retry. */
+export const webhookCheck = proxyActivities<IntegrationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, 'WebhookRefused'] },
+});
+
+/** Waking parked calls and the 3-day resend (T3): durable, resumed from their heartbeats after a crash. */
+export const integrationWork = proxyActivities<IntegrationActivities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+});
