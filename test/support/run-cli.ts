@@ -27,11 +27,24 @@ export function spawnCli(args: string[], options: { env?: Record<string, string 
   });
 }
 
+// One config file per harness, in the OS temp dir (the harness's config never changes).
+const configFiles = new WeakMap<Harness, Promise<string>>();
+
+async function configFile(h: Harness): Promise<string> {
+  let file = configFiles.get(h);
+  if (!file) {
+    file = mkdtemp(join(tmpdir(), 'bridge-cli-')).then(async (dir) => {
+      await writeFile(join(dir, 'config.json'), JSON.stringify(h.config));
+      return join(dir, 'config.json');
+    });
+    configFiles.set(h, file);
+  }
+  return file;
+}
+
 /** Runs the CLI against the harness's Kafka topic, Temporal and config. */
 export async function runCli(h: Harness, args: string[], input?: string): Promise<CliRun> {
-  const configPath = join(await mkdtemp(join(tmpdir(), 'bridge-cli-')), 'config.json');
-  await writeFile(configPath, JSON.stringify(h.config));
-  return spawnCli(['--config', configPath, ...args], {
+  return spawnCli(['--config', await configFile(h), ...args], {
     input,
     env: {
       TEMPORAL_ADDRESS: h.temporalAddress,

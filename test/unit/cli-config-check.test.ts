@@ -3,28 +3,16 @@
  * in a child process, so exit codes and the stdout/stderr split are what a script sees (R6).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawnCli } from '../support/run-cli';
 
-const root = resolve(__dirname, '../..');
 const SECRET = 'abcdefghijklmnop';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** `env` values of `undefined` remove the variable; the parent's CONFIG_PATH never leaks into the child. */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, CONFIG_PATH: undefined, ...env };
-    for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-    execFile(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], { cwd: root, env: childEnv, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
+/** The real binary, as an operator runs it; the parent's CONFIG_PATH never leaks into the child. */
+const cli = (args: string[], env: Record<string, string | undefined> = {}) => spawnCli(args, { env });
 
 const validYaml = `
 projects:
