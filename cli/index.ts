@@ -8,6 +8,7 @@ import { addJsonOption } from './output';
 import { registerConfigCheck } from './commands/config-check';
 import { registerDlq } from './commands/dlq';
 import { registerReactivate } from './commands/reactivate';
+import { registerReconcile } from './commands/reconcile';
 import { registerReplay } from './commands/replay';
 import { registerSimulate } from './commands/simulate';
 import { registerStatus } from './commands/status';
@@ -22,6 +23,7 @@ const commands: Register[] = [
   registerDlq,
   registerConfigCheck,
   registerSimulate,
+  registerReconcile,
 ];
 
 const ENVIRONMENT = `
