@@ -3,8 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../../dispatcher/kafka-dispatcher';
 import { redactSecrets } from '../../lib/logger';
 import { parkedCallsQuery } from '../../lib/parked-calls';
-import { integrationWorkflowId, type IntegrationState } from '../../schemas/workflow-io';
-import { integrationStateQuery } from '../../workflows/messages';
+import { readIntegrationState } from '../../integration/integration-client';
+import type { IntegrationState } from '../../schemas/workflow-io';
 
 /** Visibility pages are cheap but not free: the oldest parked call is looked for among this many. */
 const OLDEST_SCAN_CAP = 10_000;
@@ -74,10 +74,8 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
 export async function integrationState(temporal: Client, projectId: string): Promise<IntegrationState | null> {
   try {
     // A query needs a worker; the deadline turns "no worker running" into an error instead of a hang.
-    return await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () =>
-      temporal.workflow.getHandle(integrationWorkflowId(projectId)).query(integrationStateQuery));
+    return (await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () => readIntegrationState(temporal, projectId))) ?? null;
   } catch (err) {
-    if ((err as Error).name === 'WorkflowNotFoundError') return null;
     // grpc DEADLINE_EXCEEDED (4): the workflow exists but no worker picked the query up.
     if ((err as { cause?: { code?: unknown } }).cause?.code === 4) throw new Error('no answer to the query: is a bridge worker running?');
     throw err;

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { spawnCli } from '../support/run-cli';
 
 const root = resolve(__dirname, '../..');
-const COMMANDS = [['reactivate'], ['status'], ['replay'], ['dlq', 'list'], ['dlq', 'redrive'], ['config', 'check'], ['config', 'schema'], ['simulate']];
+const COMMANDS = [['reactivate'], ['status'], ['replay'], ['dlq', 'list'], ['dlq', 'redrive'], ['config', 'check'], ['config', 'schema'], ['simulate'], ['reconcile']];
 const ENVIRONMENT = ['CONFIG_PATH', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'KAFKA_BROKERS', 'BRIDGE_SECRET_KEY', 'CALL_EVENTS_TOPIC', 'LOG_LEVEL'];
 
 /** A port nothing listens on: bound, noted, closed. */
