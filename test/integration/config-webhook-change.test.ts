@@ -59,7 +59,8 @@ function isErrorLevel(record: Record<string, unknown>): boolean {
 
 describe('a webhook changed in the config file (T6)', () => {
   const suffix = randomUUID().slice(0, 8);
-  const topic = `cfg-events-${suffix}`;
+  /** One topic and one consumer group per test: a later test's bridge never sees an earlier test's project. */
+  let topic = '';
   const secretKey = newSecretKey();
   let root: string;
   let logDir: string;
@@ -68,6 +69,15 @@ describe('a webhook changed in the config file (T6)', () => {
   let client: Client;
   let closeTemporal: (() => Promise<void>) | undefined;
   let producer: Producer | undefined;
+  let kafka: ReturnType<typeof quietKafka>;
+
+  async function useTopic(name: string): Promise<void> {
+    topic = name;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+  }
 
   before(async () => {
     root = await tempDir('config-webhook-change');
@@ -76,11 +86,7 @@ describe('a webhook changed in the config file (T6)', () => {
     requests = countRequestsByWebhook(sandbox);
     const { temporalAddress, kafkaBrokers } = stackEnv();
     ({ client, close: closeTemporal } = await connectTemporal(temporalAddress));
-    const kafka = quietKafka(kafkaBrokers);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    kafka = quietKafka(kafkaBrokers);
     producer = kafka.producer();
     await producer.connect();
   });
@@ -101,7 +107,7 @@ describe('a webhook changed in the config file (T6)', () => {
     const { temporalAddress, kafkaBrokers } = stackEnv();
     const bridge = await startBridgeProcess({
       name: `${label}-${generation}`, configPath, temporalAddress, kafkaBrokers, topic, secretKey, logDir,
-      components: ['worker', 'dispatcher'], groupId: `cfg-dispatcher-${suffix}`, logLevel: 'info',
+      components: ['worker', 'dispatcher'], groupId: `${topic}-dispatcher`, logLevel: 'info',
     });
     await waitForWorkerPolling(client, bridge);
     return bridge;
@@ -123,6 +129,7 @@ describe('a webhook changed in the config file (T6)', () => {
 
   it('accepted: a new webhook in the config becomes the next version, a resend runs, calls use it; refused: an error names the project and the reason, nothing changes', { timeout: 15 * 60_000 }, async () => {
     const projectId = `cfg-${suffix}`;
+    await useTopic(`${projectId}-events`);
     const webhookA = createTestPortal(sandbox, projectId);
     const configPath = path.join(root, `config-${projectId}.json`);
     await writeConfig(configPath, [projectConfig(projectId, webhookA)]);
@@ -189,6 +196,7 @@ describe('a webhook changed in the config file (T6)', () => {
 
   it('a project broken before a restart comes back with a good new webhook in the config: active, parked calls complete', { timeout: 15 * 60_000 }, async () => {
     const projectId = `cfgb-${suffix}`;
+    await useTopic(`${projectId}-events`);
     const webhookA = createTestPortal(sandbox, projectId);
     const configPath = path.join(root, `config-${projectId}.json`);
     await writeConfig(configPath, [projectConfig(projectId, webhookA)]);

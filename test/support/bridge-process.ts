@@ -98,6 +98,8 @@ export interface ProcessHandle {
 
 const running = new Set<ProcessHandle>();
 const started: number[] = [];
+/** DATA_DIRs of the processes started here: removed by stopAllProcesses (unless KEEP_TEST_DATA). */
+const dataDirs: string[] = [];
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -170,6 +172,7 @@ function spawnLogged(options: {
   };
   running.add(handle);
   started.push(pid);
+  dataDirs.push(options.dataDir);
   return { handle, child };
 }
 
@@ -280,6 +283,8 @@ export async function runCli(options: CliOptions & { timeoutMs?: number }): Prom
 /** Stops every process started here that still runs (group SIGTERM, then SIGKILL). */
 export async function stopAllProcesses(graceMs = 10_000): Promise<void> {
   await Promise.all([...running].map((handle) => handle.stop(graceMs)));
+  if (process.env.KEEP_TEST_DATA) return;
+  for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Pids of processes started here that still run (for an end-of-test "nothing left behind" check). */
