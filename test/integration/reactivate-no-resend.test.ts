@@ -72,10 +72,19 @@ describe('reactivate without resend (T4), refused webhook (T2), secrets (R4)', (
       // Payloads are bytes: decode them, or a secret in them would be invisible to the search.
       const history = JSON.stringify(
         await h.bridge.temporal.workflow.getHandle(callWorkflowId(projectId, events[0]!.callId)).fetchHistory(),
-        (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value),
+        (key, value: unknown) => decodedBytes(key, value),
       );
       assert.ok(history.includes('+38050777'), 'payloads were decoded');
       assert.ok(!history.includes(oldSecret) && !history.includes(freshSecret), 'no secret in workflow history');
     }
   });
 });
+
+/** Payload bytes as text: raw, as Buffer's `{ type, data }`, or as the base64 of the history's protobuf JSON. */
+function decodedBytes(key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (key === 'data' && typeof value === 'string') return Buffer.from(value, 'base64').toString('utf8');
+  const asJson = value as { type?: unknown; data?: unknown } | null;
+  if (asJson && asJson.type === 'Buffer' && Array.isArray(asJson.data)) return Buffer.from(asJson.data as number[]).toString('utf8');
+  return value;
+}
