@@ -16,6 +16,7 @@ import { createRingostatClient } from '../../ringostat/api-client';
 import { callEventPublisher } from '../../ringostat/event-publisher';
 import { ensureReconcileSchedules } from '../../ringostat/reconcile-schedules';
 import { reconcileCalls } from '../../ringostat/reconcile-calls';
+import { reconcileStatus } from '../../ringostat/ringostat-status';
 import { startRingostatStandIn, type RingostatStandIn } from '../../sandbox/ringostat';
 import { callLogRow } from '../../sandbox/ringostat/call-rows';
 import { reconcileScheduleId, type ReconcileResult } from '../../schemas/reconcile';
@@ -103,6 +104,10 @@ describe('reconciliation from Ringostat\'s call log (B7)', () => {
     assert.deepEqual(crmShape(h.sandbox.admin.state(lossyId)), recovered, 'the second run changed nothing');
     const description = await h.bridge.temporal.schedule.getHandle(reconcileScheduleId(lossyId)).describe();
     assert.ok(description.info.recentActions.length >= 2, 'the runs show on the schedule');
+    const status = await reconcileStatus(h.bridge.temporal, lossyId);
+    assert.equal(status?.lastRun?.status, 'COMPLETED');
+    assert.equal(status?.lastRun?.result?.alreadyDone, lossy.length, 'status shows the last run');
+    assert.ok((status?.lagSeconds ?? 0) >= 60, 'and its lag');
   });
 
   it('R1: a call seen both ways (webhook and call log) is written once', async () => {

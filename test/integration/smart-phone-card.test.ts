@@ -12,6 +12,7 @@ import { createKafka } from '../../lib/kafka';
 import { createLogger } from '../../lib/logger';
 import { createContactCardPublisher, type ContactCardPublisher } from '../../ringostat/contact-card-publisher';
 import { startContactCardSync, type ContactCardSync } from '../../ringostat/contact-card-sync';
+import { pendingContactCards } from '../../ringostat/ringostat-status';
 import { startRingostatStandIn, type RingostatStandIn } from '../../sandbox/ringostat';
 import type { ContactCardInput } from '../../schemas/contact-card';
 import type { CallResult } from '../../schemas/workflow-io';
@@ -112,6 +113,7 @@ describe('Smart Phone cards (B9)', () => {
     assert.equal(synced.contactLink, `${portal()}/crm/contact/details/77/`);
     assert.ok((await metric('ringostat_bridge_contact_card_sync_errors_total', { project: projectId, kind: 'unavailable' })) > 0, 'the outage is counted');
     assert.ok(standIn.admin.requests().some((r) => r.error === 'down'));
+    await waitFor('no card pending (status)', async () => (await pendingContactCards(kafka, { topic, groupId: `${topic}-sync` })) === 0);
   });
 
   it('B9: a bad apiKey skips that project\'s cards, counted, and holds up no other project', async () => {
