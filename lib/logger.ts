@@ -7,6 +7,8 @@ import pino, { type Logger } from 'pino';
 export const redactPaths = [
   'webhookUrl', '*.webhookUrl', '*.*.webhookUrl', 'url', '*.url', 'secret', '*.secret',
   'authorization', '*.authorization', 'headers.authorization', 'ingestToken', '*.ingestToken', 'token', '*.token',
+  // Ringostat's Auth-key (B7, B9).
+  'apiKey', '*.apiKey', '*.*.apiKey', 'headers["auth-key"]',
 ];
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream; name?: string } = {}): Logger {

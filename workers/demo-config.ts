@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox';
-import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
+import { bridgeConfigSchema, type BridgeConfig, type RingostatSettings } from '../schemas/project-config';
 
 export const DEMO_PROJECT_ID = 'demo';
 
@@ -8,7 +8,7 @@ export const DEMO_PROJECT_ID = 'demo';
  * The newcomer's first run: no config given, so one project "demo" writes to an in-process
  * Bitrix24 sandbox (B6) with a senior manager (1) and three employees (101–103 → users 7–9).
  */
-export function demoConfig(sandbox: Sandbox): BridgeConfig {
+export function demoConfig(sandbox: Sandbox, ringostat?: RingostatSettings): BridgeConfig {
   sandbox.admin.createPortal({
     id: DEMO_PROJECT_ID,
     users: [
@@ -36,6 +36,8 @@ export function demoConfig(sandbox: Sandbox): BridgeConfig {
       ],
       customFields: { lead: { utmTerm: 'UF_CRM_RS_TERM', gaClientId: 'UF_CRM_RS_GACID' } },
       pipelines: [{ categoryId: 3, param: 'poolName', equals: 'Контекстная реклама' }],
+      // The Ringostat stand-in (sandbox/ringostat/demo.ts): reconciliation and Smart Phone cards (B7, B9).
+      ...(ringostat ? { ringostat } : {}),
     }],
   });
 }
