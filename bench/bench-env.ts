@@ -10,6 +10,7 @@ import { callEventKey, type CallEvent } from '../schemas/call-event';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
 import { createKafka } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
+import { createSecretBox, newSecretKey, parseSecretKeys, type SecretBox } from '../integration/secret-box';
 import { startBridge, type RunningBridge } from '../workers/bridge';
 import { employees, portalUsers } from '../test/support/bridge-harness';
 import { startMinimalFloor, type MinimalFloor } from './minimal-floor';
@@ -32,7 +33,11 @@ export interface BenchEnv {
   topic: string;
   dlqTopic: string;
   groupId: string;
-  credentialsDir: string;
+  /** A throw-away folder of this benchmark's (the CLI's config file); the bridge keeps nothing on disk. */
+  workDir: string;
+  /** BRIDGE_SECRET_KEY of this benchmark's bridge and CLI: a fresh key, base64. */
+  secretKey: string;
+  secrets: SecretBox;
   logger: Logger;
   kafka: Kafka;
   /** A client of its own, for visibility counts and histories whether or not the bridge runs. */
@@ -82,7 +87,9 @@ export async function createBenchEnv(
   await admin.disconnect();
   const producer: Producer = kafka.producer();
   await producer.connect();
-  const credentialsDir = await mkdtemp(join(tmpdir(), 'bench-credentials-'));
+  const workDir = await mkdtemp(join(tmpdir(), 'bench-work-'));
+  const secretKey = newSecretKey();
+  const secrets = createSecretBox(parseSecretKeys(secretKey));
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
   const bridges: RunningBridge[] = [];
@@ -92,7 +99,7 @@ export async function createBenchEnv(
   let bridgeGroupPlaced = false;
 
   return {
-    sandbox, config, projects, topic, dlqTopic, groupId, credentialsDir, logger, kafka, temporal, stack,
+    sandbox, config, projects, topic, dlqTopic, groupId, workDir, secretKey, secrets, logger, kafka, temporal, stack,
     async publish(events) {
       if (events.length === 0) return;
       await producer.send({ topic, messages: events.map((event) => ({ key: callEventKey(event), value: JSON.stringify(event) })) });
@@ -103,7 +110,7 @@ export async function createBenchEnv(
       bridgeGroupPlaced = true;
       const bridge = await startBridge({
         config, temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers,
-        topic, dlqTopic, credentialsDir, logger, groupId,
+        topic, dlqTopic, secrets, logger, groupId,
       });
       bridges.push(bridge);
       return bridge;
@@ -126,7 +133,7 @@ export async function createBenchEnv(
       await producer.disconnect();
       await connection.close();
       await sandbox.stop();
-      await rm(credentialsDir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
     },
   };
 }

@@ -43,7 +43,7 @@ export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
     const end = Math.max(...calls.map((c) => clock.writtenAt.get(c.callId) ?? 0));
     clock.detach();
     bridgeRun = throughput(count, end - start);
-    // A glance at why (P7 has the full table): the call's workflow and its number's lock, if any.
+    // A glance at why (P7 has the full table): the call's workflow and its number's lock workflow, if the design has one.
     const sample = calls[0]!;
     bridgeActions = (await costOfWorkflows(env.temporal, [callWorkflowId(projectId, sample.callId), clientLockWorkflowId(projectId, sample.clientE164)])).actions;
   } finally {
@@ -59,7 +59,7 @@ export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
       ['bridge', `${fixed(bridgeRun.perSecond)} calls/s  (${count} calls in ${fixed(bridgeRun.seconds, 1)} s)  [${profiles.unlimited.label}]`],
       ['floor', `${fixed(floorRun.perSecond)} calls/s  (${count} calls in ${fixed(floorRun.seconds, 1)} s)  [minimal floor]`],
       ['ratio', `${fixed(ratio * 100, 0)}% of the floor`],
-      ['actions', `bridge ${bridgeActions} Temporal Cloud actions a call (call + lock workflow), floor ${floorActions} — see P7`],
+      ['actions', `bridge ${bridgeActions} Temporal Cloud actions a call (its workflow + its number's lock, if any), floor ${floorActions} — see P7`],
     ],
     verdict: verdict(ratio >= TARGET_RATIO),
     because: `${fixed(ratio * 100, 0)}% ${ratio >= TARGET_RATIO ? '≥' : '<'} ${TARGET_RATIO * 100}%`,

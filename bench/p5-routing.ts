@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { createLogger } from '../lib/logger';
@@ -40,7 +37,6 @@ export async function benchP5(ctx: BenchContext): Promise<BenchResult> {
   const coldCount = ctx.size(100, 20);
   const warmNumbers = 200;
   const sandbox = await startSandbox({ port: 0, rateLimit: profiles.unlimited.sandbox, logLevel: 'error' });
-  const credentialsDir = await mkdtemp(join(tmpdir(), 'bench-p5-'));
   const projectId = `p5-${Date.now().toString(36)}`;
   sandbox.admin.createPortal({ id: projectId, users: portalUsers, rateLimit: profiles.unlimited.sandbox });
   const webhookUrl = sandbox.admin.createWebhook(projectId, 1);
@@ -53,7 +49,7 @@ export async function benchP5(ctx: BenchContext): Promise<BenchResult> {
     sandbox.admin.seed(projectId, 'lead', { TITLE: `Bench ${i}`, STATUS_ID: 'NEW', ASSIGNED_BY_ID: i % 2 ? 8 : 7, PHONE: [{ VALUE: seeded(i), VALUE_TYPE: 'WORK' }] });
   }
   const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error', destination: pino.destination(2) });
-  const server = await startRoutingServer({ config, credentialsDir, logger, deadlineMs: DEADLINE_MS });
+  const server = await startRoutingServer({ config, logger, deadlineMs: DEADLINE_MS });
   const headers = { authorization: `Bearer ${TOKEN}` };
   const routePath = (phone: string) => `/v1/projects/${projectId}/responsible?phone=${encodeURIComponent(phone)}`;
   const ask = (phone: string) => request(undefined, `${server.baseUrl}${routePath(phone)}`, headers);
@@ -130,6 +126,5 @@ export async function benchP5(ctx: BenchContext): Promise<BenchResult> {
   } finally {
     await server.stop();
     await sandbox.stop();
-    await rm(credentialsDir, { recursive: true, force: true });
   }
 }

@@ -9,11 +9,12 @@ import pino from 'pino';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLogger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
+import { createSecretBox, parseSecretKeys } from '../integration/secret-box';
 import { startBridge } from '../workers/bridge';
 import { startMinimalFloor } from './minimal-floor';
 
 export type ChildRequest =
-  | { type: 'start'; options: { config: BridgeConfig; temporalAddress: string; kafkaBrokers: string[]; topic: string; dlqTopic: string; credentialsDir: string; groupId: string } }
+  | { type: 'start'; options: { config: BridgeConfig; temporalAddress: string; kafkaBrokers: string[]; topic: string; dlqTopic: string; secretKey: string; groupId: string } }
   | { type: 'start-floor'; options: { temporalAddress: string; kafkaBrokers: string[]; topic: string } }
   | { type: 'memory' }
   | { type: 'stop' };
@@ -38,7 +39,8 @@ process.on('message', (request: ChildRequest) => {
   void (async () => {
     try {
       if (request.type === 'start') {
-        running = await startBridge({ ...request.options, logger: logger() });
+        const { secretKey, ...options } = request.options;
+        running = await startBridge({ ...options, secrets: createSecretBox(parseSecretKeys(secretKey)), logger: logger() });
         send({ type: 'ready' });
       } else if (request.type === 'start-floor') {
         const floor = await startMinimalFloor({ ...request.options, name: 'p6', logger: logger() });

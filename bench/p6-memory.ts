@@ -40,7 +40,7 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
     bridge = await inChild(async (child) => {
       await child.start({
         config: env.config, temporalAddress: ctx.stack.temporalAddress, kafkaBrokers: ctx.stack.kafkaBrokers,
-        topic: env.topic, dlqTopic: env.dlqTopic, credentialsDir: env.credentialsDir, groupId: env.groupId,
+        topic: env.topic, dlqTopic: env.dlqTopic, secretKey: env.secretKey, groupId: env.groupId,
       });
       env.sandbox.admin.revokeWebhook(env.config.projects[0]!.bitrix24.webhookUrl);
       ctx.progress(`P6 bridge: ${count} calls onto Kafka with the webhook revoked (pid ${child.pid})`);

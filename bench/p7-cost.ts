@@ -75,8 +75,8 @@ export async function benchP7(ctx: BenchContext): Promise<BenchResult> {
       ...costCalls.map((call) => call.description),
       ...measured.map((m) => `${m.column} caused: ${m.workflows}`),
       'floor: one workflow started by signal-with-start, its three events as signals, one no-op activity at call.ended',
-      'billable actions per Temporal Cloud\'s list (docs.temporal.io/cloud/actions); not in histories, so not counted: queries, activity heartbeats, rejected updates',
-      ...(stillRunning > 0 ? [`${stillRunning} caused workflow(s) still running when counted (e.g. a lock waiting for its idle close): their closing events come later and bill nothing`] : []),
+      'billable actions per Temporal Cloud\'s list (docs.temporal.io/cloud/actions); not in histories, so not counted: queries (e.g. a process reading a project\'s integration state), activity heartbeats, rejected updates',
+      ...(stillRunning > 0 ? [`${stillRunning} caused workflow(s) still running when counted (a project's integration workflow, a lock waiting for its idle close): only their events so far are counted; a lock's idle close adds a few that bill nothing`] : []),
     ],
   };
 }

@@ -6,14 +6,14 @@ import type { BenchEnv } from './bench-env';
 
 /**
  * Reactivates a broken project with a new webhook, the way an operator does — the only place
- * the benchmarks know how. Today (this commit) that is the CLI, `reactivate --project ID
- * --webhook-url -` in a process of its own, against the env's config, Kafka topic, Temporal
- * and credentials folder: it checks the webhook, stores it, resumes parked calls and resends
- * the last 3 days. When reactivation becomes an Update on `integration:{projectId}`, switch
- * this function over; P7 counts whatever it causes in Temporal either way.
+ * the benchmarks know how: the CLI, `reactivate --project ID --webhook-url -` in a process of
+ * its own, with the env's config, Kafka topic, Temporal and BRIDGE_SECRET_KEY. It seals the
+ * webhook and sends it as an update to `integration:{projectId}`, which checks it, resumes the
+ * parked calls and resends the last 3 days; the CLI watches until the resend finished. P7
+ * counts whatever this causes in Temporal, so a change of mechanism is measured as it is.
  */
 export async function reactivateProject(env: BenchEnv, projectId: string, newWebhookUrl: string): Promise<string> {
-  const configPath = join(env.credentialsDir, 'bench-config.json');
+  const configPath = join(env.workDir, 'bench-config.json');
   await writeFile(configPath, JSON.stringify(env.config), { mode: 0o600 });
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli', 'index.ts'), '--config', configPath,
@@ -24,7 +24,7 @@ export async function reactivateProject(env: BenchEnv, projectId: string, newWeb
         TEMPORAL_ADDRESS: env.stack.temporalAddress,
         KAFKA_BROKERS: env.stack.kafkaBrokers.join(','),
         CALL_EVENTS_TOPIC: env.topic,
-        CREDENTIALS_DIR: env.credentialsDir,
+        BRIDGE_SECRET_KEY: env.secretKey,
         LOG_LEVEL: 'error',
       },
       timeout: 180_000,

@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { createBitrixSessions } from '../activities/bitrix-session';
 import { createResponsibleResolver } from '../http/responsible-resolver';
 import { buildHttpServer } from '../http/server';
-import { createCredentialStore } from '../lib/credential-store';
+import type { CredentialsCache } from '../integration/credentials-cache';
 import type { Logger } from '../lib/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 
 /**
- * The HTTP service as http/main.ts composes it (resolver over the worker's Bitrix24
- * sessions and credential store), listening on a free port. The ingest route is not
+ * The HTTP service as http/http-service.ts composes it (resolver over the Bitrix24 sessions
+ * and the process's credentials), listening on a free port. The ingest route is not
  * exercised by P5, so its Kafka producer is a stand-in. `serverMs` collects Fastify's own
  * per-request time (received → answer sent): the answer time without the load generator.
  */
@@ -22,13 +22,13 @@ export interface RoutingServer {
 }
 
 export async function startRoutingServer(options: {
-  config: BridgeConfig; credentialsDir: string; logger: Logger; deadlineMs: number;
+  config: BridgeConfig; logger: Logger; deadlineMs: number;
 }): Promise<RoutingServer> {
-  const credentials = createCredentialStore(options.credentialsDir);
+  const credentials = configCredentials(options.config);
   const responsible = createResponsibleResolver({
     config: options.config,
     sessions: createBitrixSessions({ credentials, logger: options.logger }),
-    integrationStatus: async (projectId) => (await credentials.read(projectId)).status,
+    integrationStatus: async (projectId) => (await credentials.current(projectId)).status,
     deadlineMs: options.deadlineMs,
     logger: options.logger,
   });
@@ -50,5 +50,21 @@ export async function startRoutingServer(options: {
       return taken;
     },
     stop: () => app.close(),
+  };
+}
+
+/**
+ * The config's webhooks as version 0, active — what the process's credentials cache answers
+ * for a project whose integration workflow has not started, and, from memory, between its
+ * reads of a running one. P5 runs without Temporal, so the cache's reads are left out; they
+ * happen at most once a minute per project, never per request.
+ */
+function configCredentials(config: BridgeConfig): CredentialsCache {
+  return {
+    async current(projectId) {
+      const webhookUrl = config.projects.find((p) => p.id === projectId)?.bitrix24.webhookUrl;
+      return { projectId, version: 0, status: 'active', webhookUrl };
+    },
+    reportBroken: async () => false,
   };
 }
