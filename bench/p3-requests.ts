@@ -51,12 +51,13 @@ export async function benchP3(ctx: BenchContext): Promise<BenchResult> {
       ['batched', `${fixed(perCall, 3)} requests/call  (${requests} requests for ${count} calls, ${refused} refused by the portal)  [${profiles.standard.label}]`],
       ['unbatched', `${fixed(unbatched, 2)} requests/call  (${commands} commands: one request per command)`],
       ['batching', `${fixed(commands / Math.max(1, requests - refused), 1)} commands per request on average`],
+      ['floor', 'none: the minimal floor makes no Bitrix24 request; the bar (≤ 1.0) is absolute'],
     ],
     verdict: verdict(perCall <= TARGET),
     because: `${fixed(perCall, 3)} ${perCall <= TARGET ? '≤' : '>'} ${TARGET.toFixed(1)}`,
     notes: [
       `calls: incoming, answered, new number each; ${count} calls over ${seconds} s, the last written ${fixed(drainSeconds, 1)} s after the last was published`,
-      `at ${RATE} calls/s × ${fixed(unbatched, 1)} commands a call is above the standard plan's 100 commands/s, and above this box's platform floor if P2's is lower: calls queue, then drain`,
+      `at ${RATE} calls/s × ${fixed(unbatched, 1)} commands a call is above the standard plan's 100 commands/s, and above the minimal floor's rate on this box (see P2): calls queue, then drain`,
     ],
   };
 }

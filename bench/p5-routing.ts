@@ -116,6 +116,7 @@ export async function benchP5(ctx: BenchContext): Promise<BenchResult> {
         ['  unknown', `${formatSummary(coldNew)}  (numbers Bitrix24 does not know: one lookup request)`],
         ['  baseline', `injected ${INJECTED_MS} ms; one measured Bitrix24 round trip p50 ${ms(roundTrip.p50)}, max ${ms(roundTrip.max)}`],
         ['deadline', `${formatSummary(lateServer)}  [${mark(deadlineOk)}]  Bitrix24 ${slowMs} ms slow, deadline ${DEADLINE_MS} ms (+${DEADLINE_TOLERANCE_MS} ms timer tolerance); ${formatStatuses(late.statuses)}`],
+        ['floor', 'none: the answer involves neither Kafka nor Temporal, so the minimal floor has no counterpart; /healthz and the raw round trip are its baselines'],
       ],
       verdict: verdict(warmOk && coldOk && deadlineOk),
       because: `warm p99 ${ms(warmServer.p99)} ${warmOk ? '≤' : '>'} ${WARM_P99_MS} ms; cold p99 ${ms(cold.p99)} ${coldOk ? '≤' : '>'} ${INJECTED_MS + COLD_ALLOWANCE_MS} ms; slowest answer ${ms(lateServer.max)} ${deadlineOk ? '≤' : '>'} deadline`,
