@@ -41,7 +41,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
   return {
     async loadProjectSettings(projectId) {
-      const { bitrix24: _secret, ingestToken: _token, ...settings } = project(projectId);
+      const { bitrix24: _secret, ingestToken: _token, ringostat: _ringostat, ...settings } = project(projectId);
       return settings;
     },
 

@@ -119,7 +119,7 @@ export const reactivateReplySchema = z.object({
 export type CallWorkflowInput = z.infer<typeof callWorkflowInputSchema>;
 export type CallEventEnvelope = z.infer<typeof callEventEnvelopeSchema>;
 /** Project settings as workflows see them: everything but secrets (R4). */
-export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken'>;
+export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken' | 'ringostat'>;
 export type StepFailure = z.infer<typeof stepFailureSchema>;
 export type CallResult = z.infer<typeof callResultSchema>;
 export type IntegrationState = z.infer<typeof integrationStateSchema>;

@@ -23,6 +23,7 @@ import { reconcileScheduleId, type ReconcileResult } from '../../schemas/reconci
 import { startHarness, employees, type Harness } from '../support/bridge-harness';
 import { CALL_TIMEOUT_MS, tasksOfCall } from '../support/crm-assert';
 import { crmShape, standInProject, startReconcileWorker, type ReconcileWorker, type StandInProjectBlock } from '../support/ringostat-harness';
+import { decodedHistoryText } from '../support/bridge-process';
 import { stackEnv } from '../support/stack-env';
 import { waitFor } from '../support/wait-for';
 
@@ -36,8 +37,16 @@ describe('reconciliation from Ringostat\'s call log (B7)', () => {
   const logger = createLogger({ level: 'error' });
   const kafka = createKafka({ brokers: stackEnv().kafkaBrokers, clientId: 'reconcile-test', logger });
   const startAt = new Date(Date.now() - 20 * 60_000);
+  /**
+   * One client per call: calls of one client depend on their order (the first creates the lead),
+   * and a recovered call necessarily comes later than it happened; the comparison is per call.
+   */
   const simulate = (projectId: string): SimulatedCall[] =>
-    simulateCalls({ projectId, calls: 15, seed: 4242, employees, startAt, meanGapSeconds: 20, loseWebhooks: 0.35 });
+    simulateCalls({ projectId, calls: 15, seed: 4242, employees, startAt, meanGapSeconds: 20, loseWebhooks: 0.35 })
+      .map((call, i) => {
+        const clientNumber = `+38050770${String(i).padStart(4, '0')}`;
+        return { ...call, clientNumber, events: call.events.map((event) => ({ ...event, clientNumber })) };
+      });
 
   before(async () => {
     standIn = await startRingostatStandIn();
@@ -104,6 +113,10 @@ describe('reconciliation from Ringostat\'s call log (B7)', () => {
     assert.deepEqual(crmShape(h.sandbox.admin.state(lossyId)), recovered, 'the second run changed nothing');
     const description = await h.bridge.temporal.schedule.getHandle(reconcileScheduleId(lossyId)).describe();
     assert.ok(description.info.recentActions.length >= 2, 'the runs show on the schedule');
+    for (const workflowId of [`call:${lossyId}:${lost[0]?.callId}`, description.info.recentActions.at(-1)?.action.workflow.workflowId ?? '']) {
+      const history = await decodedHistoryText(h.bridge.temporal, workflowId);
+      assert.ok(history.includes(lossyId) && !history.includes(lossyBlock.apiKey), `R4: the Ringostat apiKey is not in ${workflowId}'s history`);
+    }
     const status = await reconcileStatus(h.bridge.temporal, lossyId);
     assert.equal(status?.lastRun?.status, 'COMPLETED');
     assert.equal(status?.lastRun?.result?.alreadyDone, lossy.length, 'status shows the last run');
