@@ -3,6 +3,7 @@ import { createBitrixClient, type BitrixClient } from '../bitrix/client';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import type { Logger } from '../lib/logger';
+import { createBitrixMetrics } from '../observability/bitrix-metrics';
 import type { ProjectConfig } from '../schemas/project-config';
 
 export interface BitrixSession {
@@ -17,6 +18,7 @@ export interface BitrixSession {
  */
 export function createBitrixSessions(deps: { credentials: CredentialsCache; logger: Logger }) {
   const clients = new Map<string, BitrixSession>();
+  const metrics = createBitrixMetrics();
 
   return async function sessionFor(project: ProjectConfig, minVersion = 0): Promise<BitrixSession> {
     const current = await deps.credentials.current(project.id, minVersion);
@@ -32,6 +34,7 @@ export function createBitrixSessions(deps: { credentials: CredentialsCache; logg
     if (!session) {
       const client = createBitrixClient({
         webhook: parseWebhookUrl(current.webhookUrl), rateLimit: project.bitrix24.rateLimit, autoBatch: true,
+        observer: metrics.observerFor(project.id),
         logger: deps.logger.child({ projectId: project.id }),
       });
       session = { client, version: current.version };

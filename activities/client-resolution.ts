@@ -1,8 +1,8 @@
 import type { BitrixClient } from '../bitrix/client';
 import { lookupByPhone } from '../bitrix/crm';
-import { classifyClient, planEntities, roundRobinApplies } from '../decisions';
+import { classifyClient, isOpenDeal, isOpenLead, planEntities, roundRobinApplies } from '../decisions';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
-import type { CrmBindings, CrmEntityRef, CrmLookup } from '../schemas/crm-plan';
+import type { ClientState, CrmBindings, CrmEntityRef, CrmLookup } from '../schemas/crm-plan';
 import type { ProjectConfig } from '../schemas/project-config';
 import { createPlanned, deleteCreated, fillAll } from './crm-writes';
 import { entityMarker } from './markers';
@@ -29,8 +29,8 @@ export interface ResolutionDeps {
  * keeps its entities. This costs one lookup more for new clients and nothing for the rest, where
  * a per-number lock cost a workflow and three round trips for every call.
  *
- * A retried attempt recognises what this call created before by its marker (R1) and treats it
- * as its own, not as a client that was already there.
+ * A retried attempt recognises what this call created before by its marker (R1): it decides as
+ * the first attempt did, completes what that one started, and checks the race again.
  */
 export async function resolveClient(deps: ResolutionDeps, input: ResolveClientInput): Promise<ResolvedClient> {
   const { client, project } = deps;
@@ -40,15 +40,15 @@ export async function resolveClient(deps: ResolutionDeps, input: ResolveClientIn
 
   for (let round = 1; ; round++) {
     const lookup = await lookupByPhone(client, input.e164, project.defaultCountry);
-    const theirs = withoutOwn(lookup, isOwn);
-    const state = classifyClient(theirs, project.routing.order);
+    // A retry after this call created something goes on from the state it created for, not from what appeared since.
+    const state = stateBehindOwn(lookup, isOwn) ?? classifyClient(withoutOwn(lookup, isOwn), project.routing.order);
     const draft = planEntities({ facts: input.facts, client: state, project, stage: input.stage });
     if (draft.create && roundRobinApplies(project, state, input.facts)) missedAssigneeId ??= await deps.drawMissedAssignee();
     const plan = missedAssigneeId === undefined ? draft
       : planEntities({ facts: input.facts, client: state, project, stage: input.stage, missedAssigneeId });
 
     const created = plan.create ? await createPlanned(client, input.projectId, input.callId, plan.create) : {};
-    if (plan.create && round < MAX_ROUNDS && (await lostTheRace(client, input, project, created, theirs))) {
+    if (plan.create && round < MAX_ROUNDS && (await lostTheRace(client, input, project, created, isOwn))) {
       await deleteCreated(client, created);
       // Let the first call finish its own creates (contact, then lead) before deciding again.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -59,6 +59,19 @@ export async function resolveClient(deps: ResolutionDeps, input: ResolveClientIn
   }
 }
 
+/**
+ * The client state an earlier attempt of this call created its entities for, read back from the
+ * CRM: a contact of ours means the client was new; a lead or deal of ours bound to someone else's
+ * contact means the client was that contact (S3); one bound to nothing, new. Undefined: nothing of ours.
+ */
+function stateBehindOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): ClientState | undefined {
+  const ownContact = lookup.contacts.find(isOwn);
+  const ownEntity = lookup.leads.find(isOwn) ?? lookup.deals.find(isOwn);
+  if (!ownContact && !ownEntity) return undefined;
+  const boundTo = ownContact ? undefined : lookup.contacts.find((c) => c.id === ownEntity?.contactId && !isOwn(c));
+  return boundTo ? { kind: 'contact', contact: { id: boundTo.id, ownerId: boundTo.ownerId } } : { kind: 'new' };
+}
+
 function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): CrmLookup {
   return { leads: lookup.leads.filter((r) => !isOwn(r)), deals: lookup.deals.filter((r) => !isOwn(r)), contacts: lookup.contacts.filter((r) => !isOwn(r)) };
 }
@@ -66,15 +79,18 @@ function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): C
 
 /**
  * B2: another call created, for this number, the kind of entity we created first (the contact
- * when there is one) with a lower id we had not seen. One kind only: comparing several could
- * make each call lose on a different kind.
+ * when there is one) — an open one with a lower id than ours. The client was new when we looked,
+ * so any such entity appeared meanwhile; ids only grow, so every attempt of this call that
+ * checks after our create sees it and decides the same, and of several calls exactly one — the
+ * lowest id — keeps its entities. One kind only: comparing several could make each call lose
+ * on a different kind.
  */
-async function lostTheRace(client: BitrixClient, input: ResolveClientInput, project: ProjectConfig, created: CrmBindings, seen: CrmLookup): Promise<boolean> {
+async function lostTheRace(client: BitrixClient, input: ResolveClientInput, project: ProjectConfig, created: CrmBindings, isOwn: (ref: CrmEntityRef) => boolean): Promise<boolean> {
   const after = await lookupByPhone(client, input.e164, project.defaultCountry);
-  const [refs, before, ours] = created.contactId !== undefined ? [after.contacts, seen.contacts, created.contactId]
-    : created.leadId !== undefined ? [after.leads, seen.leads, created.leadId]
-      : [after.deals, seen.deals, created.dealId];
-  return ours !== undefined && refs.some((r) => r.id < ours && !before.some((b) => b.id === r.id));
+  const [refs, ours] = created.contactId !== undefined ? [after.contacts, created.contactId]
+    : created.leadId !== undefined ? [after.leads.filter(isOpenLead), created.leadId]
+      : [after.deals.filter(isOpenDeal), created.dealId];
+  return ours !== undefined && refs.some((r) => r.id < ours && !isOwn(r));
 }
 
 

@@ -13,7 +13,8 @@ import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
 import { resolveSecretBox } from '../integration/process-secrets';
 import { loadConfig } from '../lib/config-loader';
 import { createKafka } from '../lib/kafka';
-import { createLogger } from '../lib/logger';
+import { createLogger, type Logger } from '../lib/logger';
+import { isPortListening } from '../infra/ports';
 import { startObservability, type RunningObservability } from '../observability/bridge-observability';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { BridgeConfig } from '../schemas/project-config';
@@ -22,13 +23,13 @@ import { startBridge, type RunningBridge } from './bridge';
 import { bridgeComponents } from './components';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import { demoConfig } from './demo-config';
-import { installTemporalLogging } from './temporal-logging';
+import { installTemporalLogging, temporalMetricsAddress } from './temporal-logging';
 
 async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge' });
-  installTemporalLogging(logger);
   const started = Date.now();
   const components = bridgeComponents(process.env.BRIDGE_COMPONENTS);
+  installTemporalLogging(logger, 'WARN', { metricsAddress: await sdkMetricsAddress(components.has('http'), logger) });
   const groupId = process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
   const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge; http?: { stop(): Promise<void> }; observability?: RunningObservability } = {};
@@ -103,6 +104,23 @@ async function main(): Promise<void> {
   }
   lines.push(`Try: npx ringostat-bridge --config ${configPath ?? join(dataDir(), 'demo-config.json')} simulate --project ${config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
+}
+
+/**
+ * Where the Temporal SDK exports its metrics: TEMPORAL_METRICS_ADDRESS, else — for a process that
+ * serves /metrics, which merges them in — the default port when it is free. Several processes on
+ * one host must not fight over one port: the second goes without (and says so).
+ */
+async function sdkMetricsAddress(servesMetrics: boolean, logger: Logger): Promise<string | undefined> {
+  if (process.env.TEMPORAL_METRICS_ADDRESS) return process.env.TEMPORAL_METRICS_ADDRESS;
+  if (!servesMetrics) return undefined;
+  const address = temporalMetricsAddress();
+  const [host, port] = address.split(':');
+  if (await isPortListening(host ?? '127.0.0.1', Number(port))) {
+    logger.warn({ address }, 'the Temporal SDK metrics port is taken: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');
+    return undefined;
+  }
+  return address;
 }
 
 main().catch((err) => {
