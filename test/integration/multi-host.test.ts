@@ -99,6 +99,11 @@ describe('multi-host: workers, dispatchers and the CLI as separate processes (is
   it('calls are written exactly once through worker kills, Temporal and Kafka restarts, a refused and an accepted webhook, and a killed CLI', { timeout: 25 * 60_000 }, async () => {
     const startedAt = Date.now();
     const figures = { workerKills: 0, cliKills: 0, infraRestarts: 0, unplannedRestarts: 0 };
+    const unplannedExits: string[] = [];
+    const noteExit = async (p: ProcessHandle) => {
+      const { code, signal } = await p.exit;
+      unplannedExits.push(`${p.name} exited (${signal ?? `code ${code}`}) around the Temporal/Kafka restart`);
+    };
 
     // --- Two workers, two dispatchers: separate processes, own DATA_DIR each.
     const w1 = await startBridgeProcess(processOptions('worker-1', ['worker']));
@@ -169,11 +174,13 @@ describe('multi-host: workers, dispatchers and the CLI as separate processes (is
       for (let i = 0; i < dispatchers.length; i += 1) {
         const d = dispatchers[i] as ProcessHandle;
         if (d.exited()) {
+          await noteExit(d);
           figures.unplannedRestarts += 1;
           dispatchers[i] = await startBridgeProcess(processOptions(`${d.name}-r${figures.unplannedRestarts}`, ['dispatcher']));
         }
       }
       if (w2.exited()) {
+        await noteExit(w2);
         figures.unplannedRestarts += 1;
         w2 = await startBridgeProcess(processOptions(`worker-2-r${figures.unplannedRestarts}`, ['worker']));
       }
@@ -203,11 +210,16 @@ describe('multi-host: workers, dispatchers and the CLI as separate processes (is
     sandbox.admin.setFaults(projectId, [{ latencyMs: 1_500 }]);
     const webhookB = sandbox.admin.createWebhook(projectId, 1);
     const cli = await spawnCli(cliOptions('cli-reactivate', ['reactivate', '--project', projectId, '--webhook-url', '-'], webhookB));
-    const inProgress = await waitUntil('a resend in progress in the integration state (T5)', async () => {
+    let seenAt = 0;
+    let seen: IntegrationState | undefined;
+    const inProgress = await waitUntil('a resend in progress in the integration state (T5), and the CLI watching it', async () => {
       if (cli.exited()) throw new Error(`the CLI ended before any resend was seen in progress; it printed:\n${tail(cli.output())}`);
       const state = await integrationState(client, projectId).catch(() => undefined);
-      return state?.resend ? state : undefined;
+      if (state?.resend && !seen) [seen, seenAt] = [state, Date.now()];
+      // Killed once it shows something of the resend, or 3 s into it at the latest: the resend must outlive it either way.
+      return seen && (cli.output().trim() !== '' || Date.now() - seenAt > 3_000) ? seen : undefined;
     }, 180_000, undefined, 100);
+    process.stderr.write(`[multi-host] the CLI printed before it was killed:\n${tail(cli.output(), 5)}\n`);
     assert.equal(inProgress.status, 'active', 'accepted: active');
     assert.ok(inProgress.credentialsVersion > before.credentialsVersion, 'accepted: a new credentials version');
     cli.kill('SIGKILL');
@@ -266,6 +278,7 @@ describe('multi-host: workers, dispatchers and the CLI as separate processes (is
     assert.equal(await parkedCount(client, projectId), 0, 'nothing parked');
 
     const duration = (Date.now() - startedAt) / 1000;
+    if (unplannedExits.length) process.stderr.write(`[multi-host] unplanned exits (restarted as a supervisor would): ${unplannedExits.join('; ')}\n`);
     process.stderr.write(
       `[multi-host] summary: calls ${window.length + 1} (window ${window.length}: ${FLOW_CALLS} flowing, ${PARKED_CALLS} parked of which ${LOST_IN_WINDOW} lost; 1 older than the window), ` +
       `processes: 2 workers + 2 dispatchers + 1 replacement worker + ${figures.unplannedRestarts} unplanned restarts, ` +

@@ -25,16 +25,14 @@ import {
   stopAllProcesses, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil, writeConfig, type OwnStack, type ProcessHandle,
 } from '../support/bridge-process';
 
-/** Every file under `dir`, read as bytes (latin1 keeps each byte one character). */
-function filesText(dir: string): string {
-  if (!fs.existsSync(dir)) return '';
-  const parts: string[] = [];
+/** Every file under `dir` (recursively), read as bytes (latin1 keeps each byte one character), one at a time. */
+function eachFileText(dir: string, visit: (file: string, text: string) => void): void {
+  if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) parts.push(filesText(full));
-    else if (entry.isFile()) parts.push(fs.readFileSync(full).toString('latin1'));
+    if (entry.isDirectory()) eachFileText(full, visit);
+    else if (entry.isFile()) visit(full, fs.readFileSync(full).toString('latin1'));
   }
-  return parts.join('\n');
 }
 
 /** Samples `ps -eo args` every 200 ms until stopped. */
@@ -105,7 +103,7 @@ describe('no webhook secret outside the config file (R4, R7)', () => {
     const kafka = await readAllMessages(stack.kafkaBrokers);
     assert.ok(kafka.messages > 0, 'the broker holds the call events that were scanned');
     check('kafka messages', kafka.text);
-    check('kafka data files', filesText(stack.kafkaDataDir));
+    eachFileText(stack.kafkaDataDir, (file, text) => check(`kafka data file ${path.relative(stack.kafkaDataDir, file)}`, text));
     // Temporal: every workflow's decoded history and description, then the server's SQLite files.
     const workflows = await listWorkflows(client);
     assert.ok(workflows.some((w) => w.workflowId.startsWith('integration:')), 'the integration workflow is among the scanned histories');
@@ -118,7 +116,7 @@ describe('no webhook secret outside the config file (R4, R7)', () => {
         return original instanceof Uint8Array ? Buffer.from(original).toString('utf8') : value;
       }));
     }
-    check('temporal data files', filesText(path.dirname(stack.temporalDbFile)));
+    eachFileText(path.dirname(stack.temporalDbFile), (file, text) => check(`temporal data file ${path.basename(file)}`, text));
     // The process list, sampled while the bridge and the CLI ran.
     check('process list', options.processLists.join('\n'));
     return findings;
