@@ -1,5 +1,6 @@
 import type { BitrixClient } from '../bitrix/client';
 import { lookupByPhone } from '../bitrix/crm';
+import { readWithRetry } from '../bitrix/read-retry';
 import { classifyClient, isOpenDeal, isOpenLead, planEntities, roundRobinApplies } from '../decisions';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import type { ClientState, CrmBindings, CrmEntityRef, CrmLookup } from '../schemas/crm-plan';
@@ -10,6 +11,8 @@ import { entityMarker } from './markers';
 /** Deleting our duplicate and looking again converges in one round; more means something else is writing. */
 const MAX_ROUNDS = 3;
 const SETTLE_MS = 500;
+/** How long a call waits for another call's contact to get its lead or deal before deciding anyway. */
+const CONSTRUCTION_WAIT_MS = 10_000;
 
 export interface ResolutionDeps {
   client: BitrixClient;
@@ -39,9 +42,9 @@ export async function resolveClient(deps: ResolutionDeps, input: ResolveClientIn
   let missedAssigneeId: number | undefined;
 
   for (let round = 1; ; round++) {
-    const lookup = await lookupByPhone(client, input.e164, project.defaultCountry);
+    const lookup = await settledLookup(deps, input, isOwn);
     // A retry after this call created something goes on from the state it created for, not from what appeared since.
-    const state = stateBehindOwn(lookup, isOwn) ?? classifyClient(withoutOwn(lookup, isOwn), project.routing.order);
+    const state = stateBehindOwn(lookup, isOwn) ?? classifyClient(withoutRaceLosers(withoutOwn(lookup, isOwn), ours), project.routing.order);
     const draft = planEntities({ facts: input.facts, client: state, project, stage: input.stage });
     if (draft.create && roundRobinApplies(project, state, input.facts)) missedAssigneeId ??= await deps.drawMissedAssignee();
     const plan = missedAssigneeId === undefined ? draft
@@ -55,7 +58,32 @@ export async function resolveClient(deps: ResolutionDeps, input: ResolveClientIn
       continue;
     }
     const failures = await fillAll(client, plan.fillEmpty);
-    return { client: state, created, failures, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
+    return {
+      client: state, created, failures,
+      ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}),
+      ...(plan.create ? { createdOwnerId: plan.create.ownerId } : {}),
+    };
+  }
+}
+
+/**
+ * The lookup to decide on. In lead+contact and deal+contact projects another call creates the
+ * contact first and its lead or deal a moment later; a call that looked in between would take
+ * the client for a known contact and give it a second lead (S3). So while a contact the bridge
+ * made for another call has no lead or deal of that call yet, look again shortly.
+ */
+async function settledLookup(deps: ResolutionDeps, input: ResolveClientInput, isOwn: (ref: CrmEntityRef) => boolean): Promise<CrmLookup> {
+  const { client, project } = deps;
+  const deadline = Date.now() + CONSTRUCTION_WAIT_MS;
+  for (;;) {
+    const lookup = await readWithRetry(() => lookupByPhone(client, input.e164, project.defaultCountry));
+    if (project.scenario.entities !== 'lead+contact' && project.scenario.entities !== 'deal+contact') return lookup;
+    const originator = entityMarker(input.projectId, input.callId, '').originatorId;
+    const callOf = (ref: CrmEntityRef) => (ref.origin?.originatorId === originator ? ref.origin.originId.slice(0, ref.origin.originId.lastIndexOf(':')) : undefined);
+    const building = lookup.contacts.filter((c) => !isOwn(c) && callOf(c) !== undefined)
+      .some((c) => ![...lookup.leads, ...lookup.deals].some((e) => callOf(e) === callOf(c)));
+    if (!building || Date.now() > deadline) return lookup;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
 }
 
@@ -72,6 +100,23 @@ function stateBehindOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean
   return boundTo ? { kind: 'contact', contact: { id: boundTo.id, ownerId: boundTo.ownerId } } : { kind: 'new' };
 }
 
+/**
+ * Of several open entities of one kind that the bridge created for one number, all but the lowest
+ * id lost a race (B2) and are about to be deleted by their own calls: a third call must not pick
+ * one of them as the client's entity in the meantime.
+ */
+function withoutRaceLosers(lookup: CrmLookup, originatorId: string): CrmLookup {
+  const losers = (refs: CrmEntityRef[], open: (ref: CrmEntityRef) => boolean) => {
+    const ours = refs.filter((r) => r.origin?.originatorId === originatorId && open(r)).sort((a, b) => a.id - b.id);
+    return new Set(ours.slice(1).map((r) => r.id));
+  };
+  const keep = (refs: CrmEntityRef[], open: (ref: CrmEntityRef) => boolean) => {
+    const out = losers(refs, open);
+    return refs.filter((r) => !out.has(r.id));
+  };
+  return { leads: keep(lookup.leads, isOpenLead), deals: keep(lookup.deals, isOpenDeal), contacts: keep(lookup.contacts, () => true) };
+}
+
 function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): CrmLookup {
   return { leads: lookup.leads.filter((r) => !isOwn(r)), deals: lookup.deals.filter((r) => !isOwn(r)), contacts: lookup.contacts.filter((r) => !isOwn(r)) };
 }
@@ -86,7 +131,7 @@ function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): C
  * on a different kind.
  */
 async function lostTheRace(client: BitrixClient, input: ResolveClientInput, project: ProjectConfig, created: CrmBindings, isOwn: (ref: CrmEntityRef) => boolean): Promise<boolean> {
-  const after = await lookupByPhone(client, input.e164, project.defaultCountry);
+  const after = await readWithRetry(() => lookupByPhone(client, input.e164, project.defaultCountry));
   const [refs, ours] = created.contactId !== undefined ? [after.contacts, created.contactId]
     : created.leadId !== undefined ? [after.leads.filter(isOpenLead), created.leadId]
       : [after.deals.filter(isOpenDeal), created.dealId];

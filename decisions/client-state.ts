@@ -53,3 +53,9 @@ export function classifyClient(lookup: CrmLookup, routingOrder: readonly EntityK
   if (contact) return { kind: 'contact', contact: { id: contact.id, ownerId: contact.ownerId } };
   return { kind: 'new' };
 }
+
+/** The client's responsible: the owner of its open lead or deal, or of its contact (none for a new client). */
+export function clientOwnerId(client: ClientState | undefined): number | undefined {
+  if (client?.kind === 'open') return client.entity.ownerId;
+  return client?.kind === 'contact' ? client.contact.ownerId : undefined;
+}

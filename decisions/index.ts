@@ -5,7 +5,7 @@
  */
 export { answeredSeen, eventStage, factsFromEvents, isoMillis, type CallStage } from './facts-from-events';
 export { describeLine, findEmployee, samePhone, sameSip } from './line-binding';
-export { classifyClient, isOpenDeal, isOpenLead, newest } from './client-state';
+export { classifyClient, clientOwnerId, isOpenDeal, isOpenLead, newest } from './client-state';
 export { skipReason, type SkipReason } from './skip-rules';
 export { customFieldValues, paramValue, pipelineCategory, sourceFields, utmFieldMap, utmFields } from './call-params';
 export { addHours, callDescription, entityTitle, formatDuration, isMissed, recordTitle, statusText, visitLines } from './call-text';

@@ -22,6 +22,8 @@ export const resolvedClientSchema = z.object({
   failures: z.array(stepFailureSchema),
   /** M, when the round robin was drawn for this call (S4.2): its tasks go to the same person. */
   missedAssigneeId: z.number().optional(),
+  /** Owner of the entities this call created, when it created any. */
+  createdOwnerId: z.number().optional(),
 });
 
 export const completeCallInputSchema = z.object({

@@ -7,6 +7,12 @@ import type { SecretBox } from '../integration/secret-box';
 import { createKafka } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import { processReadiness } from '../observability/readiness';
+import { processRegistry } from '../observability/registry';
+import { createRingostatActivities } from '../activities/ringostat-activities';
+import { createContactCardPublisher } from '../ringostat/contact-card-publisher';
+import { startContactCardSync, type ContactCardSync } from '../ringostat/contact-card-sync';
+import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
+import type { Producer } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
 import { createBridgeWorker } from './temporal-worker';
 
@@ -53,14 +59,21 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const readiness = processReadiness();
   const fatal = options.onFatal ?? ((part, err) => options.logger.error({ err, part }, `${part} stopped with an error`));
 
+  const registry = processRegistry();
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let native: NativeConnection | undefined;
+  let reconcileProducer: Producer | undefined;
+  // B9: the client's card after each call, through Kafka to Ringostat's contact book; a no-op for projects without Ringostat.
+  const cards = createContactCardPublisher({ kafka, config: options.config, logger: options.logger, registry });
   if (options.worker !== false) {
     native = await NativeConnection.connect({ address: options.temporalAddress });
+    reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
+    await reconcileProducer.connect();
     worker = await createBridgeWorker({
       connection: native, namespace, temporal, config: options.config, logger: options.logger,
-      activityDeps: { credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic },
+      activityDeps: { credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards },
+      extraActivities: createRingostatActivities({ config: options.config, temporal, producer: reconcileProducer, topic: options.topic, logger: options.logger, registry }),
     });
     const running = worker;
     workerRun = running.run();
@@ -71,9 +84,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       await ensureIntegration(project, { temporal, secrets: options.secrets, logger: options.logger, legacyCredentialsDir: options.legacyCredentialsDir })
         .catch((err) => options.logger.error({ projectId: project.id, err: (err as Error).message }, 'could not set up the project\'s integration workflow'));
     }
+    // B7: a Schedule per project with Ringostat configured (idempotent from many workers).
+    await ensureReconcileSchedules(temporal, options.config)
+      .catch((err) => options.logger.error({ err: (err as Error).message }, 'could not set up the reconciliation schedules'));
   }
 
   let dispatcher: Dispatcher | undefined;
+  let cardSync: ContactCardSync | undefined;
   if (options.dispatcher !== false) {
     const running = createDispatcher({
       kafka, temporal, config: options.config, logger: options.logger,
@@ -83,16 +100,22 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     await running.start();
     running.done().catch((err) => fatal('dispatcher', err));
     readiness.register('dispatcher', () => running.state() === 'consuming' || `dispatcher is ${running.state()}`);
+    if (options.config.projects.some((p) => p.ringostat)) {
+      cardSync = await startContactCardSync({ kafka, config: options.config, logger: options.logger, registry });
+    }
   }
 
   return {
     temporal, credentials, dispatcher, worker,
     async stop() {
       await dispatcher?.stop();
+      await cardSync?.stop();
       if (worker && worker.getState() === 'RUNNING') {
         worker.shutdown();
         await workerRun?.catch(() => undefined);
       }
+      await cards.stop();
+      await reconcileProducer?.disconnect().catch(() => undefined);
       await native?.close();
       await connection.close();
     },

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../lib/logger';
 import { isPortListening } from '../infra/ports';
 import { startObservability, type RunningObservability } from '../observability/bridge-observability';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { startDemoRingostat } from '../sandbox/ringostat/demo';
 import type { BridgeConfig } from '../schemas/project-config';
 import { startHttpService } from '../http/http-service';
 import { startBridge, type RunningBridge } from './bridge';
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
   installTemporalLogging(logger, 'WARN', { metricsAddress: await sdkMetricsAddress(components.has('http'), logger) });
   const groupId = process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
-  const running: { stack?: Stack; sandbox?: Sandbox; bridge?: RunningBridge; http?: { stop(): Promise<void> }; observability?: RunningObservability } = {};
+  const running: {
+    stack?: Stack; sandbox?: Sandbox; ringostat?: { stop(): Promise<void> }; bridge?: RunningBridge; http?: { stop(): Promise<void> }; observability?: RunningObservability;
+  } = {};
   let stopping = false;
 
   const stop = async (signal: string, code = 0) => {
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     await running.observability?.stop().catch(() => undefined);
     await running.bridge?.stop().catch((err) => logger.error({ err }, 'bridge stop failed'));
     await running.sandbox?.stop().catch(() => undefined);
+    await running.ringostat?.stop().catch(() => undefined);
     await running.stack?.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
     process.exit(code);
   };
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
   } else {
     const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
     running.sandbox = sandbox;
-    config = demoConfig(sandbox);
+    const ringostat = await startDemoRingostat();
+    running.ringostat = ringostat.standIn;
+    config = demoConfig(sandbox, ringostat.settings);
     // The CLI reads the same file: `npx ringostat-bridge --config .data/demo-config.json …`.
     await mkdir(dataDir(), { recursive: true });
     await writeFile(join(dataDir(), 'demo-config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });

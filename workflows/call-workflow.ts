@@ -2,7 +2,7 @@ import {
   condition, log, metricMeter, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  callBindings, callStage, callSummary, closeNeverEnded, creationDueAt, endedPhase, factsFromEvents, planRecords, roundRobinApplies, skipReason, type CallStage,
+  callBindings, callStage, callSummary, clientOwnerId, closeNeverEnded, creationDueAt, endedPhase, factsFromEvents, planRecords, roundRobinApplies, skipReason, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
@@ -188,7 +188,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
         { ...CRM_ACTIVITY_OPTIONS, summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
         [{
           projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
-          crm: bindings, responsibleUserId: records.tasks[0]?.responsibleId,
+          crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client),
         }],
       ));
       if (written) {
