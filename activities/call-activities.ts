@@ -14,7 +14,7 @@ import { heartbeatWhileSlow } from './heartbeat';
 export interface ContactCardSink {
   publish(card: {
     projectId: string; callId: string; clientE164: string;
-    leadId?: number; dealId?: number; contactId?: number; responsibleUserId?: number;
+    leadId?: number; dealId?: number; contactId?: number; responsibleUserId?: number; clientName?: string;
   }): Promise<void>;
 }
 
@@ -58,7 +58,11 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     completeCall: (input) => heartbeatWhileSlow(async () => {
       const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));
       // B9: after the CRM work, never instead of it — a Ringostat problem must not fail the call.
-      await deps.cards?.publish({ projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm, responsibleUserId: input.responsibleUserId })
+      await deps.cards?.publish({
+        projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm,
+        ...(input.responsibleUserId !== undefined ? { responsibleUserId: input.responsibleUserId } : {}),
+        ...(input.clientName ? { clientName: input.clientName } : {}),
+      })
         .catch((err) => deps.logger.warn({ projectId: input.projectId, err: (err as Error).message }, 'contact card not queued'));
       return written;
     }),

@@ -62,6 +62,7 @@ export async function resolveClient(deps: ResolutionDeps, input: ResolveClientIn
       client: state, created, failures,
       ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}),
       ...(plan.create ? { createdOwnerId: plan.create.ownerId } : {}),
+      ...clientNameOf(lookup, state),
     };
   }
 }
@@ -115,6 +116,13 @@ function withoutRaceLosers(lookup: CrmLookup, originatorId: string): CrmLookup {
     return refs.filter((r) => !out.has(r.id));
   };
   return { leads: keep(lookup.leads, isOpenLead), deals: keep(lookup.deals, isOpenDeal), contacts: keep(lookup.contacts, () => true) };
+}
+
+/** The name of the contact behind the client (its contact, or the one its open lead or deal is bound to). */
+function clientNameOf(lookup: CrmLookup, state: ClientState): { clientName?: string } {
+  const contactId = state.kind === 'contact' ? state.contact.id : state.kind === 'open' ? state.contactId : undefined;
+  const name = lookup.contacts.find((c) => c.id === contactId)?.name;
+  return name ? { clientName: name } : {};
 }
 
 function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): CrmLookup {

@@ -10,7 +10,7 @@ import { phoneSearchVariants } from './phone';
 // ORIGINATOR_ID / ORIGIN_ID: the bridge's own marker, so a call recognises what it created itself.
 const MARKER = ['ORIGINATOR_ID', 'ORIGIN_ID'];
 const LEAD_SELECT = ['ID', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'STATUS_SEMANTIC_ID', 'DATE_CREATE', 'CONTACT_ID', ...MARKER];
-const CONTACT_SELECT = ['ID', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'DATE_CREATE', ...MARKER];
+const CONTACT_SELECT = ['ID', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'DATE_CREATE', 'NAME', 'LAST_NAME', ...MARKER];
 const DEAL_SELECT = ['ID', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'STAGE_SEMANTIC_ID', 'CLOSED', 'DATE_CREATE', 'CONTACT_ID', ...MARKER];
 
 type Row = Record<string, unknown>;
@@ -77,6 +77,8 @@ function toRef(row: Row, extra: { semantic?: unknown; closed?: unknown }): CrmEn
   if (extra.closed !== undefined && extra.closed !== null) ref.closed = extra.closed === 'Y' || extra.closed === true;
   const contactId = Number(row.CONTACT_ID);
   if (Number.isInteger(contactId) && contactId > 0) ref.contactId = contactId;
+  const name = [row.NAME, row.LAST_NAME].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+  if (name) ref.name = name;
   if (typeof row.ORIGINATOR_ID === 'string' && row.ORIGINATOR_ID && typeof row.ORIGIN_ID === 'string' && row.ORIGIN_ID) {
     ref.origin = { originatorId: row.ORIGINATOR_ID, originId: row.ORIGIN_ID };
   }

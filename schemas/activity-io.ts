@@ -24,6 +24,8 @@ export const resolvedClientSchema = z.object({
   missedAssigneeId: z.number().optional(),
   /** Owner of the entities this call created, when it created any. */
   createdOwnerId: z.number().optional(),
+  /** The name of the client's contact, when it has one with a name (the Smart Phone card, B9). */
+  clientName: z.string().optional(),
 });
 
 export const completeCallInputSchema = z.object({
@@ -35,6 +37,7 @@ export const completeCallInputSchema = z.object({
   /** The CRM ids the call produced or worked on and the client's responsible: the Smart Phone card (B9). */
   crm: crmBindingsSchema,
   responsibleUserId: z.number().optional(),
+  clientName: z.string().optional(),
 });
 
 export const completedCallSchema = z.object({

@@ -39,6 +39,8 @@ export const crmEntityRefSchema = z.object({
   /** Deal: CLOSED flag. */
   closed: z.boolean().optional(),
   contactId: z.number().int().positive().optional(),
+  /** A contact's NAME and LAST_NAME, when it has them (the Smart Phone card, B9). */
+  name: z.string().optional(),
   /** ORIGINATOR_ID / ORIGIN_ID when set: the bridge's marker on what it created (R1, B2). */
   origin: z.object({ originatorId: z.string(), originId: z.string() }).optional(),
 });

@@ -188,7 +188,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
         { ...CRM_ACTIVITY_OPTIONS, summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
         [{
           projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
-          crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client),
+          crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client), clientName: resolved?.clientName,
         }],
       ));
       if (written) {

@@ -49,7 +49,8 @@ export async function probe<T>(what: string, fn: () => Promise<T>, onTimeout?: (
 }
 
 export async function callCounts(temporal: Client, projectId: string): Promise<CallCounts> {
-  const running = `ProjectId='${projectId}' AND WorkflowType='callWorkflow' AND ExecutionStatus='Running'`;
+  // Both versions of the call workflow: calls started before an upgrade run version 1 to the end.
+  const running = `ProjectId='${projectId}' AND WorkflowType IN ('callWorkflow', 'callWorkflowV2') AND ExecutionStatus='Running'`;
   const parkedQuery = parkedCallsQuery(projectId);
   const [runningCount, parkedCount] = await Promise.all([temporal.workflow.count(running), temporal.workflow.count(parkedQuery)]);
   const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, oldestScanCapped: false };
@@ -90,7 +91,7 @@ export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, on
   try {
     const [highs, committed] = await Promise.all([
       admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId: DEFAULT_DISPATCHER_GROUP_ID, topics: [topic] }),
+      admin.fetchOffsets({ groupId: dispatcherGroup(), topics: [topic] }),
     ]);
     const committedBy = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     let noCommittedOffsets = true;
@@ -104,8 +105,13 @@ export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, on
         return { partition: p.partition, high, committed: offset >= 0 ? offset : null, lag };
       })
       .sort((a, b) => a.partition - b.partition);
-    return { topic, group: DEFAULT_DISPATCHER_GROUP_ID, lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions, noCommittedOffsets };
+    return { topic, group: dispatcherGroup(), lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions, noCommittedOffsets };
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The dispatchers' consumer group, as the bridge's processes name it (DISPATCHER_GROUP_ID). */
+function dispatcherGroup(): string {
+  return process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
 }

@@ -1,5 +1,6 @@
 import { redactSecrets } from '../../lib/logger';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
+import type { ReconcileStatus } from '../../ringostat/ringostat-status';
 import type { CallCounts, LagStatus, Probe } from './status-probes';
 
 const LAST_ERRORS = 5;
@@ -20,6 +21,8 @@ export interface ProjectStatus {
   calls: Probe<CallCounts>;
   /** Newest first. */
   lastErrors: IntegrationState['lastErrors'];
+  /** B7: the reconciliation schedule's last run, its lag and the next run (projects with Ringostat only). */
+  reconcile?: Probe<ReconcileStatus | null>;
 }
 
 export interface StatusReport {
@@ -28,6 +31,8 @@ export interface StatusReport {
   problems: string[];
   projects: ProjectStatus[];
   kafka: Probe<LagStatus>;
+  /** B9: Smart Phone cards published and not yet accepted by Ringostat (all projects). */
+  pendingContactCards?: Probe<number>;
 }
 
 function publicRun(run: ResendRun | undefined): ResendRun | undefined {
@@ -70,8 +75,9 @@ export function reportJson(report: StatusReport): unknown {
   const unwrap = <T>(p: Probe<T>) => (p.ok ? p.value : { error: p.error });
   return {
     ...report,
-    projects: report.projects.map((p) => ({ ...p, integration: unwrap(p.integration), calls: unwrap(p.calls) })),
+    projects: report.projects.map((p) => ({ ...p, integration: unwrap(p.integration), calls: unwrap(p.calls), ...(p.reconcile ? { reconcile: unwrap(p.reconcile) } : {}) })),
     kafka: unwrap(report.kafka),
+    ...(report.pendingContactCards ? { pendingContactCards: unwrap(report.pendingContactCards) } : {}),
   };
 }
 
@@ -122,6 +128,7 @@ export function formatHuman(report: StatusReport, topic: string, now: Date): str
     if (!p.calls.ok) lines.push(`  calls         unavailable: ${p.calls.error}`);
     else if (p.calls.value.oldestParked) lines.push(`  oldest parked ${p.calls.value.oldestParked.workflowId}, started ${p.calls.value.oldestParked.startTime}`);
     if (p.lastErrors.length > 0) lines.push('  last errors', ...p.lastErrors.map((e) => `    ${e.at}  ${e.type}  ${e.message}`));
+    if (p.reconcile) lines.push(`  reconcile     ${reconcileLine(p.reconcile)}`);
   }
   lines.push('');
   const { kafka } = report;
@@ -130,6 +137,19 @@ export function formatHuman(report: StatusReport, topic: string, now: Date): str
     lines.push(`kafka ${kafka.value.topic}, group ${kafka.value.group}: lag ${kafka.value.lag}` +
       `${kafka.value.noCommittedOffsets ? ' (no committed offsets yet)' : ''}${parts ? ` [${parts}]` : ''}`);
   } else lines.push(`kafka ${topic}: unavailable: ${kafka.error}`);
+  if (report.pendingContactCards) {
+    lines.push(`ringostat contact cards waiting: ${report.pendingContactCards.ok ? report.pendingContactCards.value : `unavailable: ${report.pendingContactCards.error}`}`);
+  }
   if (report.problems.length > 0) lines.push('', 'problems', ...report.problems.map((problem) => `  ${problem}`));
   return `${lines.join('\n')}\n`;
+}
+
+function reconcileLine(probe: Probe<ReconcileStatus | null>): string {
+  if (!probe.ok) return `unavailable: ${probe.error}`;
+  const r = probe.value;
+  if (!r) return 'no schedule (set ringostat.reconcileEvery)';
+  const last = r.lastRun
+    ? `last run ${r.lastRun.startedAt} ${r.lastRun.status.toLowerCase()}${r.lastRun.result ? `, recovered ${r.lastRun.result.recovered}` : ''}${r.lastRun.error ? ` — ${redactSecrets(r.lastRun.error)}` : ''}`
+    : 'no run yet';
+  return `${r.paused ? 'paused; ' : ''}${last}${r.lagSeconds !== undefined ? `, lag ${r.lagSeconds} s` : ''}${r.nextRunAt ? `, next ${r.nextRunAt}` : ''}`;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import type { CliContext } from '../context';
 import { printResult } from '../output';
+import { pendingContactCards, reconcileStatus, type ReconcileStatus } from '../../ringostat/ringostat-status';
 import { callCounts, consumerLag, integrationState, probe, type CallCounts, type Probe } from './status-probes';
 import { formatHuman, problemsOf, projectStatus, reportJson, type StatusReport } from './status-report';
 
@@ -29,6 +30,7 @@ export function registerStatus(program: Command, context: () => CliContext): voi
     .option('--project <id>', 'only this project')
     .action(async (options: { project?: string; json?: boolean }) => {
       const ctx = context();
+      let ringostatCards: Probe<number> | undefined;
       const projects = options.project ? [await ctx.project(options.project)] : (await ctx.config()).projects;
       const temporal = await probe('temporal', () => ctx.temporal());
       let disconnect: (() => Promise<void>) | undefined;
@@ -38,8 +40,24 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       });
       const statuses = await Promise.all(projects.map(async (project) => projectStatus(project, ...(await temporalProbes(temporal, project.id)))));
       const kafka = await lagPromise;
+      // B7, B9: only for projects that talk to Ringostat.
+      const ringostat = projects.filter((p) => p.ringostat);
+      if (ringostat.length > 0) {
+        const reconcile: Record<string, Probe<ReconcileStatus | null>> = {};
+        if (temporal.ok) {
+          for (const p of ringostat) reconcile[p.id] = await probe('reconciliation schedule', async () => (await reconcileStatus(temporal.value, p.id)) ?? null);
+        }
+        const cards = kafka.ok ? await probe('contact cards', async () => pendingContactCards(await ctx.reachableKafka())) : kafka;
+        for (const status of statuses) {
+          if (reconcile[status.projectId]) status.reconcile = reconcile[status.projectId];
+        }
+        ringostatCards = cards;
+      }
       const now = new Date();
-      const report: StatusReport = { generatedAt: now.toISOString(), problems: problemsOf(statuses, temporal, kafka), projects: statuses, kafka };
+      const report: StatusReport = {
+        generatedAt: now.toISOString(), problems: problemsOf(statuses, temporal, kafka), projects: statuses, kafka,
+        ...(ringostatCards ? { pendingContactCards: ringostatCards } : {}),
+      };
       printResult(options.json, reportJson(report), () => formatHuman(report, ctx.topic, now));
       if (report.problems.length > 0) process.exitCode = EXIT_UNHEALTHY;
     });

@@ -104,6 +104,34 @@ describe('Smart Phone cards (B9)', () => {
     assert.ok(!all.includes('/rest/'), 'no webhook URL (nor its secret) in the contact book');
   });
 
+  it('B9 end to end: after S1, S2, S3 calls the bridge itself sends each client\'s card (the call\'s last activity → Kafka → sync → Ringostat)', async () => {
+    const s1 = await runCall(h, { projectId, clientNumber: '+380503310001', employee: { staffId: '101' } });
+    const s2Lead = h.sandbox.admin.seed(projectId, 'lead', { TITLE: 'Web form', PHONE: phone('0503310002'), ASSIGNED_BY_ID: PETRO, STATUS_ID: 'NEW' });
+    await runCall(h, { projectId, clientNumber: '+380503310002', employee: { staffId: '101' } });
+    const s3Contact = h.sandbox.admin.seed(projectId, 'contact', { NAME: 'Lesya', LAST_NAME: 'Ukrainka', PHONE: phone('0503310003'), ASSIGNED_BY_ID: IRYNA });
+    const s3 = await runCall(h, { projectId, clientNumber: '+380503310003', employee: { staffId: '102' } });
+
+    // Nothing published by the test: the cards come from the bridge's own pipeline.
+    await waitFor('the bridge\'s three cards in the contact book', async () =>
+      ['+380503310001', '+380503310002', '+380503310003'].every((e164) => entry(e164)), 60_000);
+    const s1Lead = s1.result.crm.leadId;
+    assert.ok(s1Lead);
+    assert.deepEqual(pick(entry('+380503310001')), {
+      fullName: '+380503310001', responsible: String(OLENA), staffId: '101', leadId: String(s1Lead),
+      leadLink: `${portal()}/crm/lead/details/${s1Lead}/`, contactLink: null, dealLink: null,
+    }, 'S1: the new lead, on the answerer');
+    assert.deepEqual(pick(entry('+380503310002')), {
+      fullName: '+380503310002', responsible: String(PETRO), staffId: '102', leadId: String(s2Lead),
+      leadLink: `${portal()}/crm/lead/details/${s2Lead}/`, contactLink: null, dealLink: null,
+    }, 'S2: the lead\'s responsible, not the answerer');
+    const s3Lead = s3.result.crm.leadId;
+    assert.ok(s3Lead);
+    assert.deepEqual(pick(entry('+380503310003')), {
+      fullName: 'Lesya Ukrainka', responsible: String(PETRO), staffId: '102', leadId: String(s3Lead),
+      leadLink: `${portal()}/crm/lead/details/${s3Lead}/`, contactLink: `${portal()}/crm/contact/details/${s3Contact}/`, dealLink: null,
+    }, 'S3: the new lead bound to the contact, on the answerer who took it');
+  });
+
   it('B9: many cards of one client in a batch → one entry, the newest; Ringostat down → the sync waits and catches up', async () => {
     standIn.admin.goDown(4_000);
     for (const leadId of [101, 102, 103]) await publisher.publish({ projectId, callId: `c-${leadId}`, clientE164: '+380503300009', leadId, responsibleUserId: OLENA });
