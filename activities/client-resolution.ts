@@ -11,8 +11,13 @@ import { entityMarker } from './markers';
 /** Deleting our duplicate and looking again converges in one round; more means something else is writing. */
 const MAX_ROUNDS = 3;
 const SETTLE_MS = 500;
-/** How long a call waits for another call's contact to get its lead or deal before deciding anyway. */
-const CONSTRUCTION_WAIT_MS = 10_000;
+/**
+ * How long a call waits for another call's contact to get its lead or deal before deciding
+ * anyway: long enough for that call's own retries, or its move to another worker after a crash.
+ */
+const CONSTRUCTION_WAIT_MS = 60_000;
+/** Only a contact this fresh can still be waiting for its lead or deal (an older one never got one). */
+const CONSTRUCTION_AGE_MS = 5 * 60_000;
 
 export interface ResolutionDeps {
   client: BitrixClient;
@@ -81,7 +86,8 @@ async function settledLookup(deps: ResolutionDeps, input: ResolveClientInput, is
     if (project.scenario.entities !== 'lead+contact' && project.scenario.entities !== 'deal+contact') return lookup;
     const originator = entityMarker(input.projectId, input.callId, '').originatorId;
     const callOf = (ref: CrmEntityRef) => (ref.origin?.originatorId === originator ? ref.origin.originId.slice(0, ref.origin.originId.lastIndexOf(':')) : undefined);
-    const building = lookup.contacts.filter((c) => !isOwn(c) && callOf(c) !== undefined)
+    const fresh = (c: CrmEntityRef) => Date.now() - Date.parse(c.createdAt) < CONSTRUCTION_AGE_MS;
+    const building = lookup.contacts.filter((c) => !isOwn(c) && callOf(c) !== undefined && fresh(c))
       .some((c) => ![...lookup.leads, ...lookup.deals].some((e) => callOf(e) === callOf(c)));
     if (!building || Date.now() > deadline) return lookup;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
