@@ -1,15 +1,20 @@
 import type { CallEvent } from '../schemas/call-event';
+import type { ProjectConfig } from '../schemas/project-config';
 import type { CallPhase, CallResult } from '../schemas/workflow-io';
+import { findEmployee } from './line-binding';
 
 /**
  * The one line an operator reads in the Temporal UI for a call (B4): direction, number, who
  * answered, phase or outcome, and the CRM ids it wrote — no secrets, nothing but the call.
  */
-export function callSummary(events: readonly CallEvent[], phase: CallPhase, result: Pick<CallResult, 'outcome' | 'crm' | 'taskIds'>): string {
+export function callSummary(
+  events: readonly CallEvent[], phase: CallPhase, result: Pick<CallResult, 'outcome' | 'crm' | 'taskIds'>, project?: Pick<ProjectConfig, 'employees'>,
+): string {
   const first = events[0];
   if (!first) return `call, ${phase}`;
   const answeredBy = [...events].reverse().find((e) => e.employee)?.employee;
-  const who = answeredBy ? ` — ${first.direction === 'outgoing' ? 'by' : 'answered by'} ${answeredBy.name ?? answeredBy.extension ?? answeredBy.sip ?? answeredBy.staffId ?? answeredBy.phone}` : '';
+  const name = answeredBy && ((project && findEmployee(project, answeredBy)?.name) ?? answeredBy.name ?? answeredBy.extension ?? answeredBy.sip ?? answeredBy.staffId ?? answeredBy.phone);
+  const who = name ? ` — ${first.direction === 'outgoing' ? 'by' : 'answered by'} ${name}` : '';
   const head = `${first.direction} call ${first.direction === 'outgoing' ? 'to' : 'from'} ${first.clientNumber}${who}`;
   if (phase !== 'completed') return `${head}: ${phase}`;
   const ids = [

@@ -59,7 +59,9 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   });
   setHandler(skipParkedSignal, ({ reason }) => { skipRequested = reason; });
 
-  const describe = () => setCurrentDetails(callSummary(envelopes.map((e) => e.event), phase, result));
+  // The summary names employees once the settings are loaded.
+  const known: { settings?: ProjectSettings } = {};
+  const describe = () => setCurrentDetails(callSummary(envelopes.map((e) => e.event), phase, result, known.settings));
   const setPhase = (next: CallPhase, outcome?: string) => {
     if (outcome !== undefined) result.outcome = outcome;
     if (next === phase && outcome === undefined) return;
@@ -90,7 +92,8 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     return result;
   }
   const e164 = (envelopes[0] as CallEventEnvelope).clientE164;
-  const settings: ProjectSettings = await local.loadProjectSettings(input.projectId);
+  const settings = await local.loadProjectSettings(input.projectId);
+  known.settings = settings;
   describe();
 
   /** Parks until reactivation (T1); throws CallSkipped when the operator chose not to resend (T4). */

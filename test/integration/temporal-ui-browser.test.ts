@@ -68,10 +68,17 @@ void describe('the Temporal UI as a call log (B4)', () => {
     await page.getByText('Search Attributes', { exact: true }).first().click();
     await page.getByText('CallPhase').first().waitFor({ timeout: 15_000 });
     const attributes = await page.locator('body').innerText();
+    // The one-line summary (user metadata): set at start (direction, number) and, while it runs
+    // and after, the workflow's current details (who answered, outcome, CRM ids).
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    await page.getByText('Current Details').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(2_000);
+    // The UI renders the summary and details (markdown) in frames of their own.
+    const metadata = (await Promise.all(page.frames().map((frame) => frame.locator('body').innerText().catch(() => '')))).join('\n');
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = join(ARTIFACTS, 'temporal-ui-call.png');
     await page.screenshot({ path: shot, fullPage: false });
-    writeFileSync(join(ARTIFACTS, 'temporal-ui-call.txt'), attributes);
+    writeFileSync(join(ARTIFACTS, 'temporal-ui-call.txt'), `${attributes}\n---\n${metadata}`);
     if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, join(root, 'docs', 'temporal-ui-call.png'));
 
     assert.ok(header.includes(workflowId), 'the call workflow is open');
@@ -79,8 +86,9 @@ void describe('the Temporal UI as a call log (B4)', () => {
     for (const [key, value] of expected) {
       assert.match(attributes, new RegExp(`${key}[\\s\\S]{0,80}${value.replace('+', '\\+')}`), `${key} ${value} on the page`);
     }
-    // The one-line summary (user metadata) above the details: the direction and the client's number.
-    assert.match(header, new RegExp(`[Ii]ncoming[^\\n]*${CLIENT.replace('+', '\\+')}`), 'summary with direction and number');
+    // The one-line summary: the direction and the client's number; the details: who answered, what was written.
+    assert.match(metadata, new RegExp(`[Ii]ncoming[^\\n]*${CLIENT.replace('+', '\\+')}`), 'summary with direction and number');
+    assert.match(metadata, new RegExp(`answered by Olena Koval[^\\n]*lead-created \\(lead ${result.crm.leadId}`), 'current details: who answered, the outcome and the CRM ids');
   });
 });
 
