@@ -67,6 +67,12 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
   const temporal = await ctx.temporal();
   const progress = quiet ? undefined : createProgress('resend');
   let announced = false;
+  // Ctrl-C ends the watching only: the resend is the integration workflow's, and goes on.
+  process.once('SIGINT', () => {
+    progress?.stop();
+    process.stderr.write(`\nstopped watching; the resend goes on in the bridge — see it with: ringostat-bridge status --project ${projectId}\n`);
+    process.exit(130);
+  });
   for (;;) {
     const state = (await readIntegrationState(temporal, projectId)) as IntegrationState;
     const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
