@@ -1,7 +1,7 @@
 import type { BitrixClient } from '../bitrix/client';
-import { createEntity, createTask, deleteEntity, fillEmptyFields, type CrmEntityKind } from '../bitrix/crm';
+import { createEntitiesOnce, createEntity, createTask, deleteEntity, fillEmptyFields, type CrmEntityKind, type PlannedEntity } from '../bitrix/crm';
 import { BitrixBadRequestError } from '../bitrix/errors';
-import type { CrmBindings, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../schemas/crm-plan';
+import type { CrmBindings, CrmFields, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../schemas/crm-plan';
 import type { StepFailure } from '../schemas/workflow-io';
 import { stepFailure } from './failures';
 import { entityMarker, taskXmlId } from './markers';
@@ -10,18 +10,28 @@ import { entityMarker, taskXmlId } from './markers';
 
 /** The planned contact, lead and deal, in that order, each at most once per call (markers, R1). */
 export async function createPlanned(client: BitrixClient, projectId: string, callId: string, plan: NewEntitiesPlan): Promise<CrmBindings> {
-  const made: CrmBindings = {};
-  const marker = (kind: CrmEntityKind) => entityMarker(projectId, callId, kind);
   const owner = { ASSIGNED_BY_ID: plan.ownerId };
-  if (plan.contact) made.contactId = await createEntity(client, 'contact', { ...plan.contact.fields, ...owner }, marker('contact'));
-  const contactId = made.contactId ?? plan.bindToContactId;
-  const contactLink = contactId ? { CONTACT_ID: contactId } : {};
-  if (plan.lead) made.leadId = await createEntity(client, 'lead', { ...plan.lead.fields, ...owner, ...contactLink }, marker('lead'));
-  if (plan.deal) {
-    const deal = { ...plan.deal.fields, ...owner, ...contactLink, CATEGORY_ID: plan.deal.categoryId };
-    made.dealId = await createEntity(client, 'deal', deal, marker('deal'));
-  }
+  const marker = (kind: CrmEntityKind) => entityMarker(projectId, callId, kind);
+  const bindTo = plan.contact ? 'contact' as const : plan.bindToContactId;
+  const planned: PlannedEntity[] = [];
+  if (plan.contact) planned.push({ kind: 'contact', fields: { ...plan.contact.fields, ...owner }, marker: marker('contact') });
+  if (plan.lead) planned.push({ kind: 'lead', fields: { ...plan.lead.fields, ...owner }, marker: marker('lead'), bindToContact: bindTo });
+  if (plan.deal) planned.push({ kind: 'deal', fields: { ...plan.deal.fields, ...owner, CATEGORY_ID: plan.deal.categoryId }, marker: marker('deal'), bindToContact: bindTo });
+  // A single entity goes through the auto-batching client with other calls' commands (B8); a
+  // contact with its lead or deal goes as one batch of its own, so it is never seen half made.
+  const single = planned.length === 1 ? planned[0] : undefined;
+  const ids: Partial<Record<CrmEntityKind, number>> = single
+    ? { [single.kind]: await createEntity(client, single.kind, withContact(single), single.marker) }
+    : await createEntitiesOnce(client, planned);
+  const made: CrmBindings = {};
+  if (ids.contact !== undefined) made.contactId = ids.contact;
+  if (ids.lead !== undefined) made.leadId = ids.lead;
+  if (ids.deal !== undefined) made.dealId = ids.deal;
   return made;
+}
+
+function withContact(entity: PlannedEntity): CrmFields {
+  return typeof entity.bindToContact === 'number' ? { ...entity.fields, CONTACT_ID: entity.bindToContact } : entity.fields;
 }
 
 /** Deal and lead before the contact they are bound to. */

@@ -88,3 +88,57 @@ export async function deleteEntity(client: BitrixClient, kind: CrmEntityKind, id
     if (!(err instanceof BitrixBadRequestError && /not found/i.test(err.description))) throw err;
   }
 }
+
+/** One entity of a call's creation: its kind, fields and marker; `bindToContact` names the contact it is bound to. */
+export interface PlannedEntity {
+  kind: CrmEntityKind;
+  fields: CrmFields;
+  marker: OriginMarker;
+  /** A contact created in the same step (by its kind) or an existing contact's id. */
+  bindToContact?: 'contact' | number;
+}
+
+/**
+ * A call's new contact and lead (or deal) in one step, each at most once (R1): one batch looks
+ * their markers up, one batch adds the missing ones — the lead bound to the new contact by a
+ * `$result[contact]` reference — so no other call ever finds the contact without its lead, and
+ * a failure leaves both or neither (B2). Returns the ids by kind.
+ */
+export async function createEntitiesOnce(client: BitrixClient, planned: PlannedEntity[]): Promise<Partial<Record<CrmEntityKind, number>>> {
+  if (planned.length === 0) return {};
+  const found = await client.batch(Object.fromEntries(planned.map((p) => [p.kind, {
+    method: `crm.${p.kind}.list`,
+    params: { filter: { ORIGINATOR_ID: p.marker.originatorId, ORIGIN_ID: p.marker.originId }, select: ['ID'], order: { ID: 'ASC' } },
+  }])));
+  const firstError = Object.values(found.errors)[0];
+  if (firstError) throw firstError;
+  const ids: Partial<Record<CrmEntityKind, number>> = {};
+  for (const p of planned) {
+    const rows = found.results[p.kind];
+    const id = Array.isArray(rows) && rows.length > 0 ? Number((rows[0] as { ID?: unknown }).ID) : NaN;
+    if (Number.isInteger(id) && id > 0) ids[p.kind] = id;
+  }
+
+  const adds: Parameters<BitrixClient['batch']>[0] = {};
+  for (const p of planned) {
+    if (ids[p.kind] !== undefined) continue;
+    const fields: CrmFields = { ...p.fields, ORIGINATOR_ID: p.marker.originatorId, ORIGIN_ID: p.marker.originId };
+    if (p.bindToContact !== undefined) {
+      const contact = p.bindToContact === 'contact' ? (ids.contact ?? '$result[contact]') : p.bindToContact;
+      fields.CONTACT_ID = contact;
+      // A deal is bound by CONTACT_IDS; CONTACT_ID (deprecated, single) too, for older portals and list filters.
+      if (p.kind === 'deal') fields.CONTACT_IDS = [contact];
+    }
+    adds[p.kind] = { method: `crm.${p.kind}.add`, params: { fields } };
+  }
+  if (Object.keys(adds).length === 0) return ids;
+  const added = await client.batch(adds, { halt: true });
+  const addError = Object.values(added.errors)[0];
+  if (addError) throw addError;
+  for (const kind of Object.keys(adds) as CrmEntityKind[]) {
+    const id = Number(added.results[kind]);
+    if (!Number.isInteger(id) || id <= 0) throw new TypeError(`crm.${kind}.add returned no id`);
+    ids[kind] = id;
+  }
+  return ids;
+}
