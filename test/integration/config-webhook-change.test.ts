@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -19,8 +18,8 @@ import type { CallEvent } from '../../schemas/call-event';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
 import {
-  connectTemporal, countRequestsByWebhook, createTestPortal, integrationState, leftoverProcessGroups, newClientAnsweredMismatch,
-  newSecretKey, parkedCount, projectConfig, publishEvents, quietKafka, startBridgeProcess, stopAllProcesses, tail, tempDir,
+  connectTemporal, countRequestsByWebhook, createTestPortal, integrationState, newClientAnsweredMismatch,
+  newSecretKey, parkedCount, projectConfig, publishEvents, quietKafka, startBridgeProcess, tearDownTest, tail, tempDir,
   waitForCalls, waitForWorkerPolling, waitUntil, webhookSecret, writeConfig, type ProcessHandle,
 } from '../support/bridge-process';
 import { stackEnv } from '../support/stack-env';
@@ -92,12 +91,7 @@ describe('a webhook changed in the config file (T6)', () => {
   });
 
   after(async () => {
-    await stopAllProcesses();
-    await producer?.disconnect().catch(() => undefined);
-    await closeTemporal?.().catch(() => undefined);
-    await sandbox?.stop();
-    if (root && !process.env.KEEP_TEST_DATA) await rm(root, { recursive: true, force: true });
-    assert.deepEqual(leftoverProcessGroups(), [], 'no process of the test is left behind');
+    await tearDownTest({ name: 'config-webhook-change', producer, closeTemporal, sandbox, root });
   });
 
   let generation = 0;

@@ -13,7 +13,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -23,9 +22,9 @@ import type { CallEvent } from '../../schemas/call-event';
 import { callWorkflowId, type IntegrationState } from '../../schemas/workflow-io';
 import { callEvents } from '../support/call-events';
 import {
-  callsInFlightOn, connectTemporal, createTestPortal, historyIdentities, identityOfPid, integrationState, leftoverProcessGroups,
+  callsInFlightOn, connectTemporal, createTestPortal, historyIdentities, identityOfPid, integrationState,
   newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents, quietKafka, runCli, spawnCli,
-  startBridgeProcess, startOwnStack, stopAllProcesses, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil,
+  startBridgeProcess, startOwnStack, tearDownTest, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil,
   webhookSecret, writeConfig, writtenForCall, type BridgeProcessOptions, type OwnStack, type ProcessHandle,
 } from '../support/bridge-process';
 
@@ -86,14 +85,7 @@ describe('multi-host: workers, dispatchers and the CLI as separate processes (is
   });
 
   after(async () => {
-    await stopAllProcesses();
-    await producer?.disconnect().catch(() => undefined);
-    await closeTemporal?.().catch(() => undefined);
-    await sandbox?.stop();
-    await stack?.stop();
-    if (root && !process.env.KEEP_TEST_DATA) await rm(root, { recursive: true, force: true });
-    else if (root) process.stderr.write(`[multi-host] test data and process logs kept in ${root}\n`);
-    assert.deepEqual(leftoverProcessGroups(), [], 'no process of the test is left behind');
+    await tearDownTest({ name: 'multi-host', producer, closeTemporal, sandbox, stack, root });
   });
 
   it('calls are written exactly once through worker kills, Temporal and Kafka restarts, a refused and an accepted webhook, and a killed CLI', { timeout: 25 * 60_000 }, async () => {

@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -20,9 +19,9 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import type { CallEvent } from '../../schemas/call-event';
 import { callEvents } from '../support/call-events';
 import {
-  connectTemporal, createTestPortal, decodedHistoryText, leaksIn, leftoverProcessGroups, listWorkflows, newSecretKey, parkedCount,
+  connectTemporal, createTestPortal, decodedHistoryText, leaksIn, listWorkflows, newSecretKey, parkedCount,
   processList, projectConfig, publishEvents, quietKafka, readAllMessages, runCli, spawnCli, startBridgeProcess, startOwnStack,
-  stopAllProcesses, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil, writeConfig, type OwnStack, type ProcessHandle,
+  tearDownTest, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil, writeConfig, type OwnStack, type ProcessHandle,
 } from '../support/bridge-process';
 
 /** Every file under `dir` (recursively), read as bytes (latin1 keeps each byte one character), one at a time. */
@@ -80,13 +79,7 @@ describe('no webhook secret outside the config file (R4, R7)', () => {
   });
 
   after(async () => {
-    await stopAllProcesses();
-    await producer?.disconnect().catch(() => undefined);
-    await closeTemporal?.().catch(() => undefined);
-    await sandbox?.stop();
-    await stack?.stop();
-    if (root && !process.env.KEEP_TEST_DATA) await rm(root, { recursive: true, force: true });
-    assert.deepEqual(leftoverProcessGroups(), [], 'no process of the test is left behind');
+    await tearDownTest({ name: 'secrets-leak', producer, closeTemporal, sandbox, stack, root });
   });
 
   /** Scans every place a secret must not reach; returns the findings by place (labels only, never a secret). */

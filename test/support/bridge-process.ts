@@ -287,6 +287,28 @@ export async function stopAllProcesses(graceMs = 10_000): Promise<void> {
   for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The `after` of a multi-process test: every process it started, then its connections, sandbox
+ * and stack, then its temp data (kept with KEEP_TEST_DATA) — and nothing of it may be left running.
+ */
+export async function tearDownTest(parts: {
+  name: string;
+  producer?: Producer;
+  closeTemporal?: () => Promise<void>;
+  sandbox?: { stop(): Promise<void> };
+  stack?: { stop(): Promise<void> };
+  root?: string;
+}): Promise<void> {
+  await stopAllProcesses();
+  await parts.producer?.disconnect().catch(() => undefined);
+  await parts.closeTemporal?.().catch(() => undefined);
+  await parts.sandbox?.stop();
+  await parts.stack?.stop();
+  if (parts.root && !process.env.KEEP_TEST_DATA) fs.rmSync(parts.root, { recursive: true, force: true });
+  else if (parts.root) process.stderr.write(`[${parts.name}] test data and process logs kept in ${parts.root}\n`);
+  assert.deepEqual(leftoverProcessGroups(), [], 'no process of the test is left behind');
+}
+
 /** Pids of processes started here that still run (for an end-of-test "nothing left behind" check). */
 export function runningPids(): number[] {
   return [...running].map((handle) => handle.pid);
