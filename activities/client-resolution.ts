@@ -87,8 +87,13 @@ async function settledLookup(deps: ResolutionDeps, input: ResolveClientInput, is
     const originator = entityMarker(input.projectId, input.callId, '').originatorId;
     const callOf = (ref: CrmEntityRef) => (ref.origin?.originatorId === originator ? ref.origin.originId.slice(0, ref.origin.originId.lastIndexOf(':')) : undefined);
     const fresh = (c: CrmEntityRef) => Date.now() - Date.parse(c.createdAt) < CONSTRUCTION_AGE_MS;
-    const building = lookup.contacts.filter((c) => !isOwn(c) && callOf(c) !== undefined && fresh(c))
-      .some((c) => ![...lookup.leads, ...lookup.deals].some((e) => callOf(e) === callOf(c)));
+    // Only the lowest-id contact the bridge made can be under construction: any higher one lost
+    // the race (B2) and its call is deleting it, lead or deal first. Waiting for one of those
+    // would wait for something that never comes — and two losers stuck between their two
+    // deletes would each wait for the other on every retry.
+    const first = lookup.contacts.filter((c) => callOf(c) !== undefined).sort((a, b) => a.id - b.id)[0];
+    const building = first !== undefined && !isOwn(first) && fresh(first)
+      && ![...lookup.leads, ...lookup.deals].some((e) => callOf(e) === callOf(first));
     if (!building || Date.now() > deadline) return lookup;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }

@@ -182,7 +182,9 @@ describe('a few hundred mixed calls under faults and a restart (R1, M6, B2, R3)'
 
     const results = new Map<string, CallResult>();
     await Promise.all(calls.map(async (call) => {
-      results.set(call.callId, await h.callResult(call.projectId, call.callId, RESULT_TIMEOUT_MS));
+      results.set(call.callId, await h.callResult(call.projectId, call.callId, RESULT_TIMEOUT_MS).catch((err: Error) => {
+        throw new Error(`${err.message} (rerun with MIXED_CALLS_SEED=${SEED})`);
+      }));
     }));
     // Faults off before looking: nothing below goes through Bitrix24 REST, but a straggling
     // retry must not be what decides the figures.

@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { callEventKey, type CallEvent } from '../../schemas/call-event';
 import { bridgeConfigSchema, type BridgeConfig } from '../../schemas/project-config';
 import { callWorkflowId, type CallResult } from '../../schemas/workflow-io';
+import { callStateQuery } from '../../workflows/messages';
 import { createKafka } from '../../lib/kafka';
 import { createLogger } from '../../lib/logger';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
@@ -50,6 +51,20 @@ export interface Harness {
   /** Stops the bridge, runs `between` (e.g. restart Temporal), starts it again. */
   restartBridge(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** What a call that did not finish in time is doing: its status and pending activities, so a flaky failure explains itself. */
+async function describeStuck(handle: WorkflowHandle): Promise<string> {
+  try {
+    const { status, raw } = await handle.describe();
+    const pending = (raw.pendingActivities ?? []).map((a) =>
+      `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} (${a.state ?? '?'})${a.lastFailure?.message ? ` last failure: ${a.lastFailure.message}` : ''}`);
+    const timers = raw.pendingWorkflowTask ? ' workflow task pending;' : '';
+    const state = await handle.query(callStateQuery).then((q) => `phase ${q.phase}, failures ${JSON.stringify(q.result.failures)}`, (err: Error) => `no state (${err.message})`);
+    return `status ${status.name}; ${state};${timers} pending activities: ${pending.length ? pending.join('; ') : 'none'}`;
+  } catch (err) {
+    return `not described (${(err as Error).message})`;
+  }
 }
 
 /**
@@ -118,7 +133,9 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
           return await Promise.race([
             handle.result() as Promise<CallResult>,
             new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`call ${callId} did not complete in ${timeoutMs} ms`)), Math.max(deadline - Date.now(), 1));
+              timer = setTimeout(() => {
+                void describeStuck(handle).then((why) => reject(new Error(`call ${callId} did not complete in ${timeoutMs} ms: ${why}`)));
+              }, Math.max(deadline - Date.now(), 1));
             }),
           ]);
         } catch (err) {
