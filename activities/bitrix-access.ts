@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { BitrixTokenInvalidError } from '../bitrix/errors';
 import type { CredentialsCache } from '../integration/credentials-cache';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { createBitrixSessions, type BitrixSession } from './bitrix-session';
 import { toActivityFailure } from './failures';

@@ -2,7 +2,7 @@ import { BitrixTokenInvalidError } from '../bitrix/errors';
 import { createBitrixClient, type BitrixClient } from '../bitrix/client';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
 import type { CredentialsCache } from '../integration/credentials-cache';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import { createBitrixMetrics } from '../observability/bitrix-metrics';
 import type { ProjectConfig } from '../schemas/project-config';
 

@@ -2,7 +2,7 @@ import type { CredentialsCache } from '../integration/credentials-cache';
 import { nextRoundRobinPosition } from '../integration/integration-client';
 import { missedCallAssignee } from '../decisions';
 import type { Client } from '@temporalio/client';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import type { CallActivities } from './activity-types';
 import { projectLookup, type WithBitrix } from './bitrix-access';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import type { SecretBox } from '../integration/secret-box';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import type { CallActivities, IntegrationActivities } from './activity-types';
 import { createBitrixAccess } from './bitrix-access';

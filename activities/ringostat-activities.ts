@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import type { ReconcileSummary } from '../schemas/reconcile';
 import { createRingostatClient } from '../ringostat/api-client';

@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import { createAutoBatcher } from './auto-batch';
 import { chunkCommands, MAX_BATCH_COMMANDS, parseBatchResult, buildBatchCmd, type BatchCommand, type BatchResult } from './batch';
 import { BitrixBadRequestError, BitrixError } from './errors';

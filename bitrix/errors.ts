@@ -1,4 +1,4 @@
-import { redactSecrets } from '../lib/logger';
+import { redactSecrets } from '../platform/logger';
 
 /**
  * The one Bitrix24 error taxonomy (R3). Each class's `name` becomes the Temporal failure

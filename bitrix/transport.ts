@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import {
   BitrixBadRequestError, BitrixError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError,
   classifyBitrixError, QUERY_LIMIT_RETRY_MS, transportError,

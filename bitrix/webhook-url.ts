@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../platform/loopback';
 /**
  * Bitrix24 incoming-webhook credentials (M3): `https://{portal}/rest/{user_id}/{secret}/`.
  *
@@ -22,14 +23,6 @@ export class InvalidWebhookError extends Error {
 
 // Bitrix24 secrets are short alphanumeric codes; allow `_`/`-` for on-premise installs.
 const SECRET_RE = /^[A-Za-z0-9_-]{4,128}$/;
-
-/** http:// is only acceptable towards this machine (the local sandbox); a real portal is https. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** Parses a full webhook URL. A trailing slash is optional; anything after the secret is refused. */
 export function parseWebhookUrl(input: string): WebhookCredentials {

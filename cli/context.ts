@@ -5,12 +5,12 @@ import pino from 'pino';
 import { readFile } from 'node:fs/promises';
 import { demoKeyFile } from '../integration/process-secrets';
 import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxFromEnv, type SecretBox } from '../integration/secret-box';
-import { createKafka, brokersFromEnv } from '../lib/kafka';
-import { createLogger, type Logger } from '../lib/logger';
-import { loadConfig } from '../lib/config-loader';
+import { createKafka, brokersFromEnv } from '../platform/kafka';
+import { createLogger, type Logger } from '../platform/logger';
+import { loadConfig } from '../config/config-loader';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
-import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
-import { dataDir } from '../infra/paths';
+import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
+import { dataDir } from '../platform/paths';
 
 /** What every CLI command may need, opened lazily so `config check` touches no server. */
 export interface CliContext {

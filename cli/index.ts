@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../infra/paths';
+import { projectRoot } from '../platform/paths';
 import { CliError, createCliContext, type CliContext } from './context';
 import { addJsonOption } from './output';
 import { registerConfigCheck } from './commands/config-check';

@@ -1,5 +1,5 @@
-import { startOfLocalDay } from '../lib/resend-window';
-import { parseRingostatDate } from '../ringostat/zoned-time';
+import { startOfLocalDay } from '../platform/time-zone';
+import { parseRingostatDate } from '../ringostat/dates';
 import { CliError } from './context';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

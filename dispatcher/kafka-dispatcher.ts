@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import { createDispatcherMetrics, type DispatcherMetrics } from '../observability/dispatcher-metrics';
 import { deadLetterProject, publishDeadLetter } from './dead-letter';

@@ -1,14 +1,14 @@
 import { createBitrixSessions } from '../activities/bitrix-session';
 import type { CredentialsCache } from '../integration/credentials-cache';
-import { createKafka } from '../lib/kafka';
-import type { Logger } from '../lib/logger';
+import { createKafka } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import { processReadiness, type Readiness } from '../observability/readiness';
 import { processRegistry } from '../observability/registry';
 import { fetchSdkMetrics } from '../observability/temporal-sdk-metrics';
-import { temporalSdkMetricsUrl } from '../workers/temporal-logging';
-import { createResponsibleResolver } from './responsible-resolver';
-import { buildHttpServer } from './server';
+import { temporalSdkMetricsUrl } from '../observability/temporal-logging';
+import { createResponsibleResolver } from './routing/responsible-resolver';
+import { buildHttpServer } from './http-app';
 
 export interface HttpServiceOptions {
   config: BridgeConfig;

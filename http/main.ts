@@ -6,12 +6,12 @@
  * with BRIDGE_COMPONENTS=http runs the same service with its metrics and readiness.
  */
 import { Client, Connection } from '@temporalio/client';
-import { CALL_EVENTS_TOPIC } from '../infra/topics';
+import { CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
 import { createCredentialsCache } from '../integration/credentials-cache';
 import { resolveSecretBox } from '../integration/process-secrets';
-import { dataDir } from '../infra/paths';
-import { loadConfig } from '../lib/config-loader';
-import { createLogger } from '../lib/logger';
+import { dataDir } from '../platform/paths';
+import { loadConfig } from '../config/config-loader';
+import { createLogger } from '../platform/logger';
 import { startHttpService } from './http-service';
 
 export interface HttpSettings {

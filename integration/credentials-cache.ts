@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import type { IntegrationState } from '../schemas/workflow-io';
 import { readIntegrationState, reportIntegrationBroken } from './integration-client';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { ProjectConfig } from '../schemas/project-config';
 import { integrationWorkflowId, TASK_QUEUE, type IntegrationState } from '../schemas/workflow-io';
 import { integrationStateQuery } from '../workflows/messages';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import { consumerLagGauge, sampleConsumerLag } from './consumer-lag';
 import { processReadiness, type Readiness } from './readiness';
 import { processRegistry } from './registry';

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Admin } from 'kafkajs';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import { processRegistry, registeredOnce } from './registry';
 
 export interface PartitionLag {

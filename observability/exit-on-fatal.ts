@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 
 /**
  * A part that dies for good (the Temporal worker's run() rejecting, the Kafka consumer

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { createHttpMetrics } from '../http/metrics';
+import { createHttpMetrics } from './http-metrics';
 import { createBitrixMetrics } from './bitrix-metrics';
 import { consumerLagGauge } from './consumer-lag';
 import { createDispatcherMetrics } from './dispatcher-metrics';

@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 
 /**
  * Reads the Temporal SDK's Prometheus text (its exporter runs inside this process, on the

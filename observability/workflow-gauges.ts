@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
-import { parkedCallsQuery } from '../lib/parked-calls';
-import type { Logger } from '../lib/logger';
+import { parkedCallsQuery } from '../integration/parked-calls';
+import type { Logger } from '../platform/logger';
 import { integrationStateQuery } from '../workflows/messages';
 import { integrationWorkflowId } from '../schemas/workflow-io';
 import { processRegistry, registeredOnce } from './registry';

@@ -1,7 +1,7 @@
 import type { RingostatSettings } from '../schemas/project-config';
 import type { SmartPhoneContact } from '../schemas/contact-card';
 import { RingostatApiError, errorText, kindOfBodyError, kindOfStatus } from './api-errors';
-import { formatRingostatDate } from './zoned-time';
+import { formatRingostatDate } from './dates';
 
 /**
  * Ringostat's REST API (research A2, A4): `GET /calls/list` (the call log) and

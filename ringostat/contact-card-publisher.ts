@@ -1,7 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { CONTACT_CARDS_TOPIC } from '../infra/topics';
-import type { Logger } from '../lib/logger';
+import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
+import type { Logger } from '../platform/logger';
 import { contactCardInputSchema, contactCardKey, type ContactCardInput, type ContactCardMessage } from '../schemas/contact-card';
 import type { BridgeConfig } from '../schemas/project-config';
 import { ringostatMetrics } from './metrics';

@@ -1,8 +1,8 @@
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTACT_CARDS_TOPIC } from '../infra/topics';
-import type { Logger } from '../lib/logger';
+import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
+import type { Logger } from '../platform/logger';
 import { contactCardMessageSchema, type ContactCardMessage, type SmartPhoneContact } from '../schemas/contact-card';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { createRingostatClient, type RingostatClient } from './api-client';
@@ -118,7 +118,7 @@ export async function startContactCardSync(options: ContactCardSyncOptions): Pro
   const admin = options.kafka.admin();
   await admin.connect();
   try {
-    // The stack creates it (infra/topics.ts); an external cluster may not have it yet.
+    // The stack creates it (platform/kafka-topics.ts); an external cluster may not have it yet.
     if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   } finally {
     await admin.disconnect();

@@ -4,7 +4,7 @@ import {
   type CallEvent, type CallEventType, type CallSource, type Direction, type Disposition, type EmployeeRef,
 } from '../schemas/call-event';
 import { RingostatParams, restorePlus, withoutSecrets, type ParamValue } from './payload-params';
-import { parseRingostatDate } from './zoned-time';
+import { parseRingostatDate } from './dates';
 
 /**
  * Ringostat webhook payload → `ringostat.call-event/v1` (CONTRACTS.md §1, B5). Pure.

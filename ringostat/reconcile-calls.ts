@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { CallEvent } from '../schemas/call-event';
 import type { ProjectConfig } from '../schemas/project-config';
 import type { ReconcileSummary } from '../schemas/reconcile';

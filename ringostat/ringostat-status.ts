@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { CONTACT_CARDS_TOPIC } from '../infra/topics';
+import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
 import { reconcileScheduleId, type ReconcileResult } from '../schemas/reconcile';
 import { CONTACT_CARDS_GROUP } from './contact-card-sync';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLoopbackHost } from '../bitrix/webhook-url';
+import { isLoopbackHost } from '../platform/loopback';
 
 /** Parameters a custom-field map or a pipeline rule may read (CONTRACTS.md §2). */
 export const sourceParams = [

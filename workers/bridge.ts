@@ -4,8 +4,8 @@ import { createDispatcher, type Dispatcher } from '../dispatcher/kafka-dispatche
 import { createCredentialsCache, type CredentialsCache } from '../integration/credentials-cache';
 import { ensureIntegration } from '../integration/ensure-integration';
 import type { SecretBox } from '../integration/secret-box';
-import { createKafka } from '../lib/kafka';
-import type { Logger } from '../lib/logger';
+import { createKafka } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
 import { processReadiness } from '../observability/readiness';
 import { processRegistry } from '../observability/registry';
 import { createRingostatActivities } from '../activities/ringostat-activities';

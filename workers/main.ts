@@ -7,24 +7,24 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startStack, type Stack } from '../infra/stack';
-import { dataDir } from '../infra/paths';
-import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../infra/topics';
+import { startStack, type Stack } from '../tools/infra/stack';
+import { dataDir } from '../platform/paths';
+import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
 import { resolveSecretBox } from '../integration/process-secrets';
-import { loadConfig } from '../lib/config-loader';
-import { createKafka } from '../lib/kafka';
-import { createLogger, type Logger } from '../lib/logger';
-import { isPortListening } from '../infra/ports';
+import { loadConfig } from '../config/config-loader';
+import { createKafka } from '../platform/kafka';
+import { createLogger, type Logger } from '../platform/logger';
+import { isPortListening } from '../platform/ports';
 import { startObservability, type RunningObservability } from '../observability/bridge-observability';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { startDemoRingostat } from '../sandbox/ringostat/demo';
+import { startSandbox, type Sandbox } from '../tools/sandbox';
+import { startDemoRingostat } from '../tools/sandbox/ringostat/demo';
 import type { BridgeConfig } from '../schemas/project-config';
 import { startHttpService } from '../http/http-service';
 import { startBridge, type RunningBridge } from './bridge';
 import { bridgeComponents } from './components';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import { demoConfig } from './demo-config';
-import { installTemporalLogging, temporalMetricsAddress } from './temporal-logging';
+import { installTemporalLogging, temporalMetricsAddress } from '../observability/temporal-logging';
 
 async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge' });

@@ -1,7 +1,7 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import { TASK_QUEUE } from '../schemas/workflow-io';
 

@@ -1,6 +1,6 @@
 import { Argument, type Command } from 'commander';
-import { ConfigError, loadConfig } from '../../lib/config-loader';
-import { configJsonSchema, eventJsonSchema } from '../../lib/json-schema-export';
+import { ConfigError, loadConfig } from '../../config/config-loader';
+import { configJsonSchema, eventJsonSchema } from '../../config/json-schema-export';
 import { CliError, type CliContext } from '../context';
 import { printResult } from '../output';
 

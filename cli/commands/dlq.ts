@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Kafka } from 'kafkajs';
-import { readTopicSince } from '../../lib/event-window-reader';
+import { readTopicSince } from '../../dispatcher/event-window-reader';
 import { deadLetterRecordSchema, type DeadLetterRecord } from '../../schemas/dead-letter';
 import { CliError, type CliContext } from '../context';
 import { positiveInteger } from '../option-parsers';

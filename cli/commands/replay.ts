@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resendProjectEvents, type ResendSummary } from '../../lib/resend-events';
+import { resendProjectEvents, type ResendSummary } from '../../dispatcher/resend-events';
 import type { CliContext } from '../context';
 import { printResult } from '../output';
 import { createProgress } from '../progress';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { simulateCalls, type CallScenario } from '../../lib/call-simulator';
-import { registerSimulatedCalls } from '../../sandbox/ringostat/simulated-calls';
+import { simulateCalls, type CallScenario } from '../call-simulator';
+import { registerSimulatedCalls } from '../stand-in-call-log';
 import { callEventKey } from '../../schemas/call-event';
 import type { CliContext } from '../context';
 import { positiveInteger, positiveNumber } from '../option-parsers';

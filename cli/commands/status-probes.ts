@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../../dispatcher/kafka-dispatcher';
-import { redactSecrets } from '../../lib/logger';
-import { parkedCallsQuery } from '../../lib/parked-calls';
+import { redactSecrets } from '../../platform/logger';
+import { parkedCallsQuery } from '../../integration/parked-calls';
 import { readIntegrationState } from '../../integration/integration-client';
 import type { IntegrationState } from '../../schemas/workflow-io';
 

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../../lib/logger';
+import { redactSecrets } from '../../platform/logger';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import type { ReconcileStatus } from '../../ringostat/ringostat-status';
 import type { CallCounts, LagStatus, Probe } from './status-probes';

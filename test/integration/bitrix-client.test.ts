@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox } from '../../sandbox';
+import { startSandbox } from '../../tools/sandbox';
 import { createBitrixClient, type BitrixClientOptions } from '../../bitrix/client';
 import { BitrixBadRequestError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError } from '../../bitrix/errors';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../../platform/logger';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox } from '../../sandbox';
+import { startSandbox } from '../../tools/sandbox';
 import { createBitrixClient } from '../../bitrix/client';
 import { checkWebhook, createEntity, createTask, fillEmptyFields, listActiveUsers, lookupByPhone } from '../../bitrix/crm';
 import { BitrixTokenInvalidError, BitrixTransientError } from '../../bitrix/errors';

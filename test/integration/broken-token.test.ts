@@ -9,12 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal-server';
+import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
 import { callWorkflowId } from '../../schemas/workflow-io';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { runCli } from '../support/run-cli';
-import { waitFor } from '../support/wait-for';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { runCli } from '../../tools/testkit/run-cli';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 const TEMPORAL_PORT = 17433;
 

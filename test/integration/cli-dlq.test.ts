@@ -6,15 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deadLetterRecord } from '../../dispatcher/dead-letter';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
 import { callEventKey } from '../../schemas/call-event';
 import { callWorkflowId, type CallResult } from '../../schemas/workflow-io';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { callEvents } from '../support/call-events';
-import { runCli } from '../support/run-cli';
-import { stackEnv } from '../support/stack-env';
-import { waitFor } from '../support/wait-for';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { runCli } from '../../tools/testkit/run-cli';
+import { stackEnv } from '../../tools/testkit/stack-env';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 interface DlqList { total: number; byReason: Record<string, number>; deadLetters: { reason: string; detail: string; key: string | null; value: string; topic: string }[] }
 interface Redrive { matched: number; redriven: number; byReason: Record<string, number> }

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { callEvents } from '../support/call-events';
-import { runCli } from '../support/run-cli';
-import { waitFor } from '../support/wait-for';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { runCli } from '../../tools/testkit/run-cli';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 interface StatusJson {
   problems: string[];

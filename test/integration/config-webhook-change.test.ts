@@ -13,16 +13,16 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import type { CallEvent } from '../../schemas/call-event';
 import type { IntegrationState } from '../../schemas/workflow-io';
-import { callEvents } from '../support/call-events';
+import { callEvents } from '../../tools/testkit/call-events';
 import {
   connectTemporal, countRequestsByWebhook, createTestPortal, integrationState, newClientAnsweredMismatch,
   newSecretKey, parkedCount, projectConfig, publishEvents, quietKafka, startBridgeProcess, tearDownTest, tail, tempDir,
   waitForCalls, waitForWorkerPolling, waitUntil, webhookSecret, writeConfig, type ProcessHandle,
-} from '../support/bridge-process';
-import { stackEnv } from '../support/stack-env';
+} from '../../tools/testkit/bridge-process';
+import { stackEnv } from '../../tools/testkit/stack-env';
 
 const OLENA = 7; // employee 101
 

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
-import { stackEnv } from '../support/stack-env';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
+import { stackEnv } from '../../tools/testkit/stack-env';
 
 async function readDeadLetters(topic: string, count: number): Promise<Array<Record<string, unknown>>> {
   const kafka = createKafka({ brokers: stackEnv().kafkaBrokers, clientId: 'dlq-reader', logger: createLogger({ level: 'error' }) });

@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { decodeEvent } from '../../dispatcher/decode-event';
-import { buildHttpServer } from '../../http/server';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
+import { buildHttpServer } from '../../http/http-app';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
 import { bridgeConfigSchema } from '../../schemas/project-config';
-import { stackEnv } from '../support/stack-env';
+import { stackEnv } from '../../tools/testkit/stack-env';
 
 const TOKEN = 'ingest-token-0123456789';
 const logger = createLogger({ level: 'error' });

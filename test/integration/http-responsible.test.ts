@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createBitrixSessions } from '../../activities/bitrix-session';
-import { createResponsibleResolver, type ResponsibleResolver } from '../../http/responsible-resolver';
-import { buildHttpServer } from '../../http/server';
+import { createResponsibleResolver, type ResponsibleResolver } from '../../http/routing/responsible-resolver';
+import { buildHttpServer } from '../../http/http-app';
 import type { CredentialsCache, ProjectCredentials } from '../../integration/credentials-cache';
-import { createLogger } from '../../lib/logger';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { createLogger } from '../../platform/logger';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import { bridgeConfigSchema, type BridgeConfig } from '../../schemas/project-config';
 
 const TOKEN = 'routing-token-0123456789';

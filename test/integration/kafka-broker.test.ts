@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
-import { stackEnv } from '../support/stack-env';
+import { stackEnv } from '../../tools/testkit/stack-env';
 
 interface Received {
   partition: number;

@@ -8,21 +8,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildHttpServer } from '../../http/server';
-import { freePorts } from '../../infra/ports';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
+import { buildHttpServer } from '../../http/http-app';
+import { freePorts } from '../../platform/ports';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
 import { startObservability, type RunningObservability } from '../../observability/bridge-observability';
 import { processReadiness } from '../../observability/readiness';
 import { processRegistry } from '../../observability/registry';
 import { fetchSdkMetrics } from '../../observability/temporal-sdk-metrics';
-import { installTemporalLogging, temporalSdkMetricsUrl } from '../../workers/temporal-logging';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { metricNamesInOps, scrapedNames, sampleValue } from '../support/metrics-text';
-import { runCli } from '../support/run-cli';
-import { stackEnv } from '../support/stack-env';
-import { waitFor } from '../support/wait-for';
+import { installTemporalLogging, temporalSdkMetricsUrl } from '../../observability/temporal-logging';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { metricNamesInOps, scrapedNames, sampleValue } from '../../tools/testkit/metrics-text';
+import { runCli } from '../../tools/testkit/run-cli';
+import { stackEnv } from '../../tools/testkit/stack-env';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 void describe('metrics on the real path (B10, T6)', () => {
   let h: Harness;

@@ -14,8 +14,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 
 type Rec = Record<string, unknown>;
 

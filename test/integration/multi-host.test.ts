@@ -17,18 +17,18 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import type { CallEvent } from '../../schemas/call-event';
 import { callWorkflowId, type IntegrationState } from '../../schemas/workflow-io';
-import { callEvents } from '../support/call-events';
+import { callEvents } from '../../tools/testkit/call-events';
 import {
   callsInFlightOn, connectTemporal, createTestPortal, historyIdentities, identityOfPid, integrationState,
   newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents, quietKafka, runCli, spawnCli,
   startBridgeProcess, startOwnStack, tearDownTest, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil,
   webhookSecret, writeConfig, writtenForCall, type BridgeProcessOptions, type OwnStack, type ProcessHandle,
-} from '../support/bridge-process';
+} from '../../tools/testkit/bridge-process';
 
-const OLENA = 7; // employee 101 (test/support/bridge-harness.ts)
+const OLENA = 7; // employee 101 (tools/testkit/bridge-harness.ts)
 const FLOW_CALLS = 14;
 const PARKED_CALLS = 10;
 const LOST_IN_WINDOW = 3;

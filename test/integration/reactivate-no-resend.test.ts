@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callWorkflowId } from '../../schemas/workflow-io';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { readIntegrationState } from '../../integration/integration-client';
-import { runCli } from '../support/run-cli';
-import { waitFor } from '../support/wait-for';
+import { runCli } from '../../tools/testkit/run-cli';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 
 describe('reactivate without resend (T4), refused webhook (T2), secrets (R4)', () => {

@@ -11,16 +11,16 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createDispatcher, type Dispatcher } from '../../dispatcher/kafka-dispatcher';
-import { buildHttpServer } from '../../http/server';
-import { startKafkaBroker, type KafkaBroker } from '../../infra/kafka-broker';
-import { freePorts } from '../../infra/ports';
-import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal-server';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
+import { buildHttpServer } from '../../http/http-app';
+import { startKafkaBroker, type KafkaBroker } from '../../tools/infra/kafka-broker';
+import { freePorts } from '../../platform/ports';
+import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
 import { startObservability, type RunningObservability } from '../../observability/bridge-observability';
 import { createReadiness } from '../../observability/readiness';
 import { bridgeConfigSchema } from '../../schemas/project-config';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 const logger = createLogger({ level: 'silent' });
 const config = bridgeConfigSchema.parse({

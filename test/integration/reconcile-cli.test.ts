@@ -1,13 +1,13 @@
 /** `reconcile --project ID --since DATE` (B7, CONTRACTS §4): backfill, summary, idempotent rerun, exit codes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { simulateCalls } from '../../lib/call-simulator';
-import { startRingostatStandIn, type RingostatStandIn } from '../../sandbox/ringostat';
-import { callLogRow } from '../../sandbox/ringostat/call-rows';
-import { startHarness, employees, type Harness } from '../support/bridge-harness';
-import { CALL_TIMEOUT_MS } from '../support/crm-assert';
-import { standInProject } from '../support/ringostat-harness';
-import { runCli } from '../support/run-cli';
+import { simulateCalls } from '../../cli/call-simulator';
+import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
+import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { startHarness, employees, type Harness } from '../../tools/testkit/bridge-harness';
+import { CALL_TIMEOUT_MS } from '../../tools/testkit/crm-assert';
+import { standInProject } from '../../tools/testkit/ringostat-harness';
+import { runCli } from '../../tools/testkit/run-cli';
 
 describe('reconcile (CLI, B7)', () => {
   let standIn: RingostatStandIn;

@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { rest } from '../../sandbox/testing';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { rest } from '../../tools/sandbox/testing';
 
 let sandbox: Sandbox;
 before(async () => {

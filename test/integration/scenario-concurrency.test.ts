@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   CALL_TIMEOUT_MS, OLENA, PETRO, assertTask, crmFor, idOf, only, ownerOf, tasksOfCall, taskOfCall,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
 

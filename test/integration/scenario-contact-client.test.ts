@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   IRYNA, OLENA, PETRO, SENIOR, assertE164Phone, assertTask, idOf, only, ownerOf, phonesOf, runCall, tasksOfCall, taskOfCall,
   type CallRun,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 
 const phone = (value: string) => [{ VALUE: value, VALUE_TYPE: 'WORK' }];
 const HOUR_MS = 3_600_000;

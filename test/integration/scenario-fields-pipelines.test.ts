@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   OLENA, PETRO, assertE164Phone, assertTask, idOf, only, ownerOf, runCall, tasksOfCall, taskOfCall,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 import type { CallSource } from '../../schemas/call-event';
 
 const phone = (value: string) => [{ VALUE: value, VALUE_TYPE: 'WORK' }];

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   IRYNA, OLENA, PETRO, SENIOR, assertTask, idOf, only, ownerOf, runCall, tasksOfCall,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 
 const phone = (value: string) => [{ VALUE: value, VALUE_TYPE: 'WORK' }];
 

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   OLENA, PETRO, SENIOR, assertE164Phone, assertTask, callPhase, crmFor, idOf, only, ownerOf, runCall, tasksOfCall, taskOfCall,
   waitFor, CALL_TIMEOUT_MS,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 import type { CallEvent } from '../../schemas/call-event';
 
 describe('scenario: new client, incoming answered (S1)', () => {

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
   IRYNA, OLENA, PETRO, SENIOR, assertNothingWritten, assertTask, idOf, only, ownerOf, runCall, runEvents, tasksOfCall, taskOfCall,
-} from '../support/crm-assert';
+} from '../../tools/testkit/crm-assert';
 
 const phone = (value: string) => [{ VALUE: value, VALUE_TYPE: 'WORK' }];
 

@@ -14,15 +14,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
-import { freePorts } from '../../infra/ports';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { freePorts } from '../../platform/ports';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import type { CallEvent } from '../../schemas/call-event';
-import { callEvents } from '../support/call-events';
+import { callEvents } from '../../tools/testkit/call-events';
 import {
   connectTemporal, createTestPortal, decodedHistoryText, leaksIn, listWorkflows, newSecretKey, parkedCount,
   processList, projectConfig, publishEvents, quietKafka, readAllMessages, runCli, spawnCli, startBridgeProcess, startOwnStack,
   tearDownTest, tail, tempDir, waitForCalls, waitForWorkerPolling, waitUntil, writeConfig, type OwnStack, type ProcessHandle,
-} from '../support/bridge-process';
+} from '../../tools/testkit/bridge-process';
 
 /** Every file under `dir` (recursively), read as bytes (latin1 keeps each byte one character), one at a time. */
 function eachFileText(dir: string, visit: (file: string, text: string) => void): void {

@@ -8,19 +8,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { createKafka } from '../../lib/kafka';
-import { createLogger } from '../../lib/logger';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
 import { createContactCardPublisher, type ContactCardPublisher } from '../../ringostat/contact-card-publisher';
 import { startContactCardSync, type ContactCardSync } from '../../ringostat/contact-card-sync';
 import { pendingContactCards } from '../../ringostat/ringostat-status';
-import { startRingostatStandIn, type RingostatStandIn } from '../../sandbox/ringostat';
+import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
 import type { ContactCardInput } from '../../schemas/contact-card';
 import type { CallResult } from '../../schemas/workflow-io';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { IRYNA, OLENA, PETRO, ownerOf, runCall, type Rec } from '../support/crm-assert';
-import { standInProject, type StandInProjectBlock } from '../support/ringostat-harness';
-import { stackEnv } from '../support/stack-env';
-import { waitFor } from '../support/wait-for';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { IRYNA, OLENA, PETRO, ownerOf, runCall, type Rec } from '../../tools/testkit/crm-assert';
+import { standInProject, type StandInProjectBlock } from '../../tools/testkit/ringostat-harness';
+import { stackEnv } from '../../tools/testkit/stack-env';
+import { waitFor } from '../../tools/testkit/wait-for';
 
 const phone = (value: string) => [{ VALUE: value, VALUE_TYPE: 'WORK' }];
 

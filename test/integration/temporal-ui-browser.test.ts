@@ -11,8 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
@@ -27,7 +27,7 @@ void describe('the Temporal UI as a call log (B4)', () => {
 
   before(async () => {
     const ui = process.env.TEMPORAL_UI_URL;
-    assert.ok(ui, 'TEMPORAL_UI_URL is not set: run through test/run-tests.ts, which starts the dev server with its UI');
+    assert.ok(ui, 'TEMPORAL_UI_URL is not set: run through tools/testkit/run-tests.ts, which starts the dev server with its UI');
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
     h = await startHarness({ projects: [{ id: 'ui' }] });
     projectId = h.projectIds[0]!;

@@ -11,15 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot } from '../../infra/paths';
-import { freePorts } from '../../infra/ports';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { callEvents } from '../support/call-events';
+import { projectRoot } from '../../platform/paths';
+import { freePorts } from '../../platform/ports';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { callEvents } from '../../tools/testkit/call-events';
 import {
   connectTemporal, createTestPortal, listWorkflows, newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents,
   quietKafka, runCli, startBridgeProcess, stopAllProcesses, tempDir, waitForCalls, waitUntil, writeConfig,
-} from '../support/bridge-process';
-import { stackEnv } from '../support/stack-env';
+} from '../../tools/testkit/bridge-process';
+import { stackEnv } from '../../tools/testkit/stack-env';
 
 /** The last release before version 2 (the commit this session started from). */
 const V1_COMMIT = '58ee6c7cef00b39414c609614a94c28c90bf3a26';

@@ -18,15 +18,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { freePorts } from '../../infra/ports';
-import { startStack, type Stack } from '../../infra/stack';
+import { freePorts } from '../../platform/ports';
+import { startStack, type Stack } from '../../tools/infra/stack';
 import {
   callWorkflowId, integrationWorkflowId, type CallResult,
 } from '../../schemas/workflow-io';
 import { callStateQuery } from '../../workflows/messages';
-import { callEvents } from '../support/call-events';
-import { startHarness, type Harness } from '../support/bridge-harness';
-import { runCli } from '../support/run-cli';
+import { callEvents } from '../../tools/testkit/call-events';
+import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { runCli } from '../../tools/testkit/run-cli';
 
 /** Version 2's histories; v1/ holds what calls started before it recorded (kept: they must still replay). */
 const OUT_DIR = path.join(__dirname, 'histories', 'v2');
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     if (!process.env.TEMPORAL_ADDRESS || !process.env.KAFKA_BROKERS) {
       const [temporalPort, uiPort, kafkaPort, controllerPort] = await freePorts(4);
       stack = await startStack({ dataDir, temporalPort, uiPort, kafkaPort, controllerPort, headless: true });
-      // The harness finds the services through these, as under test/run-tests.ts.
+      // The harness finds the services through these, as under tools/testkit/run-tests.ts.
       process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
       process.env.KAFKA_BROKERS = stack.kafkaBrokers.join(',');
     }

@@ -1,11 +1,11 @@
 /**
- * P7's counting (bench/history-cost.ts) on small hand-made histories: every measure, and the
+ * P7's counting (tools/bench/history-cost.ts) on small hand-made histories: every measure, and the
  * Temporal Cloud billing rules it applies (signal-with-start one action, markers one action
  * per workflow task, TemporalChangeVersion-only upserts free, retries billed).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { costOfHistory, formatCostTable, LOCAL_ACTIVITY_MARKER, sumCosts, type CostEvent } from '../../bench/history-cost';
+import { costOfHistory, formatCostTable, LOCAL_ACTIVITY_MARKER, sumCosts, type CostEvent } from '../../tools/bench/history-cost';
 
 const e = {
   started: (): CostEvent => ({ workflowExecutionStartedEventAttributes: {} }),

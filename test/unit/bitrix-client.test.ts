@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { createBitrixClient, type BitrixClientOptions } from '../../bitrix/client';
 import { BitrixBadRequestError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError } from '../../bitrix/errors';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../../platform/logger';
 
 const SECRET = 'unitS3cretXyz987';
 const webhook = parseWebhookUrl(`https://acme.bitrix24.ua/rest/7/${SECRET}/`);

@@ -1,9 +1,8 @@
 /** M3, R4: webhook URL parsing; an error names what is wrong and never contains the secret. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  describeWebhook, InvalidWebhookError, isLoopbackHost, methodUrl, parseWebhookUrl, toWebhookCredentials, webhookFromParts,
-} from '../../bitrix/webhook-url';
+import { describeWebhook, InvalidWebhookError, methodUrl, parseWebhookUrl, toWebhookCredentials, webhookFromParts } from '../../bitrix/webhook-url';
+import { isLoopbackHost } from '../../platform/loopback';
 
 const SECRET = 'k3yS3cr3tAbc123x';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callScenarios, createPrng, simulateCalls, type SimulateOptions } from '../../lib/call-simulator';
+import { callScenarios, createPrng, simulateCalls, type SimulateOptions } from '../../cli/call-simulator';
 import { callEventKey, callEventSchema } from '../../schemas/call-event';
 
 const employees = [

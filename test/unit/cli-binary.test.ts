@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnCli } from '../support/run-cli';
+import { spawnCli } from '../../tools/testkit/run-cli';
 
 const root = resolve(__dirname, '../..');
 const COMMANDS = [['reactivate'], ['status'], ['replay'], ['dlq', 'list'], ['dlq', 'redrive'], ['config', 'check'], ['config', 'schema'], ['simulate'], ['reconcile']];

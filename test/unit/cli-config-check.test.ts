@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnCli } from '../support/run-cli';
+import { spawnCli } from '../../tools/testkit/run-cli';
 
 const SECRET = 'abcdefghijklmnop';
 

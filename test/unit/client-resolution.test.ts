@@ -10,9 +10,9 @@ import { entityMarker } from '../../activities/markers';
 import { createBitrixClient } from '../../bitrix/client';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
 import { factsFromEvents } from '../../decisions/facts-from-events';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import { bridgeConfigSchema } from '../../schemas/project-config';
-import { callEvents } from '../support/call-events';
+import { callEvents } from '../../tools/testkit/call-events';
 
 const E164 = '+380502100037';
 

@@ -1,7 +1,7 @@
 /** CONTRACTS.md: the event and config schemas exported as JSON Schema for other languages. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { configJsonSchema, eventJsonSchema } from '../../lib/json-schema-export';
+import { configJsonSchema, eventJsonSchema } from '../../config/json-schema-export';
 
 interface ObjectSchema { type?: string; properties?: Record<string, { enum?: unknown[]; const?: unknown; format?: string; type?: string }>; required?: string[]; additionalProperties?: unknown }
 

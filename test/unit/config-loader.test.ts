@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, formatPath, loadConfig, parseConfig } from '../../lib/config-loader';
+import { ConfigError, formatPath, loadConfig, parseConfig } from '../../config/config-loader';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const HOOK = 'https://acme.bitrix24.ua/rest/1/s3cr3tc0de/';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BitrixClient } from '../../bitrix/client';
 import { BitrixRateLimitedError, BitrixTokenInvalidError } from '../../bitrix/errors';
-import { createResponsibleResolver, type ResolverClock, type ResponsibleResolverOptions } from '../../http/responsible-resolver';
+import { createResponsibleResolver, type ResolverClock, type ResponsibleResolverOptions } from '../../http/routing/responsible-resolver';
 import { bridgeConfigSchema, type BridgeConfig } from '../../schemas/project-config';
 
 type Row = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mapRingostatPayload, ringostatEventId, type MapContext, type MapResult } from '../../ringostat/payload-mapping';
-import { parseRingostatDate } from '../../ringostat/zoned-time';
+import { parseRingostatDate } from '../../ringostat/dates';
 import { callEventSchema, type CallEvent } from '../../schemas/call-event';
 
 const context: MapContext = { projectId: 'acme', timeZone: 'Europe/Kyiv', receivedAt: new Date('2025-03-14T09:00:00Z') };

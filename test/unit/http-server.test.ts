@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { ProducerRecord } from 'kafkajs';
-import { createLogger } from '../../lib/logger';
-import { buildHttpServer, type HttpServerOptions } from '../../http/server';
-import type { ResponsibleAnswer, ResponsibleResolver } from '../../http/responsible-resolver';
+import { createLogger } from '../../platform/logger';
+import { buildHttpServer, type HttpServerOptions } from '../../http/http-app';
+import type { ResponsibleAnswer, ResponsibleResolver } from '../../http/routing/responsible-resolver';
 import { bridgeConfigSchema } from '../../schemas/project-config';
 
 const TOKEN = 'acme-token-0123456789abcdef';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { buildHttpServer } from '../../http/server';
-import { createLogger } from '../../lib/logger';
+import { buildHttpServer } from '../../http/http-app';
+import { createLogger } from '../../platform/logger';
 import { consumerLag } from '../../observability/consumer-lag';
 import { exitOnFatal } from '../../observability/exit-on-fatal';
 import { createReadiness } from '../../observability/readiness';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { registeredMetricNames, TEMPORAL_EXPORTED_METRICS } from '../../observability/metric-catalog';
-import { ALERTS_FILE, DASHBOARD_FILE, metricNamesInOps } from '../support/metrics-text';
+import { ALERTS_FILE, DASHBOARD_FILE, metricNamesInOps } from '../../tools/testkit/metrics-text';
 
 const opsDir = join(__dirname, '..', '..', 'ops');
 

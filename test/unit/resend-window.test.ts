@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resendWindowStart } from '../../lib/resend-window';
+import { resendWindowStart } from '../../dispatcher/resend-window';
 
 /** Wall clock of an instant in a zone, "YYYY-MM-DD HH:mm:ss", computed apart from the code under test. */
 const wallFormats = new Map<string, Intl.DateTimeFormat>();

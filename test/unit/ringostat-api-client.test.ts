@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { createRingostatClient } from '../../ringostat/api-client';
 import { RingostatApiError } from '../../ringostat/api-errors';
 import { readCallLog } from '../../ringostat/call-log';
-import { formatRingostatDate } from '../../ringostat/zoned-time';
-import { startRingostatStandIn, type RingostatStandIn } from '../../sandbox/ringostat';
+import { formatRingostatDate } from '../../ringostat/dates';
+import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
 
 const KEY = 'rs-secret-key-42';
 const zone = 'Europe/Kyiv';

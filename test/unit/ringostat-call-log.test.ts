@@ -1,12 +1,12 @@
 /** B7: call-log rows read through the ingest's mapping, window splitting, deterministic ids. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { simulateCalls } from '../../lib/call-simulator';
-import { callLogRow } from '../../sandbox/ringostat/call-rows';
+import { simulateCalls } from '../../cli/call-simulator';
+import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
 import type { CallLogRow, RingostatClient } from '../../ringostat/api-client';
 import { readCallLog, reconciledEventId, rowToEvent } from '../../ringostat/call-log';
 import { mapRingostatPayload } from '../../ringostat/payload-mapping';
-import { formatRingostatDate } from '../../ringostat/zoned-time';
+import { formatRingostatDate } from '../../ringostat/dates';
 
 const project = { id: 'acme', timeZone: 'Europe/Kyiv' };
 const now = new Date('2026-11-25T12:00:00Z');

@@ -1,7 +1,7 @@
 /** CONTRACTS §2 `ringostat:` block and the event's `reconciled` marker: strict keys, field-named messages. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig } from '../../lib/config-loader';
+import { ConfigError, parseConfig } from '../../config/config-loader';
 import { callEventSchema } from '../../schemas/call-event';
 import { periodMs } from '../../schemas/project-config';
 

@@ -1,7 +1,7 @@
 /** Filter prefixes, ordering and paging shared by the sandbox's list methods (research §4). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFilter, applyOrder, paginate, type Kind } from '../../sandbox/list-query';
+import { applyFilter, applyOrder, paginate, type Kind } from '../../tools/sandbox/list-query';
 
 const rows = [
   { ID: '1', TITLE: 'Alpha', STATUS_ID: 'NEW', DATE_CREATE: '2024-01-01T10:00:00+03:00', PHONE: [{ VALUE: '+380501112233' }], TAGS: ['L_1'] },

@@ -1,7 +1,7 @@
 /** Research §5.7: the duplicate index's phone match code (NormalizePhone + cut), case by case. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizePhone } from '../../sandbox/phone';
+import { normalizePhone } from '../../tools/sandbox/phone';
 
 void test('formatting never matters; a leading 0 of a 10+ digit number is dropped', () => {
   assert.equal(normalizePhone('098 123 45 67'), '981234567');

@@ -1,7 +1,7 @@
 /** PHP bracket syntax, as GET queries, form bodies and batch commands use it (research §1.2, §3). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listify, parsePhpQuery } from '../../sandbox/php-query';
+import { listify, parsePhpQuery } from '../../tools/sandbox/php-query';
 
 void test('nested keys, appended [] items and 0..n-1 maps become arrays', () => {
   assert.deepEqual(parsePhpQuery('fields[TITLE]=A+B&fields[PHONE][0][VALUE]=%2B380&fields[PHONE][0][VALUE_TYPE]=WORK&select[]=ID&select[]=TITLE'), {

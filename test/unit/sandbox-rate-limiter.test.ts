@@ -1,9 +1,9 @@
 /** Research §2: the leaky bucket, with an explicit clock (no sleeping). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LeakyBucket } from '../../sandbox/rate-limiter';
-import { Random } from '../../sandbox/random';
-import { decideFault } from '../../sandbox/faults';
+import { LeakyBucket } from '../../tools/sandbox/rate-limiter';
+import { Random } from '../../tools/sandbox/random';
+import { decideFault } from '../../tools/sandbox/faults';
 
 const config = { enabled: true, perSecond: 2, burst: 50 };
 

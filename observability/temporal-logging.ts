@@ -1,0 +1,59 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../platform/logger';
+
+/**
+ * The Temporal SDK's process-wide Runtime: its own logs (worker, core, workflow `log`) go into
+ * the bridge's pino logger, so there is one structured stream, and its metrics (worker task
+ * slots, poll and schedule latencies, and the workflows' own `metricMeter` counters such as
+ * `ringostat_calls_completed`) go to a Prometheus endpoint that the bridge's /metrics merges
+ * in (observability/temporal-sdk-metrics.ts), so Prometheus scrapes one target.
+ * Runtime.install may run once per process, before any worker or native connection exists.
+ */
+let installed = false;
+let sdkMetricsUrl: string | undefined;
+
+/** Default of `npm start`; TEMPORAL_METRICS_ADDRESS moves it (e.g. 0.0.0.0:9464 to scrape it directly). */
+export const DEFAULT_TEMPORAL_METRICS_ADDRESS = '127.0.0.1:9464';
+
+export function temporalMetricsAddress(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TEMPORAL_METRICS_ADDRESS || DEFAULT_TEMPORAL_METRICS_ADDRESS;
+}
+
+export interface TemporalRuntimeOptions {
+  /**
+   * host:port of the SDK's Prometheus exporter. Default: TEMPORAL_METRICS_ADDRESS, and none
+   * when that is unset too (tests run many bridges on one machine: no fixed port by default).
+   */
+  metricsAddress?: string;
+}
+
+export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN', options: TemporalRuntimeOptions = {}): void {
+  if (installed) return;
+  installed = true;
+  const log = logger.child({ component: 'temporal' });
+  const bindAddress = options.metricsAddress ?? (process.env.TEMPORAL_METRICS_ADDRESS || undefined);
+  Runtime.install({
+    // workers/main.ts stops in order (dispatcher first, then the worker): no SDK signal handlers.
+    shutdownSignals: [],
+    logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
+      const fields = meta ?? {};
+      if (entryLevel === 'ERROR') log.error(fields, message);
+      else if (entryLevel === 'WARN') log.warn(fields, message);
+      else if (entryLevel === 'INFO') log.info(fields, message);
+      else log.debug(fields, message);
+    }),
+    ...(bindAddress ? {
+      telemetryOptions: {
+        // Core's own metrics get the `temporal_` prefix; the workflows' metricMeter counters keep
+        // their names (sdk-core: get_metric_meter has no prefix). `_total` keeps PromQL conventional.
+        metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+      },
+    } : {}),
+  });
+  if (bindAddress) sdkMetricsUrl = `http://${bindAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:')}/metrics`;
+}
+
+/** Where this process's SDK metrics can be read, when the Runtime exports them. */
+export function temporalSdkMetricsUrl(): string | undefined {
+  return sdkMetricsUrl;
+}

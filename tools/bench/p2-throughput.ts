@@ -1,0 +1,71 @@
+import { callWorkflowId } from '../../schemas/workflow-io';
+import { createBenchEnv } from './bench-env';
+import { costOfWorkflows } from './call-cost';
+import type { BenchContext } from './context';
+import { floorThroughput, throughput, type FloorRun, type ThroughputRun } from './floor-throughput';
+import { publishBulk, publishPaced } from './load';
+import { profiles } from './portals';
+import { verdict, type BenchResult } from './report';
+import { fixed } from './stats';
+import { watchTaskWrites } from './write-clock';
+
+const TARGET_RATIO = 0.7;
+const WARMUP_CALLS = 5;
+
+/**
+ * P2: N whole calls put on Kafka at once; calls/s = N / (first publish → last call's last
+ * write). The minimal floor (tools/bench/minimal-floor-workflow.ts) does the same N calls first,
+ * through the same topic and dispatcher path. The bridge runs against an unlimited portal:
+ * with Bitrix24's 2 req/s the ceiling would be Bitrix24's, not the bridge's (that is P4).
+ */
+export async function benchP2(ctx: BenchContext): Promise<BenchResult> {
+  const count = ctx.size(500, 150);
+  const timeoutMs = count * 1_000 + 120_000;
+  const env = await createBenchEnv(ctx.stack, 'p2', { main: 'unlimited' });
+  let floorRun: FloorRun;
+  let bridgeRun: ThroughputRun;
+  let bridgeActions = NaN;
+  let floorActions = NaN;
+  try {
+    ctx.progress(`P2 minimal floor: ${count} calls`);
+    floorRun = await floorThroughput(env, count);
+    floorActions = (await costOfWorkflows(env.temporal, [floorRun.sampleWorkflowId])).actions;
+
+    ctx.progress(`P2 bridge: ${count} calls, ${profiles.unlimited.label}`);
+    const projectId = env.projects.main as string;
+    const clock = watchTaskWrites(env.sandbox, projectId);
+    await env.startBridge();
+    await publishPaced({ projectId, ratePerSecond: 10, count: WARMUP_CALLS, talkMs: 0, publish: env.publish });
+    await clock.waitFor(WARMUP_CALLS, 60_000);
+    const start = Date.now();
+    const calls = await publishBulk(projectId, count, env.publish);
+    await clock.waitFor(WARMUP_CALLS + count, timeoutMs);
+    const end = Math.max(...calls.map((c) => clock.writtenAt.get(c.callId) ?? 0));
+    clock.detach();
+    bridgeRun = throughput(count, end - start);
+    // A glance at why (P7 has the full table, with every workflow a call causes): the call's own workflow.
+    const sample = calls[0]!;
+    bridgeActions = (await costOfWorkflows(env.temporal, [callWorkflowId(projectId, sample.callId)])).actions;
+  } finally {
+    await env.stop();
+  }
+
+  const ratio = bridgeRun.perSecond / floorRun.perSecond;
+  return {
+    target: 'p2',
+    title: 'sustained throughput vs the minimal floor',
+    goal: `≥ ${TARGET_RATIO * 100}% of the minimal floor's calls/s (same Kafka topic, dispatcher and Temporal; one workflow, 3 signal-with-starts, 1 no-op activity a call)`,
+    figures: [
+      ['bridge', `${fixed(bridgeRun.perSecond)} calls/s  (${count} calls in ${fixed(bridgeRun.seconds, 1)} s)  [${profiles.unlimited.label}]`],
+      ['floor', `${fixed(floorRun.perSecond)} calls/s  (${count} calls in ${fixed(floorRun.seconds, 1)} s)  [minimal floor]`],
+      ['ratio', `${fixed(ratio * 100, 0)}% of the floor`],
+      ['actions', `bridge ${bridgeActions} Temporal Cloud actions a call (its workflow + its number's lock, if any), floor ${floorActions} — see P7`],
+    ],
+    verdict: verdict(ratio >= TARGET_RATIO),
+    because: `${fixed(ratio * 100, 0)}% ${ratio >= TARGET_RATIO ? '≥' : '<'} ${TARGET_RATIO * 100}%`,
+    notes: [
+      'calls: incoming, answered, new number each; all events of all calls on Kafka at once; the floor runs first, then the bridge',
+      'time = first publish → last call\'s task written (bridge) / last no-op activity run (floor)',
+    ],
+  };
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { stderrLog, type InfraLog } from './infra-log';
+import { ensureKafkaJars } from './kafka-dist';
+import { ensureTopics, startKafkaBroker, type KafkaBroker } from './kafka-broker';
+import { dataDir as defaultDataDir } from '../../platform/paths';
+import { ensureTemporalCli } from './temporal-cli';
+import { ensureSearchAttributes, startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { defaultTopics, type TopicSpec } from '../../platform/kafka-topics';
+
+export interface StackOptions {
+  /** Root of durable state: <dataDir>/temporal/temporal.db and <dataDir>/kafka/. Default .data/ (DATA_DIR). */
+  dataDir?: string;
+  temporalPort?: number;
+  uiPort?: number;
+  kafkaPort?: number;
+  controllerPort?: number;
+  /** Temporal without its Web UI (tests). */
+  headless?: boolean;
+  topics?: readonly TopicSpec[];
+  log?: InfraLog;
+}
+
+export interface Stack {
+  temporalAddress: string;
+  /** Undefined when headless or when Temporal is external (TEMPORAL_ADDRESS). */
+  temporalUiUrl: string | undefined;
+  kafkaBrokers: string[];
+  /** Stops only what this stack started; external or reused services are left running. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up Temporal and Kafka for the bridge. TEMPORAL_ADDRESS / KAFKA_BROKERS point at
+ * existing services instead (nothing is started for them); otherwise both are provisioned and
+ * started in parallel, since each takes seconds and they do not depend on each other.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? stderrLog;
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const startedAt = Date.now();
+  const timed = <T>(name: string, promise: Promise<T>): Promise<T> =>
+    promise.then((value) => {
+      log(`${name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      return value;
+    });
+  const externalTemporal = process.env.TEMPORAL_ADDRESS;
+  const externalKafka = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+
+  const temporalPromise: Promise<TemporalDevServer> = externalTemporal
+    ? ensureSearchAttributes(externalTemporal).then((added) => {
+        if (added.length) log(`registered search attributes ${added.join(', ')} on ${externalTemporal}`);
+        return { address: externalTemporal, uiUrl: undefined, reused: true, stop: async () => undefined };
+      })
+    : ensureTemporalCli(log).then((cliPath) =>
+        startTemporalDevServer({
+          cliPath,
+          dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+          port: options.temporalPort,
+          uiPort: options.uiPort,
+          headless: options.headless,
+          log,
+        }),
+      );
+
+  const kafkaPromise: Promise<KafkaBroker> = externalKafka?.length
+    ? Promise.resolve({ brokers: externalKafka, reused: true, logFile: undefined, stop: async () => undefined })
+    : ensureKafkaJars(log).then((dist) =>
+        startKafkaBroker({
+          dist,
+          dataDir: path.join(dataDir, 'kafka'),
+          port: options.kafkaPort,
+          controllerPort: options.controllerPort,
+          log,
+        }),
+      );
+
+  // allSettled, not all: if one side fails, the other may already be running and must be stopped.
+  const [temporalResult, kafkaResult] = await Promise.allSettled([timed('Temporal', temporalPromise), timed('Kafka', kafkaPromise)]);
+  const running = [temporalResult, kafkaResult].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(running.map((s) => s.stop()));
+  };
+  if (temporalResult.status === 'rejected' || kafkaResult.status === 'rejected') {
+    await stopAll();
+    const reasons = [temporalResult, kafkaResult].flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
+    throw new Error(`stack did not start:\n${reasons.join('\n')}`);
+  }
+
+  try {
+    const created = await ensureTopics(kafkaResult.value.brokers, options.topics ?? defaultTopics);
+    if (created.length) log(`created Kafka topics ${created.join(', ')}`);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  return {
+    temporalAddress: temporalResult.value.address,
+    temporalUiUrl: temporalResult.value.uiUrl,
+    kafkaBrokers: kafkaResult.value.brokers,
+    stop: stopAll,
+  };
+}

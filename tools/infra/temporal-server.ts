@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection, isGrpcServiceError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { spawnService, stopChild, waitUntil, hasExited } from './child-process';
+import { stderrLog, type InfraLog } from './infra-log';
+import { isPortListening } from '../../platform/ports';
+import { searchAttributeNames } from './search-attributes';
+import { ensureTemporalCli } from './temporal-cli';
+
+const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+/** gRPC status ALREADY_EXISTS: a concurrent starter registered the attribute first. */
+const GRPC_ALREADY_EXISTS = 6;
+
+export interface TemporalDevServerOptions {
+  /** SQLite file: persistent, so parked call workflows survive a restart of the bridge. */
+  dbFile: string;
+  ip?: string;
+  port?: number;
+  uiPort?: number;
+  /** No Web UI (saves memory in tests). */
+  headless?: boolean;
+  namespace?: string;
+  /** Binary to run; found or installed with ensureTemporalCli when omitted. */
+  cliPath?: string;
+  log?: InfraLog;
+  startTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  /** host:port of the frontend gRPC service. */
+  address: string;
+  /** Web UI, unless headless. For a reused server this is where the UI would be by convention. */
+  uiUrl: string | undefined;
+  /** True when a server was already listening and this call started nothing. */
+  reused: boolean;
+  /** Stops the server this call started (a no-op for a reused one). */
+  stop(): Promise<void>;
+}
+
+/** Runs `fn` against a short-lived connection; the deadline keeps the SDK's retries from hanging a probe. */
+async function withConnection<T>(address: string, timeoutMs: number, fn: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+  try {
+    return await connection.withDeadline(Date.now() + timeoutMs, () => fn(connection));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** True when `address` answers as a Temporal frontend serving `namespace`. */
+export async function isTemporalServer(address: string, namespace = 'default', timeoutMs = 3_000): Promise<boolean> {
+  try {
+    await withConnection(address, timeoutMs, (c) => c.workflowService.describeNamespace({ namespace }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Registers any missing call search attributes (as Keyword) on an existing server, e.g. one
+ * given by TEMPORAL_ADDRESS. Idempotent, and tolerant of a concurrent registration. Returns
+ * the names it added.
+ */
+export async function ensureSearchAttributes(
+  address: string,
+  options: { namespace?: string; names?: readonly string[] } = {},
+): Promise<string[]> {
+  const namespace = options.namespace ?? 'default';
+  const names = options.names ?? searchAttributeNames;
+  return withConnection(address, 10_000, async (connection) => {
+    const existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+    for (const name of names) {
+      const type = existing[name];
+      if (type !== undefined && type !== null && type !== KEYWORD) {
+        throw new Error(
+          `search attribute ${name} exists on ${address} with type ${temporal.api.enums.v1.IndexedValueType[type]}, expected Keyword`,
+        );
+      }
+    }
+    const missing = names.filter((name) => existing[name] === undefined);
+    if (missing.length === 0) return [];
+    try {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])),
+      });
+    } catch (error) {
+      if (!(isGrpcServiceError(error) && error.code === GRPC_ALREADY_EXISTS)) throw error;
+    }
+    return missing;
+  });
+}
+
+async function searchAttributesRegistered(address: string, namespace: string): Promise<boolean> {
+  const attributes = await withConnection(address, 2_000, async (c) => {
+    return (await c.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+  });
+  return searchAttributeNames.every((name) => attributes[name] === KEYWORD);
+}
+
+/**
+ * Starts `temporal server start-dev` (or reuses one already on the port) and resolves once it
+ * serves the namespace with all call search attributes registered.
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const log = options.log ?? stderrLog;
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? 8233;
+  const namespace = options.namespace ?? 'default';
+  const address = `${ip}:${port}`;
+  const uiUrl = options.headless ? undefined : `http://${ip}:${uiPort}`;
+
+  if (await isPortListening(ip, port)) {
+    if (!(await isTemporalServer(address, namespace))) {
+      throw new Error(`port ${address} is in use by something that is not a Temporal server; stop it or choose another port`);
+    }
+    const added = await ensureSearchAttributes(address, { namespace });
+    log(`reusing the Temporal server already at ${address}${added.length ? ` (registered ${added.join(', ')})` : ''}`);
+    return { address, uiUrl, reused: true, stop: async () => undefined };
+  }
+
+  const cli = options.cliPath ?? (await ensureTemporalCli(log));
+  fs.mkdirSync(path.dirname(path.resolve(options.dbFile)), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', ip,
+    '--port', String(port),
+    '--db-filename', path.resolve(options.dbFile),
+    '--namespace', namespace,
+    '--log-level', 'warn',
+    // No internet here: the UI's newsfeed would only fail in the browser.
+    ...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
+    ...searchAttributeNames.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+  ];
+  const { child, tail } = spawnService(cli, args);
+
+  const failure = await waitUntil(() => searchAttributesRegistered(address, namespace), {
+    timeoutMs: options.startTimeoutMs ?? 60_000,
+    intervalMs: 200,
+    abort: () => (hasExited(child) ? `exited with ${child.signalCode ?? `code ${child.exitCode}`}` : undefined),
+  });
+  if (failure) {
+    await stopChild(child, 5_000);
+    throw new Error(`Temporal dev server on ${address} did not become healthy (${failure}). Its output:\n${tail.text() || '(none)'}`);
+  }
+  return { address, uiUrl, reused: false, stop: () => stopChild(child) };
+}
