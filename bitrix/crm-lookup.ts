@@ -3,7 +3,7 @@ import type { BitrixClient } from './client';
 import { phoneSearchVariants } from './phone';
 
 /**
- * Everything Bitrix24 holds for a phone number (DECISIONS.md "What the CRM holds"): its
+ * Everything Bitrix24 holds for a phone number (docs/decisions.md "What the CRM holds"): its
  * leads, its contacts, and the deals of those contacts — in two batch requests.
  */
 

@@ -2,7 +2,7 @@ import type { CrmBindings } from '../schemas/crm-plan';
 import type { BitrixClient } from './client';
 
 /**
- * Call records and follow-up tasks (DECISIONS.md "Call record"). XML_ID carries the
+ * Call records and follow-up tasks (docs/decisions.md "Call record"). XML_ID carries the
  * exactly-once marker `{callId}:{key}`, so a retried activity finds the task it already made.
  */
 

@@ -4,13 +4,13 @@ import { connect } from 'node:net';
 import pino from 'pino';
 import { readFile } from 'node:fs/promises';
 import { demoKeyFile } from '../integration/process-secrets';
-import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxFromEnv, type SecretBox } from '../integration/secret-box';
-import { createKafka, brokersFromEnv } from '../platform/kafka';
+import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxOf, type SecretBox } from '../integration/secret-box';
+import { createKafka } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
-import { loadConfig } from '../config/config-loader';
+import { loadConfig, type ConfigEnv } from '../config/config-loader';
+import { LOCAL_KAFKA_BROKERS, LOCAL_TEMPORAL_ADDRESS, parseSettings, SettingsError, type Settings } from '../config/settings';
+import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
-import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
-import { dataDir } from '../platform/paths';
 
 /** What every CLI command may need, opened lazily so `config check` touches no server. */
 export interface CliContext {
@@ -25,10 +25,18 @@ export interface CliContext {
   logger: Logger;
   topic: string;
   dlqTopic: string;
+  /** B9's topic (CONTACT_CARDS_TOPIC). */
+  contactCardsTopic: string;
+  /** The dispatchers' consumer group, as the bridge's processes name it (DISPATCHER_GROUP_ID). */
+  dispatcherGroupId: string;
+  /** --config, else CONFIG_PATH. */
+  configPath: string | undefined;
+  /** The environment the config's `${VAR}` references resolve from. */
+  configEnv: ConfigEnv;
   close(): Promise<void>;
 }
 
-/** The CLI's one error: a message for the operator, the exit code of CONTRACTS.md §4, details for --json. */
+/** The CLI's one error: a message for the operator, the exit code of docs/contracts.md §4, details for --json. */
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(message: string, readonly exitCode = 1, readonly details: Record<string, unknown> = {}) {
@@ -36,19 +44,30 @@ export class CliError extends Error {
   }
 }
 
-export function createCliContext(options: { configPath?: string }): CliContext {
+/** The CLI's settings from its environment (cli/index.ts passes process.env); a wrong variable is a CliError naming it. */
+export function cliSettings(env: ConfigEnv): Readonly<Settings> {
+  try {
+    return parseSettings(env);
+  } catch (err) {
+    throw err instanceof SettingsError ? new CliError(err.message) : err;
+  }
+}
+
+export function createCliContext(options: { configPath?: string; env: ConfigEnv }): CliContext {
+  const settings = cliSettings(options.env);
   // Logs go to stderr: stdout carries the command's output (`status --json`, `config schema`).
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'cli', destination: pino.destination(2) });
+  const logger = createLogger({ level: settings.logLevel ?? 'warn', name: 'cli', destination: pino.destination(2) });
   let connection: Connection | undefined;
   let client: Client | undefined;
   let config: Promise<BridgeConfig> | undefined;
-  const configPath = options.configPath ?? process.env.CONFIG_PATH;
-  const kafka = () => createKafka({ brokers: brokersFromEnv(), clientId: 'ringostat-bridge-cli', logger });
+  const configPath = options.configPath ?? settings.configPath;
+  const brokers = [...(settings.kafkaBrokers ?? LOCAL_KAFKA_BROKERS)];
+  const kafka = () => createKafka({ brokers, clientId: 'ringostat-bridge-cli', logger });
 
   const context: CliContext = {
     config() {
       if (!configPath) throw new CliError('no config: pass --config FILE or set CONFIG_PATH');
-      config ??= loadConfig(configPath);
+      config ??= loadConfig(configPath, options.env);
       return config;
     },
     async project(id) {
@@ -58,7 +77,7 @@ export function createCliContext(options: { configPath?: string }): CliContext {
     },
     async temporal() {
       if (!client) {
-        const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+        const address = settings.temporalAddress ?? LOCAL_TEMPORAL_ADDRESS;
         // The SDK retries a dead address for its whole connect timeout; a TCP connect answers at once.
         if (!(await anyReachable([address]))) throw new CliError(`Temporal cannot be reached: nothing answers at ${address}`);
         try {
@@ -66,20 +85,23 @@ export function createCliContext(options: { configPath?: string }): CliContext {
         } catch (err) {
           throw new CliError(`Temporal at ${address} cannot be reached: ${(err as Error).message}`);
         }
-        client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+        client = new Client({ connection, namespace: settings.temporalNamespace });
       }
       return client;
     },
     kafka,
     async reachableKafka() {
-      const brokers = brokersFromEnv();
       if (!(await anyReachable(brokers))) throw new CliError(`Kafka cannot be reached: no broker answers at ${brokers.join(', ')}`);
       return kafka();
     },
-    secrets: () => cliSecretBox(logger),
+    secrets: () => cliSecretBox(settings, logger),
     logger,
-    topic: CALL_EVENTS_TOPIC,
-    dlqTopic: CALL_EVENTS_DLQ_TOPIC,
+    topic: settings.topics.callEvents,
+    dlqTopic: settings.topics.deadLetters,
+    contactCardsTopic: settings.topics.contactCards,
+    dispatcherGroupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID,
+    configPath,
+    configEnv: options.env,
     async close() {
       await connection?.close();
     },
@@ -103,14 +125,14 @@ function anyReachable(addresses: string[], timeoutMs = 3000): Promise<boolean> {
  * The deployment's key from BRIDGE_SECRET_KEY; in a checkout running the demo without one, the
  * demo's throw-away key (written by `npm start`).
  */
-async function cliSecretBox(logger: Logger): Promise<SecretBox> {
+async function cliSecretBox(settings: Readonly<Settings>, logger: Logger): Promise<SecretBox> {
   try {
-    const fromEnv = secretBoxFromEnv();
+    const fromEnv = secretBoxOf(settings.secretKey);
     if (fromEnv) return fromEnv;
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  const file = demoKeyFile(dataDir());
+  const file = demoKeyFile(settings.dataDir);
   const demoKey = await readFile(file, 'utf8').then((s) => s.trim(), () => undefined);
   if (!demoKey) throw new CliError(`${SECRET_KEY_ENV} is not set: give the CLI the same key as the bridge's workers`);
   logger.warn({ file }, `${SECRET_KEY_ENV} is not set: using the demo's throw-away key`);

@@ -45,10 +45,10 @@ function packageVersion(): string {
 }
 
 /**
- * `ringostat-bridge` — the operator's CLI (CONTRACTS.md §4). Each command lives in cli/commands/
+ * `ringostat-bridge` — the operator's CLI (docs/contracts.md §4). Each command lives in cli/commands/
  * and gets a lazily opened context; every failure ends in main() with one message and its code.
  */
-export function buildCli(): { program: Command; close: () => Promise<void> } {
+export function buildCli(env: Readonly<Record<string, string | undefined>>): { program: Command; close: () => Promise<void> } {
   const program = new Command('ringostat-bridge')
     .description('Ringostat → Bitrix24 call bridge: operate integrations, replay events and dead letters, check config')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -58,7 +58,7 @@ export function buildCli(): { program: Command; close: () => Promise<void> } {
     // Commander's own errors (unknown option, missing argument) come to main() as exceptions too.
     .exitOverride();
   let context: CliContext | undefined;
-  const getContext = () => (context ??= createCliContext({ configPath: program.opts<{ config?: string }>().config }));
+  const getContext = () => (context ??= createCliContext({ configPath: program.opts<{ config?: string }>().config, env }));
   for (const register of commands) register(program, getContext);
   addJsonOption(program);
   return { program, close: async () => context?.close() };
@@ -69,8 +69,9 @@ function exitCodeOf(err: unknown): number {
   return 1;
 }
 
-export async function main(argv = process.argv): Promise<void> {
-  const { program, close } = buildCli();
+/** The entry point: the only place the CLI reads its environment. */
+export async function main(argv = process.argv, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const { program, close } = buildCli(env);
   const json = argv.includes('--json');
   // `… | head` closes stdout early: that is the reader's choice, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -8,7 +8,7 @@ export function printResult(json: boolean | undefined, value: unknown, human: ()
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : human());
 }
 
-/** Every leaf command takes --json (CONTRACTS.md §4), including ones registered later (reconcile). */
+/** Every leaf command takes --json (docs/contracts.md §4), including ones registered later (reconcile). */
 export function addJsonOption(command: Command): void {
   for (const sub of command.commands) addJsonOption(sub);
   const isLeaf = command.commands.length === 0 && command.parent !== null;

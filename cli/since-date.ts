@@ -5,7 +5,7 @@ import { CliError } from './context';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * `--since DATE` (CONTRACTS.md §4): an instant with an offset as given; a date or a date-time
+ * `--since DATE` (docs/contracts.md §4): an instant with an offset as given; a date or a date-time
  * without one is read in `timeZone` (the project's), because "since the 20th" means the 20th of
  * the people who took the calls. A bare date is the first instant of that local day.
  */

@@ -22,7 +22,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads a config file; `.json` is JSON, anything else YAML (a superset of JSON). */
-export async function loadConfig(path: string, env: ConfigEnv = process.env): Promise<BridgeConfig> {
+export async function loadConfig(path: string, env: ConfigEnv): Promise<BridgeConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -40,7 +40,7 @@ export async function loadConfig(path: string, env: ConfigEnv = process.env): Pr
  * Parses, resolves `${VAR}` / `${VAR:-default}` references from `env`, and validates with the zod
  * schema plus the checks a schema cannot express. Returns a deeply frozen config.
  */
-export function parseConfig(text: string, format: ConfigFormat, env: ConfigEnv = process.env): BridgeConfig {
+export function parseConfig(text: string, format: ConfigFormat, env: ConfigEnv): BridgeConfig {
   const raw = parseText(text, format);
   const walk: Walk = { env, issues: [], unresolved: new Set() };
   const resolved = resolveNode(raw, bridgeConfigSchema as unknown as SchemaNode, [], walk);

@@ -3,7 +3,7 @@ import { CALL_EVENT_SCHEMA, callEventSchema } from '../schemas/call-event';
 import { bridgeConfigSchema } from '../schemas/project-config';
 
 /**
- * The contracts (CONTRACTS.md §1–2) as JSON Schema (draft 2020-12), generated from the zod schemas
+ * The contracts (docs/contracts.md §1–2) as JSON Schema (draft 2020-12), generated from the zod schemas
  * — their single source of truth — so producers and operators in other languages can validate.
  * `io: 'input'` describes what a producer may send / an operator may write: fields with defaults
  * are optional. Cross-field rules (disposition required on call.ended, unique custom-field
@@ -15,7 +15,7 @@ export function eventJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(callEventSchema, { io: 'input', unrepresentable: 'any' }),
     $id: 'urn:ringostat-bridge:schema:call-event:v1',
     title: CALL_EVENT_SCHEMA,
-    description: 'A Ringostat call event on Kafka (CONTRACTS.md §1). `disposition` is required on call.ended.',
+    description: 'A Ringostat call event on Kafka (docs/contracts.md §1). `disposition` is required on call.ended.',
   };
 }
 
@@ -24,7 +24,7 @@ export function configJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(bridgeConfigSchema, { io: 'input', unrepresentable: 'any' }),
     $id: 'urn:ringostat-bridge:schema:config:v1',
     title: 'Ringostat → Bitrix24 bridge config',
-    description: 'Project config (CONTRACTS.md §2). String values may reference environment variables as ${NAME}; '
+    description: 'Project config (docs/contracts.md §2). String values may reference environment variables as ${NAME}; '
       + 'a custom field may be the target of one parameter only (S9); timeZone must be an IANA zone.',
   };
 }

@@ -9,7 +9,7 @@ export interface DeadLetterSource {
   value: Buffer | null;
 }
 
-/** The DLQ record of CONTRACTS.md §1; `valueEncoding` says how `value` holds the original bytes. */
+/** The DLQ record of docs/contracts.md §1; `valueEncoding` says how `value` holds the original bytes. */
 export function deadLetterRecord(source: DeadLetterSource, reason: DeadLetterReason, detail: string, now = new Date()) {
   const bytes = source.value ?? Buffer.alloc(0);
   const utf8 = bytes.toString('utf8');

@@ -1,16 +1,15 @@
 /**
- * `tsx http/main.ts`: the HTTP service on its own, beside the worker (CONTRACTS.md §5).
+ * `tsx http/main.ts`: the HTTP service on its own, beside the worker (docs/contracts.md §5).
  * Env: CONFIG_PATH (required), KAFKA_BROKERS, HTTP_PORT (8080), HTTP_HOST (127.0.0.1),
  * CALL_EVENTS_TOPIC, TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE and BRIDGE_SECRET_KEY (the webhooks
  * come from the integration workflows, so a broken integration answers none). `workers/main.ts`
  * with BRIDGE_COMPONENTS=http runs the same service with its metrics and readiness.
  */
 import { Client, Connection } from '@temporalio/client';
-import { CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
 import { createCredentialsCache } from '../integration/credentials-cache';
 import { resolveSecretBox } from '../integration/process-secrets';
-import { dataDir } from '../platform/paths';
 import { loadConfig } from '../config/config-loader';
+import { LOCAL_KAFKA_BROKERS, LOCAL_TEMPORAL_ADDRESS, parseSettings, type Settings } from '../config/settings';
 import { createLogger } from '../platform/logger';
 import { startHttpService } from './http-service';
 
@@ -24,28 +23,31 @@ export interface HttpSettings {
   temporalNamespace: string;
 }
 
-/** Pure: the settings from the environment, or an error that names the variable. */
-export function httpSettingsFromEnv(env: NodeJS.ProcessEnv): HttpSettings {
-  const configPath = env.CONFIG_PATH;
+/** Pure: what the HTTP service needs of the settings, or an error that names the variable. */
+export function httpSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): HttpSettings {
+  return httpSettingsOf(parseSettings(env));
+}
+
+function httpSettingsOf(settings: Readonly<Settings>): HttpSettings {
+  const { configPath } = settings;
   if (!configPath) throw new Error('CONFIG_PATH is not set: the HTTP service needs the projects\' config (ingestToken, employees)');
-  const port = Number(env.HTTP_PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HTTP_PORT must be a port number, got "${env.HTTP_PORT}"`);
   return {
     configPath,
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
-    port,
-    host: env.HTTP_HOST ?? '127.0.0.1',
-    topic: env.CALL_EVENTS_TOPIC ?? CALL_EVENTS_TOPIC,
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    kafkaBrokers: [...(settings.kafkaBrokers ?? LOCAL_KAFKA_BROKERS)],
+    port: settings.http.port,
+    host: settings.http.host,
+    topic: settings.topics.callEvents,
+    temporalAddress: settings.temporalAddress ?? LOCAL_TEMPORAL_ADDRESS,
+    temporalNamespace: settings.temporalNamespace,
   };
 }
 
 async function main(): Promise<void> {
-  const settings = httpSettingsFromEnv(process.env);
-  const logger = createLogger({ name: 'bridge-http' });
-  const config = await loadConfig(settings.configPath);
-  const secrets = await resolveSecretBox({ demo: false, dataDir: dataDir() });
+  const all = parseSettings(process.env);
+  const settings = httpSettingsOf(all);
+  const logger = createLogger({ name: 'bridge-http', ...(all.logLevel ? { level: all.logLevel } : {}) });
+  const config = await loadConfig(settings.configPath, process.env);
+  const secrets = await resolveSecretBox({ secretKey: all.secretKey, demo: false, dataDir: all.dataDir });
   const temporal = new Client({ connection: await Connection.connect({ address: settings.temporalAddress }), namespace: settings.temporalNamespace });
   const service = await startHttpService({
     config,

@@ -78,11 +78,10 @@ export function newSecretKey(): string {
 }
 
 /**
- * The deployment's box from BRIDGE_SECRET_KEY. Without it: undefined — the caller decides
- * (the demo makes a throw-away key; a configured project refuses to start).
+ * The deployment's box from BRIDGE_SECRET_KEY (settings.secretKey). Without it: undefined — the
+ * caller decides (the demo makes a throw-away key; a configured project refuses to start).
  */
-export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox | undefined {
-  const value = env[SECRET_KEY_ENV];
-  if (value === undefined || value.trim() === '') return undefined;
-  return createSecretBox(parseSecretKeys(value));
+export function secretBoxOf(secretKey: string | undefined): SecretBox | undefined {
+  if (secretKey === undefined || secretKey.trim() === '') return undefined;
+  return createSecretBox(parseSecretKeys(secretKey));
 }

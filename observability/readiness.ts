@@ -2,7 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { processRegistry, registeredOnce } from './registry';
 
 /**
- * /readyz (CONTRACTS.md §5): named checks that the composer registers, e.g.
+ * /readyz (docs/contracts.md §5): named checks that the composer registers, e.g.
  *   readiness.register('worker', () => worker.getState() === 'RUNNING')
  * A check answers true (ready), false, or a string naming what is wrong; a throw or a check
  * slower than its timeout counts as not ready, with the reason.

@@ -15,14 +15,10 @@ let sdkMetricsUrl: string | undefined;
 /** Default of `npm start`; TEMPORAL_METRICS_ADDRESS moves it (e.g. 0.0.0.0:9464 to scrape it directly). */
 export const DEFAULT_TEMPORAL_METRICS_ADDRESS = '127.0.0.1:9464';
 
-export function temporalMetricsAddress(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TEMPORAL_METRICS_ADDRESS || DEFAULT_TEMPORAL_METRICS_ADDRESS;
-}
-
 export interface TemporalRuntimeOptions {
   /**
-   * host:port of the SDK's Prometheus exporter. Default: TEMPORAL_METRICS_ADDRESS, and none
-   * when that is unset too (tests run many bridges on one machine: no fixed port by default).
+   * host:port of the SDK's Prometheus exporter (TEMPORAL_METRICS_ADDRESS, or workers/main.ts's
+   * choice); none when unset (tests run many bridges on one machine: no fixed port by default).
    */
   metricsAddress?: string;
 }
@@ -31,7 +27,7 @@ export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN',
   if (installed) return;
   installed = true;
   const log = logger.child({ component: 'temporal' });
-  const bindAddress = options.metricsAddress ?? (process.env.TEMPORAL_METRICS_ADDRESS || undefined);
+  const bindAddress = options.metricsAddress;
   Runtime.install({
     // workers/main.ts stops in order (dispatcher first, then the worker): no SDK signal handlers.
     shutdownSignals: [],

@@ -1,14 +1,17 @@
 /**
  * Kafka topic names shared by the dispatcher, the webhook ingest, the tests and the stack.
- * Overridable so that several bridges (or test runs) can share one cluster.
+ * A deployment may rename them (CALL_EVENTS_TOPIC, CONTACT_CARDS_TOPIC: config/settings.ts), so
+ * that several bridges (or test runs) can share one cluster; these are the defaults.
  */
-export const CALL_EVENTS_TOPIC = process.env.CALL_EVENTS_TOPIC ?? 'ringostat.call-events';
-
-/** Events that could not be parsed or routed; one partition is plenty and keeps them in order. */
-export const CALL_EVENTS_DLQ_TOPIC = `${CALL_EVENTS_TOPIC}.dlq`;
+export const DEFAULT_CALL_EVENTS_TOPIC = 'ringostat.call-events';
 
 /** B9: Smart Phone cards waiting for Ringostat's contact book, keyed `{projectId}:{e164}`. */
-export const CONTACT_CARDS_TOPIC = process.env.CONTACT_CARDS_TOPIC ?? 'ringostat.contact-cards';
+export const DEFAULT_CONTACT_CARDS_TOPIC = 'ringostat.contact-cards';
+
+/** Events that could not be parsed or routed; one partition is plenty and keeps them in order. */
+export function deadLetterTopicOf(callEventsTopic: string): string {
+  return `${callEventsTopic}.dlq`;
+}
 
 export interface TopicSpec {
   topic: string;
@@ -16,8 +19,10 @@ export interface TopicSpec {
 }
 
 /** 6 partitions: parallelism for the dispatcher group while one call's events stay in one partition (keyed by callId). */
-export const defaultTopics: readonly TopicSpec[] = [
-  { topic: CALL_EVENTS_TOPIC, numPartitions: 6 },
-  { topic: CALL_EVENTS_DLQ_TOPIC, numPartitions: 1 },
-  { topic: CONTACT_CARDS_TOPIC, numPartitions: 3 },
-];
+export function topicSpecs(topics: { callEvents: string; contactCards: string }): TopicSpec[] {
+  return [
+    { topic: topics.callEvents, numPartitions: 6 },
+    { topic: deadLetterTopicOf(topics.callEvents), numPartitions: 1 },
+    { topic: topics.contactCards, numPartitions: 3 },
+  ];
+}

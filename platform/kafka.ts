@@ -1,17 +1,13 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger';
 
 /**
  * The only place that builds a kafkajs client. kafkajs is unmaintained since 2024; keeping it
  * behind this module keeps a later switch (e.g. to @confluentinc/kafka-javascript) small.
  */
-// Keyed partitioning is all the bridge needs (one call, one partition); kafkajs's v2 notice about its
-// default partitioner is noise for a new deployment.
-process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-
 export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: logLevel.WARN,
@@ -24,8 +20,10 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
       else log.debug(fields, message);
     },
   });
-}
-
-export function brokersFromEnv(fallback = '127.0.0.1:9092'): string[] {
-  return (process.env.KAFKA_BROKERS ?? fallback).split(',').map((b) => b.trim()).filter(Boolean);
+  // Keyed partitioning is all the bridge needs (one call, one partition). Naming kafkajs's v2
+  // default partitioner keeps the same key → partition mapping and silences its notice that
+  // the default changed, which is noise for a new deployment.
+  const producer = kafka.producer.bind(kafka);
+  kafka.producer = (config?: ProducerConfig) => producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+  return kafka;
 }

@@ -15,7 +15,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
   return pino(
     {
       name: options.name ?? 'bridge',
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       redact: { paths: redactPaths, censor: '[redacted]' },
       formatters: { log: (object) => redactObjectStrings(object) },
     },

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
+import { DEFAULT_CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
 import type { Logger } from '../platform/logger';
 import { contactCardInputSchema, contactCardKey, type ContactCardInput, type ContactCardMessage } from '../schemas/contact-card';
 import type { BridgeConfig } from '../schemas/project-config';
@@ -27,7 +27,7 @@ export interface ContactCardPublisherOptions {
 }
 
 export function createContactCardPublisher(options: ContactCardPublisherOptions): ContactCardPublisher {
-  const topic = options.topic ?? CONTACT_CARDS_TOPIC;
+  const topic = options.topic ?? DEFAULT_CONTACT_CARDS_TOPIC;
   const metrics = ringostatMetrics(options.registry);
   const withRingostat = new Set(options.config.projects.filter((p) => p.ringostat).map((p) => p.id));
   // Few, quick retries: the activity is waiting; kafkajs's defaults could hold it for minutes.

@@ -1,7 +1,7 @@
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
+import { DEFAULT_CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
 import type { Logger } from '../platform/logger';
 import { contactCardMessageSchema, type ContactCardMessage, type SmartPhoneContact } from '../schemas/contact-card';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
@@ -41,7 +41,7 @@ export interface ContactCardSync {
 type SendOutcome = 'synced' | 'rejected' | 'auth_failed' | 'interrupted';
 
 export async function startContactCardSync(options: ContactCardSyncOptions): Promise<ContactCardSync> {
-  const topic = options.topic ?? CONTACT_CARDS_TOPIC;
+  const topic = options.topic ?? DEFAULT_CONTACT_CARDS_TOPIC;
   const { logger } = options;
   const metrics = ringostatMetrics(options.registry);
   const initialMs = options.retry?.initialMs ?? 1_000;

@@ -7,7 +7,7 @@ import { RingostatParams, restorePlus, withoutSecrets, type ParamValue } from '.
 import { parseRingostatDate } from './dates';
 
 /**
- * Ringostat webhook payload → `ringostat.call-event/v1` (CONTRACTS.md §1, B5). Pure.
+ * Ringostat webhook payload → `ringostat.call-event/v1` (docs/contracts.md §1, B5). Pure.
  *
  * Only what the bridge cannot work without is required (call id, client number, and the
  * disposition of an after-call webhook); a malformed optional field is dropped with a warning
@@ -289,7 +289,7 @@ export function mapRingostatPayload(payload: Record<string, unknown>, context: M
   }
 
   const employee = employeeOf(params, direction, caller);
-  // CONTRACTS §1: no employee when nobody answered (Ringostat may still name the last one rung).
+  // docs/contracts.md §1: no employee when nobody answered (Ringostat may still name the last one rung).
   const nobodyAnswered = type === 'call.ended' && disposition !== 'answered' && direction !== 'outgoing';
 
   const recordingParam = params.take(...RECORDING);

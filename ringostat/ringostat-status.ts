@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
+import { DEFAULT_CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
 import { reconcileScheduleId, type ReconcileResult } from '../schemas/reconcile';
 import { CONTACT_CARDS_GROUP } from './contact-card-sync';
 
@@ -54,7 +54,7 @@ export async function reconcileStatus(temporal: Client, projectId: string): Prom
 
 /** Cards published but not yet accepted by Ringostat (all projects). */
 export async function pendingContactCards(kafka: Kafka, options: { topic?: string; groupId?: string } = {}): Promise<number> {
-  const topic = options.topic ?? CONTACT_CARDS_TOPIC;
+  const topic = options.topic ?? DEFAULT_CONTACT_CARDS_TOPIC;
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Schema id carried by every event; bump only with a new major contract (CONTRACTS.md §1). */
+/** Schema id carried by every event; bump only with a new major contract (docs/contracts.md §1). */
 export const CALL_EVENT_SCHEMA = 'ringostat.call-event/v1';
 
 export const callEventTypes = ['call.ringing', 'call.answered', 'call.ended'] as const;

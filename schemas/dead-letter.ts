@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A record of the dead-letter topic `<topic>.dlq` (CONTRACTS.md §1, R2): why an event could not
+ * A record of the dead-letter topic `<topic>.dlq` (docs/contracts.md §1, R2): why an event could not
  * be processed, where it came from, and its original bytes. `reason` is open-ended so that a
  * CLI older than the dispatcher still lists and redrives letters of a reason it does not know.
  */

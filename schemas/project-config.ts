@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '../platform/loopback';
 
-/** Parameters a custom-field map or a pipeline rule may read (CONTRACTS.md §2). */
+/** Parameters a custom-field map or a pipeline rule may read (docs/contracts.md §2). */
 export const sourceParams = [
   'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm',
   'gclid', 'gaClientId', 'poolName', 'landingPage', 'referrer',

@@ -39,7 +39,3 @@ export const reconcileWorkflowInputSchema = z.object({
 export type ReconcileSummary = z.infer<typeof reconcileSummarySchema>;
 export type ReconcileResult = z.infer<typeof reconcileResultSchema>;
 export type ReconcileWorkflowInput = z.infer<typeof reconcileWorkflowInputSchema>;
-
-export function reconcileScheduleId(projectId: string): string {
-  return `reconcile:${projectId}`;
-}

@@ -14,7 +14,7 @@ import { startContactCardSync, type ContactCardSync } from '../ringostat/contact
 import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
 import type { Producer } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
-import { createBridgeWorker } from './temporal-worker';
+import { createBridgeWorker, workflowBundle } from './temporal-worker';
 
 export interface BridgeOptions {
   config: BridgeConfig;
@@ -32,6 +32,10 @@ export interface BridgeOptions {
   groupId?: string;
   /** Version 1's credentials folder, imported once into the integration workflows (then ignored). */
   legacyCredentialsDir?: string;
+  /** B9's topic (CONTACT_CARDS_TOPIC); default ringostat.contact-cards. */
+  contactCardsTopic?: string;
+  /** The worker's part of the settings: how long a call without news stays open, the sticky cache, a prebuilt bundle. */
+  workerTuning?: { callIdleTimeoutMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
   /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
   onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
@@ -65,14 +69,20 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let native: NativeConnection | undefined;
   let reconcileProducer: Producer | undefined;
   // B9: the client's card after each call, through Kafka to Ringostat's contact book; a no-op for projects without Ringostat.
-  const cards = createContactCardPublisher({ kafka, config: options.config, logger: options.logger, registry });
+  const cards = createContactCardPublisher({ kafka, config: options.config, logger: options.logger, registry, topic: options.contactCardsTopic });
   if (options.worker !== false) {
+    const tuning = options.workerTuning ?? {};
     native = await NativeConnection.connect({ address: options.temporalAddress });
     reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
     await reconcileProducer.connect();
     worker = await createBridgeWorker({
       connection: native, namespace, temporal, config: options.config, logger: options.logger,
-      activityDeps: { credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards },
+      activityDeps: {
+        credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards,
+        ...(tuning.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: tuning.callIdleTimeoutMs } : {}),
+      },
+      workflowBundle: await workflowBundle(tuning.workflowBundlePath),
+      ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
       extraActivities: createRingostatActivities({ config: options.config, temporal, producer: reconcileProducer, topic: options.topic, logger: options.logger, registry }),
     });
     const running = worker;
@@ -101,7 +111,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     running.done().catch((err) => fatal('dispatcher', err));
     readiness.register('dispatcher', () => running.state() === 'consuming' || `dispatcher is ${running.state()}`);
     if (options.config.projects.some((p) => p.ringostat)) {
-      cardSync = await startContactCardSync({ kafka, config: options.config, logger: options.logger, registry });
+      cardSync = await startContactCardSync({ kafka, config: options.config, logger: options.logger, registry, topic: options.contactCardsTopic });
     }
   }
 

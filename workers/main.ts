@@ -8,10 +8,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startStack, type Stack } from '../tools/infra/stack';
-import { dataDir } from '../platform/paths';
-import { CALL_EVENTS_DLQ_TOPIC, CALL_EVENTS_TOPIC } from '../platform/kafka-topics';
+import { topicSpecs } from '../platform/kafka-topics';
 import { resolveSecretBox } from '../integration/process-secrets';
 import { loadConfig } from '../config/config-loader';
+import { parseSettings, type Settings } from '../config/settings';
 import { createKafka } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import { isPortListening } from '../platform/ports';
@@ -24,14 +24,17 @@ import { startBridge, type RunningBridge } from './bridge';
 import { bridgeComponents } from './components';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import { demoConfig } from './demo-config';
-import { installTemporalLogging, temporalMetricsAddress } from '../observability/temporal-logging';
+import { DEFAULT_TEMPORAL_METRICS_ADDRESS, installTemporalLogging } from '../observability/temporal-logging';
 
 async function main(): Promise<void> {
-  const logger = createLogger({ name: 'bridge' });
+  // The only read of the environment: everything below gets what it needs from `settings`.
+  const settings = parseSettings(process.env);
+  const logger = createLogger({ name: 'bridge', ...(settings.logLevel ? { level: settings.logLevel } : {}) });
   const started = Date.now();
-  const components = bridgeComponents(process.env.BRIDGE_COMPONENTS);
-  installTemporalLogging(logger, 'WARN', { metricsAddress: await sdkMetricsAddress(components.has('http'), logger) });
-  const groupId = process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
+  const components = bridgeComponents(settings.components);
+  installTemporalLogging(logger, 'WARN', { metricsAddress: await sdkMetricsAddress(settings, components.has('http'), logger) });
+  const groupId = settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID;
+  const { topics, dataDir } = settings;
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
   const running: {
     stack?: Stack; sandbox?: Sandbox; ringostat?: { stop(): Promise<void> }; bridge?: RunningBridge; http?: { stop(): Promise<void> }; observability?: RunningObservability;
@@ -53,36 +56,42 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const stack = await startStack({});
+  const stack = await startStack({
+    dataDir, topics: topicSpecs(topics),
+    external: { temporalAddress: settings.temporalAddress, kafkaBrokers: settings.kafkaBrokers },
+  });
   running.stack = stack;
   if (stopping) return;
   let config: BridgeConfig;
-  const configPath = process.env.CONFIG_PATH;
+  const { configPath } = settings;
   if (configPath) {
-    config = await loadConfig(configPath);
+    config = await loadConfig(configPath, process.env);
   } else {
-    const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8090) });
+    const sandbox = await startSandbox({ port: settings.sandboxPort });
     running.sandbox = sandbox;
     const ringostat = await startDemoRingostat();
     running.ringostat = ringostat.standIn;
     config = demoConfig(sandbox, ringostat.settings);
     // The CLI reads the same file: `npx ringostat-bridge --config .data/demo-config.json …`.
-    await mkdir(dataDir(), { recursive: true });
-    await writeFile(join(dataDir(), 'demo-config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
-    process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to ${join(dataDir(), 'demo-config.json')})\n`);
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'demo-config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+    process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to ${join(dataDir, 'demo-config.json')})\n`);
   }
-  const secrets = await resolveSecretBox({ demo: !configPath, dataDir: dataDir(), say: (line) => process.stdout.write(`${line}\n`) });
+  const secrets = await resolveSecretBox({ secretKey: settings.secretKey, demo: !configPath, dataDir, say: (line) => process.stdout.write(`${line}\n`) });
 
   running.bridge = await startBridge({
     config, secrets, logger, groupId,
     temporalAddress: stack.temporalAddress,
+    namespace: settings.temporalNamespace,
     kafkaBrokers: stack.kafkaBrokers,
-    topic: CALL_EVENTS_TOPIC,
-    dlqTopic: CALL_EVENTS_DLQ_TOPIC,
+    topic: topics.callEvents,
+    dlqTopic: topics.deadLetters,
+    contactCardsTopic: topics.contactCards,
+    workerTuning: { ...settings.worker, ...(settings.callIdleTimeoutMs ? { callIdleTimeoutMs: settings.callIdleTimeoutMs } : {}) },
     worker: components.has('worker'),
     dispatcher: components.has('dispatcher'),
     // Version 1 kept credentials here; imported once into the integration workflows, then ignored.
-    legacyCredentialsDir: process.env.CREDENTIALS_DIR ?? join(dataDir(), 'credentials'),
+    legacyCredentialsDir: settings.legacyCredentialsDir,
     // A part that dies for good ends the process, so a supervisor starts a fresh one.
     onFatal: (part, err) => {
       logger.fatal({ err, part }, `${part} stopped for good: exiting so that a supervisor restarts the process`);
@@ -91,24 +100,24 @@ async function main(): Promise<void> {
   });
   const lines = [
     `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...components].join(', ')}; projects ${config.projects.map((p) => p.id).join(', ')}`,
-    `Kafka ${stack.kafkaBrokers.join(',')}  topic ${CALL_EVENTS_TOPIC}`,
+    `Kafka ${stack.kafkaBrokers.join(',')}  topic ${topics.callEvents}`,
     `Temporal ${stack.temporalAddress}`,
     `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
   ];
   if (components.has('http')) {
     running.observability = await startObservability({
-      temporal: running.bridge.temporal, logger, groupId, topic: CALL_EVENTS_TOPIC,
+      temporal: running.bridge.temporal, logger, groupId, topic: topics.callEvents,
       kafka: createKafka({ brokers: stack.kafkaBrokers, clientId: 'ringostat-bridge-observability', logger }),
       projectIds: config.projects.map((p) => p.id),
     });
     const http = await startHttpService({
-      config, kafkaBrokers: stack.kafkaBrokers, topic: CALL_EVENTS_TOPIC, credentials: running.bridge.credentials, logger,
-      port: Number(process.env.HTTP_PORT ?? 8080), host: process.env.HTTP_HOST ?? '127.0.0.1',
+      config, kafkaBrokers: stack.kafkaBrokers, topic: topics.callEvents, credentials: running.bridge.credentials, logger,
+      port: settings.http.port, host: settings.http.host,
     });
     running.http = http;
     lines.push(`HTTP: ${http.url}/v1/projects/{projectId}/ringostat-webhook, …/responsible?phone=…, /healthz, /readyz, /metrics`);
   }
-  lines.push(`Try: npx ringostat-bridge --config ${configPath ?? join(dataDir(), 'demo-config.json')} simulate --project ${config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '');
+  lines.push(`Try: npx ringostat-bridge --config ${configPath ?? join(dataDir, 'demo-config.json')} simulate --project ${config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
 }
 
@@ -117,10 +126,10 @@ async function main(): Promise<void> {
  * serves /metrics, which merges them in — the default port when it is free. Several processes on
  * one host must not fight over one port: the second goes without (and says so).
  */
-async function sdkMetricsAddress(servesMetrics: boolean, logger: Logger): Promise<string | undefined> {
-  if (process.env.TEMPORAL_METRICS_ADDRESS) return process.env.TEMPORAL_METRICS_ADDRESS;
+async function sdkMetricsAddress(settings: Readonly<Settings>, servesMetrics: boolean, logger: Logger): Promise<string | undefined> {
+  if (settings.temporalMetricsAddress) return settings.temporalMetricsAddress;
   if (!servesMetrics) return undefined;
-  const address = temporalMetricsAddress();
+  const address = DEFAULT_TEMPORAL_METRICS_ADDRESS;
   const [host, port] = address.split(':');
   if (await isPortListening(host ?? '127.0.0.1', Number(port))) {
     logger.warn({ address }, 'the Temporal SDK metrics port is taken: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');

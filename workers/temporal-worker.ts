@@ -18,14 +18,17 @@ export interface BridgeWorkerOptions {
   /** Bundle once and reuse (tests start several workers). */
   workflowBundle?: WorkflowBundleOption;
   taskQueue?: string;
+  /** Workflows kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS); default 250. */
+  maxCachedWorkflows?: number;
 }
 
 let cachedBundle: Promise<WorkflowBundleOption> | undefined;
 
-/** Webpack-bundles the workflow code once per process; it is the slow part of a worker start. */
-export function workflowBundle(): Promise<WorkflowBundleOption> {
-  // WORKFLOW_BUNDLE_PATH: a bundle written once for many processes (the test runner does this).
-  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH;
+/**
+ * Webpack-bundles the workflow code once per process; it is the slow part of a worker start.
+ * `prebuilt` (WORKFLOW_BUNDLE_PATH): a bundle written once for many processes (the test runner does this).
+ */
+export function workflowBundle(prebuilt?: string): Promise<WorkflowBundleOption> {
   const bundle = cachedBundle ?? (prebuilt
     ? Promise.resolve({ codePath: prebuilt })
     : bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger }));
@@ -47,7 +50,7 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     maxConcurrentActivityTaskExecutions: 200,
     // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).
     // Evicted ones replay from history when they wake, which is cheap for a call's short history.
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 250,
   });
 }
 

@@ -9,18 +9,19 @@ import { printResult } from '../output';
  * problem with the field it is about, one per line, so an operator fixes them in one pass.
  * `config schema [config|event]`: the contracts as JSON Schema for producers and editors.
  */
-export function registerConfigCheck(program: Command, _context: () => CliContext): void {
+export function registerConfigCheck(program: Command, context: () => CliContext): void {
   const config = program.command('config').description('validate the project config, print JSON Schemas');
 
   config
     .command('check')
     .description('validate a config file (JSON or YAML); exit code 1 and one line per problem when invalid')
     .argument('[file]', 'config file; default --config or $CONFIG_PATH')
-    .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
-      const path = file ?? command.optsWithGlobals<{ config?: string }>().config ?? process.env.CONFIG_PATH;
+    .action(async (file: string | undefined, options: { json?: boolean }) => {
+      const ctx = context();
+      const path = file ?? ctx.configPath;
       if (!path) throw new CliError('no config: give FILE, --config FILE or set CONFIG_PATH');
       try {
-        const { projects } = await loadConfig(path);
+        const { projects } = await loadConfig(path, ctx.configEnv);
         const ids = projects.map((p) => p.id);
         printResult(options.json, { file: path, valid: true, projects: ids }, () =>
           `OK: ${projects.length} project${projects.length === 1 ? '' : 's'} (${ids.join(', ')})\n`);

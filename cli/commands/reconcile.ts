@@ -16,7 +16,7 @@ function summaryLine(summary: ReconcileSummary): string {
 }
 
 /**
- * `reconcile` (B7, CONTRACTS §4): the scheduled reconciliation, on demand, for any period — e.g.
+ * `reconcile` (B7, docs/contracts.md §4): the scheduled reconciliation, on demand, for any period — e.g.
  * after an outage longer than the schedule's look-back. Idempotent: a call published twice is
  * written once. Exit 1 when Ringostat refuses or cannot be reached; 2 when some calls failed.
  */

@@ -38,7 +38,7 @@ function seedNumber(value: string): number {
 /**
  * `simulate`: realistic call events of one project onto the call-events topic, for demos and
  * load. Calls are released on a schedule of `rate` per second; all events of a call go in one
- * send under the call's key (CONTRACTS.md §1), so they stay in order in one partition.
+ * send under the call's key (docs/contracts.md §1), so they stay in order in one partition.
  */
 export function registerSimulate(program: Command, context: () => CliContext): void {
   program

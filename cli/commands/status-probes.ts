@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { DEFAULT_DISPATCHER_GROUP_ID } from '../../dispatcher/kafka-dispatcher';
 import { redactSecrets } from '../../platform/logger';
 import { parkedCallsQuery } from '../../integration/parked-calls';
 import { readIntegrationState } from '../../integration/integration-client';
@@ -84,14 +83,14 @@ export async function integrationState(temporal: Client, projectId: string): Pro
 }
 
 /** Lag of the dispatcher group on the call-events topic: high watermark minus committed offset, summed. */
-export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, onAdmin: (disconnect: () => Promise<void>) => void): Promise<LagStatus> {
+export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, group: string, onAdmin: (disconnect: () => Promise<void>) => void): Promise<LagStatus> {
   const admin = (await kafka()).admin();
   onAdmin(() => admin.disconnect());
   await admin.connect();
   try {
     const [highs, committed] = await Promise.all([
       admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId: dispatcherGroup(), topics: [topic] }),
+      admin.fetchOffsets({ groupId: group, topics: [topic] }),
     ]);
     const committedBy = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     let noCommittedOffsets = true;
@@ -105,13 +104,9 @@ export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, on
         return { partition: p.partition, high, committed: offset >= 0 ? offset : null, lag };
       })
       .sort((a, b) => a.partition - b.partition);
-    return { topic, group: dispatcherGroup(), lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions, noCommittedOffsets };
+    return { topic, group, lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions, noCommittedOffsets };
   } finally {
     await admin.disconnect();
   }
 }
 
-/** The dispatchers' consumer group, as the bridge's processes name it (DISPATCHER_GROUP_ID). */
-function dispatcherGroup(): string {
-  return process.env.DISPATCHER_GROUP_ID || DEFAULT_DISPATCHER_GROUP_ID;
-}

@@ -7,7 +7,7 @@ import { pendingContactCards, reconcileStatus, type ReconcileStatus } from '../.
 import { callCounts, consumerLag, integrationState, probe, type CallCounts, type Probe } from './status-probes';
 import { formatHuman, problemsOf, projectStatus, reportJson, type StatusReport } from './status-report';
 
-/** CONTRACTS.md §4: a broken project or an unreachable Temporal/Kafka. */
+/** docs/contracts.md §4: a broken project or an unreachable Temporal/Kafka. */
 const EXIT_UNHEALTHY = 3;
 
 async function temporalProbes(temporal: Probe<Client>, projectId: string): Promise<[Probe<IntegrationState | null>, Probe<CallCounts>]> {
@@ -34,7 +34,7 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       const projects = options.project ? [await ctx.project(options.project)] : (await ctx.config()).projects;
       const temporal = await probe('temporal', () => ctx.temporal());
       let disconnect: (() => Promise<void>) | undefined;
-      const lagPromise = probe('kafka', () => consumerLag(() => ctx.reachableKafka(), ctx.topic, (d) => (disconnect = d)), () => {
+      const lagPromise = probe('kafka', () => consumerLag(() => ctx.reachableKafka(), ctx.topic, ctx.dispatcherGroupId, (d) => (disconnect = d)), () => {
         // kafkajs keeps retrying the connection in the background; stop it so the CLI can exit.
         disconnect?.().catch(() => undefined);
       });
@@ -47,7 +47,7 @@ export function registerStatus(program: Command, context: () => CliContext): voi
         if (temporal.ok) {
           for (const p of ringostat) reconcile[p.id] = await probe('reconciliation schedule', async () => (await reconcileStatus(temporal.value, p.id)) ?? null);
         }
-        const cards = kafka.ok ? await probe('contact cards', async () => pendingContactCards(await ctx.reachableKafka())) : kafka;
+        const cards = kafka.ok ? await probe('contact cards', async () => pendingContactCards(await ctx.reachableKafka(), { topic: ctx.contactCardsTopic })) : kafka;
         for (const status of statuses) {
           if (reconcile[status.projectId]) status.reconcile = reconcile[status.projectId];
         }

@@ -29,7 +29,7 @@ export type RoutingResult =
   | 'timeout'
   | 'error';
 
-/** The employee as the routing answer shows it (CONTRACTS.md §5). */
+/** The employee as the routing answer shows it (docs/contracts.md §5). */
 export interface RoutingEmployee {
   code: string;
   extension: string | null;

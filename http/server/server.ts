@@ -1,7 +1,7 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../platform/logger';
 import type { Readiness } from '../../observability/readiness';
-import type { BridgeConfig, ProjectConfig } from '../../schemas/project-config';
+import type { BridgeConfig } from '../../schemas/project-config';
 import { pathOnly, presentedToken, tokenMatches } from './auth';
 import { registerBodyParsers } from './body-parsers';
 import { createHttpMetrics, type HttpMetrics } from '../../observability/http-metrics';
@@ -10,7 +10,7 @@ import type { RouteContext, RoutedEndpoint } from './route-context';
 import { createTokenBuckets, type BucketLimit, type TokenBuckets } from './token-bucket';
 
 /**
- * The server every HTTP feature shares (CONTRACTS.md §5): body parsing, per-project token auth
+ * The server every HTTP feature shares (docs/contracts.md §5): body parsing, per-project token auth
  * and rate limits, /healthz, /readyz, /metrics, errors and request metrics. The features
  * (ingest/, routing/) register their routes on it through `routes`; http/http-app.ts puts them
  * together, so this module knows none of them.

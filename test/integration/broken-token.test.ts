@@ -67,7 +67,7 @@ describe('broken token: park, reactivate, resend (T1–T5)', () => {
       assert.equal(description.status.name, 'RUNNING', 'a parked call has not failed');
     }
     const status = await runCli(h, ['status', '--project', projectId, '--json']);
-    assert.equal(status.code, 3, 'status exits 3 while a project is broken (CONTRACTS §4)');
+    assert.equal(status.code, 3, 'status exits 3 while a project is broken (docs/contracts.md §4)');
     assert.match(status.stdout, /broken/);
 
     // Lost workflows: the old call, and one call of the window.

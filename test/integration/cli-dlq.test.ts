@@ -1,5 +1,5 @@
 /**
- * `dlq list` and `dlq redrive` (R2, CONTRACTS.md §4) on the real path: the dispatcher
+ * `dlq list` and `dlq redrive` (R2, docs/contracts.md §4) on the real path: the dispatcher
  * dead-letters a bad message; a call dead-lettered while its project was missing from the
  * config is redriven by the CLI and written once, however often it is redriven.
  */

@@ -1,5 +1,5 @@
 /**
- * `status` (T1, T5, B4, CONTRACTS.md §4) from the integration workflow and the visibility store
+ * `status` (T1, T5, B4, docs/contracts.md §4) from the integration workflow and the visibility store
  * only: a healthy project exits 0; once the portal revokes the webhook and a call parks, it
  * exits 3 naming the project, since when and why, with the parked call counted — and never
  * shows a secret, sealed or not.

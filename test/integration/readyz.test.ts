@@ -1,5 +1,5 @@
 /**
- * CONTRACTS §5: /readyz is 200 while the dispatcher consumes and Temporal and Kafka answer, and
+ * docs/contracts.md §5: /readyz is 200 while the dispatcher consumes and Temporal and Kafka answer, and
  * 503 naming the failing part when Kafka or Temporal is stopped. This file starts its own Kafka
  * broker and Temporal dev server (the shared ones stay up for the other tests) and stops them.
  */
@@ -28,7 +28,7 @@ const config = bridgeConfigSchema.parse({
 });
 const TOPIC = 'readyz-events';
 
-void describe('GET /readyz against real services (CONTRACTS §5)', () => {
+void describe('GET /readyz against real services (docs/contracts.md §5)', () => {
   let dataDir: string;
   let kafka: KafkaBroker;
   let temporal: TemporalDevServer;

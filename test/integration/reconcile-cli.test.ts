@@ -1,4 +1,4 @@
-/** `reconcile --project ID --since DATE` (B7, CONTRACTS §4): backfill, summary, idempotent rerun, exit codes. */
+/** `reconcile --project ID --since DATE` (B7, docs/contracts.md §4): backfill, summary, idempotent rerun, exit codes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { simulateCalls } from '../../cli/call-simulator';

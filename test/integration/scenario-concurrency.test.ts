@@ -1,7 +1,7 @@
 /**
  * B2 end to end: two calls from the same new number handled at the same time (two lines, a
  * quick redial) — their events published interleaved in one go — still yield one lead (and one
- * contact), and the second call is written to the first call's lead (DECISIONS.md "When things
+ * contact), and the second call is written to the first call's lead (docs/decisions.md "When things
  * are created": the client state is looked up inside the per-number serialisation).
  */
 import assert from 'node:assert/strict';

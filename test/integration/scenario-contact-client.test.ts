@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md, incoming answered calls from a client known only as a contact, end to end,
+ * docs/decisions.md, incoming answered calls from a client known only as a contact, end to end,
  * asserted on the sandbox's final CRM state: S3.1–S3.3, the unbound-line row, deal+contact,
  * and B1 (a contact stored in another number format is found: no duplicate contact).
  */

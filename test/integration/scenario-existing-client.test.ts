@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md, incoming answered calls from an Open client (an open lead, or an open deal of
+ * docs/decisions.md, incoming answered calls from an Open client (an open lead, or an open deal of
  * the caller's contact), end to end, asserted on the sandbox's final CRM state: S2.1–S2.4, and
  * what counts as open (converted leads do not; the newest open lead is the client's entity).
  */

@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md, incoming calls nobody answered and voicemails, end to end, asserted on the
+ * docs/decisions.md, incoming calls nobody answered and voicemails, end to end, asserted on the
  * sandbox's final CRM state: S4.1, S4.2 (senior manager, and the round-robin distribution),
  * S6.1, S6.2.
  */

@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md, incoming answered calls from a New client, end to end (Kafka → dispatcher →
+ * docs/decisions.md, incoming answered calls from a New client, end to end (Kafka → dispatcher →
  * Temporal → activities → sandbox), asserted on the sandbox's final CRM state: S1.1 (each
  * `entities` value and each `createOn` moment), S1.2, S1.4, S1.5 / M4.
  */

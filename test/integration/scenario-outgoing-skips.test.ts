@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md, outgoing calls (S5.1–S5.3) and calls never written to the CRM (S7: internal,
+ * docs/decisions.md, outgoing calls (S5.1–S5.3) and calls never written to the CRM (S7: internal,
  * transit, transferred legs after the first), end to end, asserted on the sandbox's final CRM
  * state.
  */

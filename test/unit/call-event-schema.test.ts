@@ -24,7 +24,7 @@ const config = bridgeConfigSchema.parse({
   projects: [{ id: 'acme', bitrix24: { webhookUrl: 'http://127.0.0.1:1/rest/1/abcdefghijklmnop/' }, seniorManager: 1 }],
 });
 
-describe('call event schema (CONTRACTS.md §1)', () => {
+describe('call event schema (docs/contracts.md §1)', () => {
   it('accepts a full event and keeps unknown top-level fields', () => {
     const parsed = callEventSchema.parse({ ...valid, futureField: 'kept' });
     assert.equal(parsed.callId, 'ua-987h79879');

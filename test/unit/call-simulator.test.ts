@@ -12,7 +12,7 @@ const options: SimulateOptions = { projectId: 'acme', calls: 400, seed: 42, empl
 /** The national significant number (9 digits), whatever the format: what B1 must match on. */
 const nationalDigits = (number: string) => number.replace(/\D/g, '').slice(-9);
 
-describe('call simulator (simulate command, CONTRACTS.md §1)', () => {
+describe('call simulator (simulate command, docs/contracts.md §1)', () => {
   const calls = simulateCalls(options);
   const events = calls.flatMap((call) => call.events);
 

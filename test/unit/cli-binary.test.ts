@@ -1,5 +1,5 @@
 /**
- * The `ringostat-bridge` command as an operator and a script meet it (CONTRACTS.md §4): the real
+ * The `ringostat-bridge` command as an operator and a script meet it (docs/contracts.md §4): the real
  * binary in a child process, with no Kafka or Temporal behind the addresses it is given.
  */
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ async function deadAddress(): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
-describe('ringostat-bridge binary (CONTRACTS.md §4)', () => {
+describe('ringostat-bridge binary (docs/contracts.md §4)', () => {
   let dir: string;
   let config: string;
   let unreachable: Record<string, string>;

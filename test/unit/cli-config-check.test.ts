@@ -70,7 +70,7 @@ projects:
       lead: { utmTerm: UF_CRM_RS_TERM, gaClientId: UF_CRM_RS_TERM }
 `;
 
-describe('CLI config check (R6, CONTRACTS.md §4)', () => {
+describe('CLI config check (R6, docs/contracts.md §4)', () => {
   let dir: string;
   let valid: string;
   let validJson: string;

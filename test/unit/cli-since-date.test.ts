@@ -1,4 +1,4 @@
-/** `--since DATE` (CONTRACTS.md §4): without a zone, a date is the project's, not UTC's nor the machine's. */
+/** `--since DATE` (docs/contracts.md §4): without a zone, a date is the project's, not UTC's nor the machine's. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CliError } from '../../cli/context';

@@ -1,4 +1,4 @@
-/** CONTRACTS.md: the event and config schemas exported as JSON Schema for other languages. */
+/** docs/contracts.md: the event and config schemas exported as JSON Schema for other languages. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { configJsonSchema, eventJsonSchema } from '../../config/json-schema-export';
@@ -16,7 +16,7 @@ void describe('JSON Schema export', () => {
     assert.deepEqual(schema.properties?.type?.enum, ['call.ringing', 'call.answered', 'call.ended']);
     assert.deepEqual(schema.properties?.direction?.enum, ['incoming', 'outgoing', 'callback', 'transit']);
     assert.equal(schema.properties?.occurredAt?.format, 'date-time');
-    assert.notEqual(schema.additionalProperties, false, 'unknown top-level fields are kept (CONTRACTS.md §1)');
+    assert.notEqual(schema.additionalProperties, false, 'unknown top-level fields are kept (docs/contracts.md §1)');
   });
 
   void test('the config: projects required; fields with defaults optional (what an operator writes)', () => {

@@ -27,7 +27,7 @@ function issuesOf(text: string, format: 'json' | 'yaml' = 'json', vars: Record<s
 }
 
 void describe('valid configs', () => {
-  void test('R6 the example YAML (CONTRACTS.md §2) loads, with the webhook from the environment', async () => {
+  void test('R6 the example YAML (docs/contracts.md §2) loads, with the webhook from the environment', async () => {
     const config = await loadConfig(join(fixtures, 'config.example.yaml'), env);
     const [acme] = config.projects;
     assert.equal(acme?.id, 'acme');

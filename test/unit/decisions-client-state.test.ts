@@ -1,4 +1,4 @@
-/** DECISIONS.md Terms: client state Open / Contact / New and the client's entity R. */
+/** docs/decisions.md Terms: client state Open / Contact / New and the client's entity R. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classifyClient } from '../../decisions';

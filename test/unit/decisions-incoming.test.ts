@@ -1,4 +1,4 @@
-/** DECISIONS.md "Incoming and callback calls", answered rows: S1.1–S1.5, S2.1–S2.4, S3.1–S3.3, M4. */
+/** docs/decisions.md "Incoming and callback calls", answered rows: S1.1–S1.5, S2.1–S2.4, S3.1–S3.3, M4. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {

@@ -1,4 +1,4 @@
-/** DECISIONS.md missed and voicemail rows: S4.1, S4.2, S6.1, S6.2 (M4 b). */
+/** docs/decisions.md missed and voicemail rows: S4.1, S4.2, S6.1, S6.2 (M4 b). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Disposition } from '../../schemas/call-event';

@@ -1,4 +1,4 @@
-/** DECISIONS.md "Outgoing calls": S5.1–S5.3 — never creates; the record goes to whoever dialled. */
+/** docs/decisions.md "Outgoing calls": S5.1–S5.3 — never creates; the record goes to whoever dialled. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planEntities, planRecords } from '../../decisions';

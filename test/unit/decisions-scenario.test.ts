@@ -30,7 +30,7 @@ void describe('scenario.entities (S1.1)', () => {
   });
 });
 
-void describe('scenario.createOn (DECISIONS.md "When things are created")', () => {
+void describe('scenario.createOn (docs/decisions.md "When things are created")', () => {
   void test('createOn answer (default): created at call.answered, not at ringing; owner E', () => {
     const p = project();
     assert.equal(p.scenario.createOn, 'answer');

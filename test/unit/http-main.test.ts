@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { httpSettingsFromEnv } from '../../http/main';
-import { CALL_EVENTS_TOPIC } from '../../platform/kafka-topics';
+import { DEFAULT_CALL_EVENTS_TOPIC as CALL_EVENTS_TOPIC } from '../../platform/kafka-topics';
 
 void describe('httpSettingsFromEnv', () => {
   void it('defaults: port 8080 on 127.0.0.1, local Kafka, the shared topic', () => {

@@ -1,6 +1,6 @@
 /**
- * B5 / CONTRACTS.md §1: Ringostat webhook payloads (every webhook version's field names) onto
- * the call-event schema. Payloads modelled on research/ringostat_and_peers.md A1/A2.
+ * B5 / docs/contracts.md §1: Ringostat webhook payloads (every webhook version's field names) onto
+ * the call-event schema. Payloads modelled on Ringostat's documented webhook and call-log payloads.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -112,7 +112,7 @@ void describe('mapRingostatPayload: field names of other webhook versions', () =
     assert.equal(event.clientNumber, '+380501112233', 'the + comes back');
     assert.equal(event.lineNumber, '0441112233');
     assert.equal(event.disposition, 'no_answer');
-    assert.equal(event.employee, undefined, 'nobody answered: no employee (CONTRACTS §1)');
+    assert.equal(event.employee, undefined, 'nobody answered: no employee (docs/contracts.md §1)');
     assert.equal(event.occurredAt, context.receivedAt.toISOString(), 'no calldate: the arrival time');
   });
 

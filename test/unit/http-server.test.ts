@@ -1,5 +1,5 @@
 /**
- * The HTTP endpoints with fastify inject (CONTRACTS.md §5; B5, R4, R5, F1): token auth, every
+ * The HTTP endpoints with fastify inject (docs/contracts.md §5; B5, R4, R5, F1): token auth, every
  * 4xx with its JSON reason, 202 only after the publish, the routing answer in JSON and text,
  * /healthz, /metrics, and no token in any log line.
  */
@@ -211,7 +211,7 @@ void describe('ringostat-webhook: refusals (R5)', () => {
   });
 });
 
-void describe('responsible: smart forwarding (F1, CONTRACTS §5)', () => {
+void describe('responsible: smart forwarding (F1, docs/contracts.md §5)', () => {
   const url = (query: string, project = 'acme') => `/v1/projects/${project}/responsible?token=${TOKEN}&${query}`;
 
   void it('JSON: the employee, the destination and the match', async () => {

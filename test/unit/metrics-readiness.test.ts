@@ -1,5 +1,5 @@
 /**
- * CONTRACTS §5: /readyz answers 200 when every registered part is ready and 503 naming the
+ * docs/contracts.md §5: /readyz answers 200 when every registered part is ready and 503 naming the
  * failing one otherwise; `ringostat_ready{check}` exports the same for alerts; a part that
  * dies for good ends the process (exitOnFatal). Also the consumer-lag arithmetic.
  */
@@ -65,7 +65,7 @@ void describe('readiness checks', () => {
   });
 });
 
-void describe('GET /healthz and /readyz (CONTRACTS §5)', () => {
+void describe('GET /healthz and /readyz (docs/contracts.md §5)', () => {
   void it('/readyz: 200 when all parts are ready, 503 naming the failing part', async () => {
     const readiness = createReadiness();
     let kafkaUp = true;

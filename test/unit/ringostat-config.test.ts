@@ -1,4 +1,4 @@
-/** CONTRACTS §2 `ringostat:` block and the event's `reconciled` marker: strict keys, field-named messages. */
+/** docs/contracts.md §2 `ringostat:` block and the event's `reconciled` marker: strict keys, field-named messages. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../config/config-loader';

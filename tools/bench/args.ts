@@ -1,7 +1,7 @@
 /**
  * Command line of `npm run bench`: which targets to run and how big. --quick shrinks every
  * benchmark so that a developer on the shared 2-core box gets figures in a few minutes
- * without starving colleagues' test runs; full sizes follow REQUIREMENTS.md §8.
+ * without starving colleagues' test runs; full sizes follow docs/requirements.md §8.
  */
 export const targetIds = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'] as const;
 export type TargetId = (typeof targetIds)[number];

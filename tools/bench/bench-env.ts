@@ -17,6 +17,7 @@ import { startMinimalFloor, type MinimalFloor } from './minimal-floor';
 import { profiles, type PortalProfile } from './portals';
 import type { BenchStack } from './stack';
 import { placeGroup, topicEnd, type TopicPosition } from './topic-position';
+import { toolWorkerTuning } from '../testkit/worker-tuning';
 
 /**
  * One benchmark's world: an in-process Bitrix24 sandbox, its own Kafka topic and consumer
@@ -110,7 +111,7 @@ export async function createBenchEnv(
       bridgeGroupPlaced = true;
       const bridge = await startBridge({
         config, temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers,
-        topic, dlqTopic, secrets, logger, groupId,
+        topic, dlqTopic, secrets, logger, groupId, workerTuning: toolWorkerTuning(),
       });
       bridges.push(bridge);
       return bridge;

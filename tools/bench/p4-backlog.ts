@@ -15,7 +15,7 @@ const TARGET_SHARE = 0.8;
  * executed / (first request → last request). The bar is 80% of the lower of the portal's
  * ceiling (2 × 50 = 100 commands/s) and what the minimal floor sustains on this run (its
  * calls/s × the commands a call needs), measured first on the same topic.
- * (REQUIREMENTS.md frames it as a resend after reactivation; both reach Bitrix24 as a
+ * (docs/requirements.md frames it as a resend after reactivation; both reach Bitrix24 as a
  * backlog of whole calls, and this is the part of it the rate limit governs.)
  */
 export async function benchP4(ctx: BenchContext): Promise<BenchResult> {

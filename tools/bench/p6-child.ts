@@ -12,6 +12,7 @@ import type { BridgeConfig } from '../../schemas/project-config';
 import { createSecretBox, parseSecretKeys } from '../../integration/secret-box';
 import { startBridge } from '../../workers/bridge';
 import { startMinimalFloor } from './minimal-floor';
+import { toolWorkerTuning } from '../testkit/worker-tuning';
 
 export type ChildRequest =
   | { type: 'start'; options: { config: BridgeConfig; temporalAddress: string; kafkaBrokers: string[]; topic: string; dlqTopic: string; secretKey: string; groupId: string } }
@@ -40,7 +41,7 @@ process.on('message', (request: ChildRequest) => {
     try {
       if (request.type === 'start') {
         const { secretKey, ...options } = request.options;
-        running = await startBridge({ ...options, secrets: createSecretBox(parseSecretKeys(secretKey)), logger: logger() });
+        running = await startBridge({ ...options, workerTuning: toolWorkerTuning(), secrets: createSecretBox(parseSecretKeys(secretKey)), logger: logger() });
         send({ type: 'ready' });
       } else if (request.type === 'start-floor') {
         const floor = await startMinimalFloor({ ...request.options, name: 'p6', logger: logger() });

@@ -8,7 +8,7 @@ import { verdict, type BenchResult } from './report';
 import { fixed } from './stats';
 
 const LIMIT_MB = 400;
-/** REQUIREMENTS.md P6 is measured at 10,000 parked calls; fewer (--quick) give a figure, not a verdict. */
+/** docs/requirements.md P6 is measured at 10,000 parked calls; fewer (--quick) give a figure, not a verdict. */
 const SPEC_COUNT = 10_000;
 const MB = 1024 * 1024;
 const SETTLE_MS = 5_000;

@@ -4,7 +4,7 @@ import { reproduceCommand, type TargetId } from './args';
 export interface BenchResult {
   target: TargetId;
   title: string;
-  /** The requirement as REQUIREMENTS.md §8 states it. */
+  /** The requirement as docs/requirements.md §8 states it. */
   goal: string;
   /** Label → value, printed in order: the figure(s) first, then the baseline(s). */
   figures: Array<[string, string]>;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only p1,p3]`: the performance targets P1–P7 of REQUIREMENTS.md §8.
+ * `npm run bench [-- --quick] [-- --only p1,p3]`: the performance targets P1–P7 of docs/requirements.md §8.
  * Starts one private Temporal + Kafka, runs each selected benchmark in turn (each with its
  * own sandbox, topic and projects), prints one block per target — figure beside its baseline
  * from the same run, verdict, the command to rerun it — and always stops what it started.

@@ -6,7 +6,7 @@ import { hasExited, runCommand, spawnService, stopChild, waitUntil } from './chi
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars, type KafkaDist } from './kafka-dist';
 import { isPortListening } from '../../platform/ports';
-import { defaultTopics, type TopicSpec } from '../../platform/kafka-topics';
+import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface KafkaBrokerOptions {
   /** Holds server.properties, the broker log and the partition data (persistent across restarts). */
@@ -228,7 +228,7 @@ async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<v
  * Creates the topics that do not exist yet (replication 1: single node). Existing topics are
  * left alone, whatever their partition count. Returns the names it created.
  */
-export async function ensureTopics(brokers: string[], topics: readonly TopicSpec[] = defaultTopics): Promise<string[]> {
+export async function ensureTopics(brokers: string[], topics: readonly TopicSpec[] = topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC })): Promise<string[]> {
   const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { OutputTail } from './child-process';
 import type { InfraLog } from './infra-log';
-import { infraDir } from '../../platform/paths';
+import { infraDir } from './dirs';
 
 /**
  * Kafka 3.9.1, not 4.x: kafkajs 2.2.4 (unmaintained) speaks old protocol versions and Kafka 4

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars } from './kafka-dist';
 import { ensureTopics, startKafkaBroker, type KafkaBroker } from './kafka-broker';
-import { dataDir as defaultDataDir } from '../../platform/paths';
+import { dataDir as defaultDataDir } from './dirs';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureSearchAttributes, startTemporalDevServer, type TemporalDevServer } from './temporal-server';
-import { defaultTopics, type TopicSpec } from '../../platform/kafka-topics';
+import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface StackOptions {
   /** Root of durable state: <dataDir>/temporal/temporal.db and <dataDir>/kafka/. Default .data/ (DATA_DIR). */
@@ -17,6 +17,11 @@ export interface StackOptions {
   /** Temporal without its Web UI (tests). */
   headless?: boolean;
   topics?: readonly TopicSpec[];
+  /**
+   * Services that already run: nothing is started for them. The bridge passes its settings;
+   * without this, TEMPORAL_ADDRESS / KAFKA_BROKERS of the tool's own environment decide.
+   */
+  external?: { temporalAddress?: string; kafkaBrokers?: readonly string[] };
   log?: InfraLog;
 }
 
@@ -43,8 +48,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log(`${name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       return value;
     });
-  const externalTemporal = process.env.TEMPORAL_ADDRESS;
-  const externalKafka = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const external = options.external ?? {
+    temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
+    kafkaBrokers: process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean),
+  };
+  const externalTemporal = external.temporalAddress;
+  const externalKafka = external.kafkaBrokers?.length ? [...external.kafkaBrokers] : undefined;
 
   const temporalPromise: Promise<TemporalDevServer> = externalTemporal
     ? ensureSearchAttributes(externalTemporal).then((added) => {
@@ -87,7 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   try {
-    const created = await ensureTopics(kafkaResult.value.brokers, options.topics ?? defaultTopics);
+    const created = await ensureTopics(kafkaResult.value.brokers, options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }));
     if (created.length) log(`created Kafka topics ${created.join(', ')}`);
   } catch (error) {
     await stopAll();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './child-process';
 import type { InfraLog } from './infra-log';
-import { infraDir } from '../../platform/paths';
+import { infraDir } from './dirs';
 
 /**
  * The Temporal CLI (dev server + Web UI in one Go binary). No Docker and no internet here, but

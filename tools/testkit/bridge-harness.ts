@@ -15,6 +15,7 @@ import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { installTemporalLogging } from '../../observability/temporal-logging';
 import { stackEnv } from './stack-env';
 import { createSecretBox, newSecretKey, parseSecretKeys, type SecretBox } from '../../integration/secret-box';
+import { toolWorkerTuning } from './worker-tuning';
 
 /** Users of every test portal: 1 is the senior manager; 7, 8, 9 are employees 101–103. */
 export const portalUsers = [
@@ -103,6 +104,7 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   const secrets = createSecretBox(parseSecretKeys(secretKey));
   const start = () => startBridge({
     config, temporalAddress, kafkaBrokers, topic, dlqTopic: `${topic}.dlq`, secrets, logger, groupId: `dispatcher-${suffix}`,
+    workerTuning: toolWorkerTuning(),
   });
   let bridge = await start();
 

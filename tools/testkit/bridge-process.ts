@@ -34,7 +34,7 @@ export { employees, portalUsers };
 /** tsx's loader by absolute URL: the CLI runs from a folder of its own, not the checkout (cwd-independent). */
 const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [projectRoot] })).href;
 
-/** 32 random bytes, base64: a deployment's BRIDGE_SECRET_KEY (CONTRACTS §2). */
+/** 32 random bytes, base64: a deployment's BRIDGE_SECRET_KEY (docs/contracts.md §2). */
 export function newSecretKey(): string {
   return randomBytes(32).toString('base64');
 }
@@ -388,7 +388,7 @@ export function createTestPortal(sandbox: Sandbox, projectId: string): string {
   return sandbox.admin.createWebhook(projectId, 1);
 }
 
-/** A project of the config contract (CONTRACTS §2) on the sandbox. */
+/** A project of the config contract (docs/contracts.md §2) on the sandbox. */
 export function projectConfig(id: string, webhookUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id, timeZone: 'Europe/Kyiv', defaultCountry: 'UA', seniorManager: 1, employees,

@@ -14,6 +14,7 @@ import type { RingostatStandIn } from '../sandbox/ringostat';
 import type { BridgeConfig } from '../../schemas/project-config';
 import { workflowBundle } from '../../workers/temporal-worker';
 import { bindingsOf, digits, phonesOf } from './crm-assert';
+import { toolWorkerTuning } from './worker-tuning';
 
 export interface StandInProjectBlock {
   apiKey: string;
@@ -43,7 +44,7 @@ export async function startReconcileWorker(options: {
   await producer.connect();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const worker = await Worker.create({
-    connection, taskQueue: options.taskQueue, workflowBundle: await workflowBundle(),
+    connection, taskQueue: options.taskQueue, workflowBundle: await workflowBundle(toolWorkerTuning().workflowBundlePath),
     activities: createRingostatActivities({ config: options.config, temporal: options.temporal, producer, topic: options.topic, logger: options.logger }),
   });
   const running = worker.run();

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, deadLetterTopicOf } from '../platform/kafka-topics';
+import { projectRoot } from '../platform/paths';
+
+/**
+ * The process environment, read once (docs/contracts.md §2 "Environment"). Each entry point
+ * (workers/main.ts, http/main.ts, the CLI) parses it here, freezes the result and passes it
+ * down; no other module reads `process.env`. An empty variable counts as unset, as a shell's
+ * `VAR=` usually means.
+ */
+
+const port = (name: string) => z.string().transform((value, ctx) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    ctx.addIssue({ code: 'custom', message: `${name} must be a port number, got "${value}"` });
+    return z.NEVER;
+  }
+  return n;
+});
+const positiveInteger = (name: string) => z.string().transform((value, ctx) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    ctx.addIssue({ code: 'custom', message: `${name} must be a positive whole number, got "${value}"` });
+    return z.NEVER;
+  }
+  return n;
+});
+const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const environmentSchema = z.object({
+  CONFIG_PATH: z.string().optional(),
+  BRIDGE_SECRET_KEY: z.string().optional(),
+  BRIDGE_COMPONENTS: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_METRICS_ADDRESS: z.string().optional(),
+  KAFKA_BROKERS: list.optional(),
+  CALL_EVENTS_TOPIC: z.string().default(DEFAULT_CALL_EVENTS_TOPIC),
+  CONTACT_CARDS_TOPIC: z.string().default(DEFAULT_CONTACT_CARDS_TOPIC),
+  DISPATCHER_GROUP_ID: z.string().optional(),
+  HTTP_PORT: port('HTTP_PORT').default(8080),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }).optional(),
+  CALL_IDLE_TIMEOUT_MS: positiveInteger('CALL_IDLE_TIMEOUT_MS').optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInteger('WORKER_MAX_CACHED_WORKFLOWS').default(250),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  CREDENTIALS_DIR: z.string().optional(),
+  DATA_DIR: z.string().default('.data'),
+  SANDBOX_PORT: port('SANDBOX_PORT').default(8090),
+});
+
+/** What the entry points hand down: typed, defaulted, frozen. */
+export interface Settings {
+  /** The project config file; unset means the demo (`npm start`) or an error (HTTP service, CLI). */
+  configPath?: string;
+  /** BRIDGE_SECRET_KEY as given (a comma list of base64 keys); integration/secret-box.ts parses it. */
+  secretKey?: string;
+  /** BRIDGE_COMPONENTS as given; workers/components.ts checks the names. */
+  components?: string;
+  /** Unset: `npm start` starts a local Temporal; the CLI and HTTP service use 127.0.0.1:7233. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalMetricsAddress?: string;
+  /** Unset: `npm start` starts a local broker; the CLI and HTTP service use 127.0.0.1:9092. */
+  kafkaBrokers?: string[];
+  topics: { callEvents: string; deadLetters: string; contactCards: string };
+  dispatcherGroupId?: string;
+  http: { port: number; host: string };
+  logLevel?: (typeof LOG_LEVELS)[number];
+  /** How long a call with no new event stays open; unset: the call workflow's 2 h. */
+  callIdleTimeoutMs?: number;
+  worker: { maxCachedWorkflows: number; workflowBundlePath?: string };
+  /** Version 1's credentials folder, imported once at start (R7). */
+  legacyCredentialsDir: string;
+  /** Local state of the demo and the dev stack (never the bridge's own state: R7). */
+  dataDir: string;
+  sandboxPort: number;
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Parses the environment; a wrong variable is an error that names it (and every other one that is wrong). */
+export function parseSettings(env: Readonly<Record<string, string | undefined>>): Readonly<Settings> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '');
+      return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+    }).join('; '));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(projectRoot, e.DATA_DIR);
+  const settings: Settings = {
+    ...(e.CONFIG_PATH ? { configPath: e.CONFIG_PATH } : {}),
+    ...(e.BRIDGE_SECRET_KEY ? { secretKey: e.BRIDGE_SECRET_KEY } : {}),
+    ...(e.BRIDGE_COMPONENTS ? { components: e.BRIDGE_COMPONENTS } : {}),
+    ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    ...(e.TEMPORAL_METRICS_ADDRESS ? { temporalMetricsAddress: e.TEMPORAL_METRICS_ADDRESS } : {}),
+    ...(e.KAFKA_BROKERS?.length ? { kafkaBrokers: e.KAFKA_BROKERS } : {}),
+    topics: { callEvents: e.CALL_EVENTS_TOPIC, deadLetters: deadLetterTopicOf(e.CALL_EVENTS_TOPIC), contactCards: e.CONTACT_CARDS_TOPIC },
+    ...(e.DISPATCHER_GROUP_ID ? { dispatcherGroupId: e.DISPATCHER_GROUP_ID } : {}),
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    ...(e.LOG_LEVEL ? { logLevel: e.LOG_LEVEL } : {}),
+    ...(e.CALL_IDLE_TIMEOUT_MS ? { callIdleTimeoutMs: e.CALL_IDLE_TIMEOUT_MS } : {}),
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
+    legacyCredentialsDir: e.CREDENTIALS_DIR ?? path.join(dataDir, 'credentials'),
+    dataDir,
+    sandboxPort: e.SANDBOX_PORT,
+  };
+  return deepFreeze(settings);
+}
+
+/** Local defaults where a variable is unset: the dev stack's addresses. */
+export const LOCAL_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export const LOCAL_KAFKA_BROKERS: readonly string[] = ['127.0.0.1:9092'];
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') deepFreeze(inner as object);
+  return Object.freeze(value);
+}

@@ -1,0 +1,126 @@
+/**
+ * The layout the README promises a newcomer: product folders apart from tools/, no folder that
+ * imports another which imports it back, no grab-bag lib/, and the environment read only where a
+ * process starts (config/settings.ts parses it there and the settings are passed down).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { projectRoot } from '../../platform/paths';
+
+const PRODUCT = ['activities', 'bitrix', 'cli', 'config', 'decisions', 'dispatcher', 'http', 'integration', 'observability', 'platform', 'ringostat', 'schemas', 'workers', 'workflows'];
+/** Folders whose sub-folders are units of their own (features of one service, separate tools). */
+const SPLIT = new Set(['http', 'tools']);
+/** The entry points: where a process starts and reads its environment. */
+const ENTRY_POINTS = new Set(['workers/main.ts', 'http/main.ts', 'cli/index.ts']);
+/** The product reaches the tools only to run the demo (`npm start` without a config) and for `simulate`. */
+const DEMO_FILES = new Set(['workers/main.ts', 'workers/demo-config.ts', 'cli/stand-in-call-log.ts']);
+
+function tsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : tsFiles(full);
+    return name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The folder a file belongs to for layout purposes: `bitrix`, `http/ingest`, `tools/sandbox`, … */
+function unitOf(relative: string): string {
+  const parts = relative.split('/');
+  if (SPLIT.has(parts[0]!) && parts.length > 2) return `${parts[0]}/${parts[1]}`;
+  return parts[0]!;
+}
+
+interface Import { from: string; to: string }
+
+/** Every relative import (type-only ones too: a cycle of types is still a cycle to read). */
+function importsOf(file: string): Import[] {
+  const from = path.relative(projectRoot, file);
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles
+    .map((ref) => ref.fileName)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => ({ from, to: path.relative(projectRoot, path.resolve(path.dirname(file), spec)) }));
+}
+
+const files = ['test', 'tools', ...PRODUCT].flatMap((dir) => tsFiles(path.join(projectRoot, dir)));
+const imports = files.flatMap(importsOf);
+
+/** Folder → folder edges, each with one import that makes it (for the failure message). */
+function folderGraph(): Map<string, Map<string, Import>> {
+  const graph = new Map<string, Map<string, Import>>();
+  for (const edge of imports) {
+    const a = unitOf(edge.from);
+    const b = unitOf(edge.to);
+    if (a === b) continue;
+    const out = graph.get(a) ?? new Map<string, Import>();
+    if (!out.has(b)) out.set(b, edge);
+    graph.set(a, out);
+  }
+  return graph;
+}
+
+/** One cycle as its list of folders, or undefined: depth-first search with an on-path set. */
+function findCycle(graph: Map<string, Map<string, Import>>): string[] | undefined {
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (onPath.includes(node)) return [...onPath.slice(onPath.indexOf(node)), node];
+    if (done.has(node)) return undefined;
+    onPath.push(node);
+    for (const next of [...(graph.get(node)?.keys() ?? [])].sort()) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    onPath.pop();
+    done.add(node);
+    return undefined;
+  };
+  for (const node of [...graph.keys()].sort()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+describe('layout: what the README promises a newcomer (issue #11)', () => {
+  it('has no import cycle between folders', () => {
+    const graph = folderGraph();
+    const cycle = findCycle(graph);
+    const why = cycle?.slice(1).map((to, i) => {
+      const edge = graph.get(cycle[i]!)!.get(to)!;
+      return `${cycle[i]} → ${to} (${edge.from} imports ${edge.to})`;
+    });
+    assert.equal(cycle, undefined, `folders import each other: ${why?.join('; ')}`);
+  });
+
+  it('finds a cycle when there is one (negative control of the check above)', () => {
+    const edge = { from: 'a/x.ts', to: 'b/y.ts' };
+    const graph = new Map([['a', new Map([['b', edge]])], ['b', new Map([['c', edge]])], ['c', new Map([['a', edge]])]]);
+    assert.deepEqual(findCycle(graph), ['a', 'b', 'c', 'a']);
+  });
+
+  it('keeps the tools apart: the product reaches tools/ only to run the demo and simulate', () => {
+    const reaching = imports.filter((edge) => PRODUCT.includes(unitOf(edge.from)) && edge.to.startsWith('tools/') && !DEMO_FILES.has(edge.from));
+    assert.deepEqual(reaching.map((edge) => `${edge.from} imports ${edge.to}`), []);
+  });
+
+  it('has no grab-bag lib/ folder', () => {
+    assert.equal(existsSync(path.join(projectRoot, 'lib')), false);
+  });
+
+  it('reads the environment only in the entry points (settings are parsed once and passed down)', () => {
+    const readers = PRODUCT.flatMap((dir) => tsFiles(path.join(projectRoot, dir)))
+      .map((file) => path.relative(projectRoot, file))
+      .filter((file) => !ENTRY_POINTS.has(file))
+      // A comment may name process.env; code may not touch it.
+      .filter((file) => /\bprocess\.env\b/.test(stripComments(readFileSync(path.join(projectRoot, file), 'utf8'))));
+    assert.deepEqual(readers, []);
+  });
+});
+
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
