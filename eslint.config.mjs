@@ -1,5 +1,25 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Replayed code — workflows/ and the decisions/ they call — must stay deterministic and reach no
+ * I/O (Temporal replays it): no Node built-in in either form (`fs`, `node:fs`; a few, like
+ * `node:test`, exist only with the prefix), no package that does I/O.
+ */
+const nodeBuiltins = builtinModules.flatMap((name) => (name.startsWith('node:') ? [name] : [name, `node:${name}`]));
+const ioPackages = ['pino', 'kafkajs', 'fastify', 'yaml', 'libphonenumber-js'];
+const replayed = 'replayed code (workflows/, decisions/) must be deterministic and do no I/O';
+/** The determinism rule (builtinModules is the running Node's own list), with what a folder may not import besides. */
+function determinism(...patterns) {
+  return ['error', {
+    paths: [...nodeBuiltins, ...ioPackages].map((name) => ({ name, message: replayed })),
+    patterns: [
+      { regex: `^(${ioPackages.join('|')})/`, message: replayed },
+      ...patterns,
+    ],
+  }];
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.infra/**', '.data/**', 'dist/**', 'eslint.config.mjs'] },
@@ -16,16 +36,25 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: it must stay deterministic and reach no I/O (Temporal).
+    // Workflows reach activities, the dispatcher and the rest only through their contract (workflows/contract).
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['pino', 'kafkajs', 'fastify', 'yaml', 'libphonenumber-js'],
-        patterns: [
-          { group: ['node:*', 'fs', 'http', 'https', 'crypto'], message: 'workflows may not do I/O' },
-          { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'import activities as types only (import type)' },
-        ],
-      }],
+      'no-restricted-imports': determinism(
+        { regex: '^@temporalio/(activity|client|worker|testing)(/|$)', message: 'workflow code imports @temporalio/workflow (and common), not the worker side' },
+        {
+          regex: '^(\\.\\./)+(activities|bitrix|cli|config|dispatcher|http|integration|observability|platform|ringostat|tools|workers|test)(/|$)',
+          message: 'workflows/ imports only decisions/, schemas/ and itself: activity interfaces, ids and messages are in workflows/contract',
+        },
+      ),
+    },
+  },
+  {
+    // The decision table is pure: what it reads comes in as arguments, typed by schemas/.
+    files: ['decisions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': determinism(
+        { regex: '^(?!\\./|\\.\\./schemas/)', message: 'decisions/ imports only schemas/ and itself' },
+      ),
     },
   },
 );

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { createBitrixSessions, type BitrixSession } from './bitrix-session';
 import { toActivityFailure } from './failures';
+import { FailureType } from '../workflows/contract/failure-types';
 
 export interface BitrixAccessDeps {
   config: BridgeConfig;
@@ -20,7 +21,7 @@ export type WithBitrix = <T>(
 export function projectLookup(config: BridgeConfig) {
   return (projectId: string): ProjectConfig => {
     const found = config.projects.find((p) => p.id === projectId);
-    if (!found) throw ApplicationFailure.nonRetryable(`project "${projectId}" is not in the config`, 'ProjectUnknown');
+    if (!found) throw ApplicationFailure.nonRetryable(`project "${projectId}" is not in the config`, FailureType.ProjectUnknown);
     return found;
   };
 }

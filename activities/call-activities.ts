@@ -1,10 +1,10 @@
 import type { CredentialsCache } from '../integration/credentials-cache';
 import { nextRoundRobinPosition } from '../integration/integration-client';
-import { missedCallAssignee } from '../decisions';
+import { missedCallAssignee, missedCallPool } from '../decisions';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import type { CallActivities } from './activity-types';
+import type { CallActivities } from '../workflows/contract';
 import { projectLookup, type WithBitrix } from './bitrix-access';
 import { resolveClient } from './client-resolution';
 import { writeTasks } from './crm-writes';
@@ -25,6 +25,8 @@ export interface CallActivityDeps {
   withBitrix: WithBitrix;
   logger: Logger;
   cards?: ContactCardSink;
+  /** The worker's idle timeout of calls (CALL_IDLE_TIMEOUT_MS), handed to the call workflow with its settings. */
+  callIdleTimeoutMs?: number;
 }
 
 export function createCallActivities(deps: CallActivityDeps): CallActivities {
@@ -33,7 +35,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
   /** M (S4.2): the rotation's next employee, drawn once per call (the update id is the call's). */
   async function drawMissedAssignee(projectId: string, callId: string): Promise<number | undefined> {
     const p = project(projectId);
-    const pool = p.employees.filter((e) => e.missedCallDistribution);
+    const pool = missedCallPool(p);
     if (pool.length === 0) return undefined;
     const position = await nextRoundRobinPosition(deps.temporal, projectId, pool.length, `round-robin:${callId}`);
     return missedCallAssignee(p, position);
@@ -42,7 +44,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
   return {
     async loadProjectSettings(projectId) {
       const { bitrix24: _secret, ingestToken: _token, ringostat: _ringostat, ...settings } = project(projectId);
-      return settings;
+      return deps.callIdleTimeoutMs === undefined ? settings : { ...settings, callIdleTimeoutMs: deps.callIdleTimeoutMs };
     },
 
     async credentialsStatus({ projectId }) {

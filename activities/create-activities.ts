@@ -4,12 +4,11 @@ import type { CredentialsCache } from '../integration/credentials-cache';
 import type { SecretBox } from '../integration/secret-box';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import type { CallActivities, IntegrationActivities } from './activity-types';
+import type { CallActivities, IntegrationActivities, LegacyCallActivities } from '../workflows/contract';
 import { createBitrixAccess } from './bitrix-access';
 import { createCallActivities, type ContactCardSink } from './call-activities';
 import { createIntegrationActivities } from './integration-activities';
 import { createLegacyCallActivities } from './legacy-activities';
-import type { LegacyCallActivities } from './legacy-activity-types';
 
 export interface ActivityDeps {
   config: BridgeConfig;
@@ -20,6 +19,8 @@ export interface ActivityDeps {
   topic: string;
   logger: Logger;
   cards?: ContactCardSink;
+  /** How long a call with no new event stays open (CALL_IDLE_TIMEOUT_MS); the call workflow gets it with its settings. Unset: its 2 h. */
+  callIdleTimeoutMs?: number;
 }
 
 export type BridgeActivities = CallActivities & IntegrationActivities & LegacyCallActivities;

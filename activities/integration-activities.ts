@@ -12,8 +12,7 @@ import { resendProjectEvents, type ResendCheckpoint } from '../dispatcher/resend
 import { resendWindowStart } from '../dispatcher/resend-window';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { resendProgressSignal } from '../workflows/messages';
-import type { IntegrationActivities } from './activity-types';
+import { FailureType, resendProgressSignal, type IntegrationActivities } from '../workflows/contract';
 import { projectLookup } from './bitrix-access';
 
 export interface IntegrationActivityDeps {
@@ -43,14 +42,14 @@ export function createIntegrationActivities(deps: IntegrationActivityDeps): Inte
       try {
         url = parseWebhookUrl(deps.secrets.open(webhook));
       } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'WebhookRefused');
+        throw ApplicationFailure.nonRetryable((err as Error).message, FailureType.WebhookRefused);
       }
       try {
         const check = await checkWebhook(createBitrixClient({ webhook: url, rateLimit: p.bitrix24.rateLimit }));
         return { portal: url.portal, activeUsers: check.activeUsers.length };
       } catch (err) {
         const reason = err instanceof BitrixError ? `${err.code || 'error'}: ${err.description || err.message}` : (err as Error).message;
-        throw ApplicationFailure.nonRetryable(`the portal refused the new webhook (${reason})`, 'WebhookRefused');
+        throw ApplicationFailure.nonRetryable(`the portal refused the new webhook (${reason})`, FailureType.WebhookRefused);
       }
     },
 

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { lookupByPhone } from '../bitrix/crm';
 import { nextRoundRobinPosition } from '../integration/integration-client';
-import { clientLockWorkflowId, TASK_QUEUE } from '../schemas/workflow-io';
-import { acquireClientLockSignal, releaseClientLockSignal } from '../workflows/messages';
-import type { CallActivities } from './activity-types';
+import { clientLockWorkflow } from '../workflows';
+import {
+  acquireClientLockSignal, clientLockWorkflowId, releaseClientLockSignal, TASK_QUEUE, type CallActivities, type LegacyCallActivities,
+} from '../workflows/contract';
 import type { WithBitrix } from './bitrix-access';
 import { createPlanned, fillAll, writeTasks } from './crm-writes';
-import type { LegacyCallActivities } from './legacy-activity-types';
 
 /**
  * The version-1 call workflow's activities (workflows/legacy/), on top of the new credentials:
@@ -21,7 +21,7 @@ export function createLegacyCallActivities(deps: { temporal: Client; withBitrix:
     credentialsStatus: deps.current.credentialsStatus,
 
     async requestClientLock({ projectId, e164, holder }) {
-      await deps.temporal.workflow.signalWithStart('clientLockWorkflow', {
+      await deps.temporal.workflow.signalWithStart(clientLockWorkflow, {
         workflowId: clientLockWorkflowId(projectId, e164), taskQueue: TASK_QUEUE, args: [[]],
         signal: acquireClientLockSignal, signalArgs: [{ holder }],
       });

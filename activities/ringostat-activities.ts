@@ -4,12 +4,12 @@ import type { Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
-import type { ReconcileSummary } from '../schemas/reconcile';
 import { createRingostatClient } from '../ringostat/api-client';
-import { RingostatApiError } from '../ringostat/api-errors';
+import { RingostatApiError, type RingostatErrorKind } from '../ringostat/api-errors';
 import { callEventPublisher } from '../ringostat/event-publisher';
 import { ringostatMetrics } from '../ringostat/metrics';
 import { reconcileCalls } from '../ringostat/reconcile-calls';
+import { FailureType, type FailureTypeName, type RingostatActivities } from '../workflows/contract';
 
 export interface RingostatActivityDeps {
   config: BridgeConfig;
@@ -22,25 +22,32 @@ export interface RingostatActivityDeps {
   fetch?: typeof fetch;
 }
 
+/** The failure type of each kind of Ringostat error (R3 style): the reconcile workflow retries the retriable ones. */
+const RINGOSTAT_FAILURE_TYPES: Record<RingostatErrorKind, FailureTypeName> = {
+  'auth': FailureType.RingostatAuthError,
+  'bad-request': FailureType.RingostatBadRequest,
+  'rate-limited': FailureType.RingostatRateLimited,
+  'unavailable': FailureType.RingostatUnavailable,
+};
+
 /**
  * Ringostat activities (B7), merged into the worker's activities. The API key stays in the
  * worker: workflows pass only the project id and the window (R4).
  */
-export function createRingostatActivities(deps: RingostatActivityDeps) {
+export function createRingostatActivities(deps: RingostatActivityDeps): RingostatActivities {
   const metrics = ringostatMetrics(deps.registry);
   const publish = callEventPublisher(deps.producer, deps.topic);
 
   function ringostatProject(projectId: string): ProjectConfig & { ringostat: NonNullable<ProjectConfig['ringostat']> } {
     const project = deps.config.projects.find((p) => p.id === projectId);
     if (!project?.ringostat) {
-      throw ApplicationFailure.create({ type: 'ProjectUnknown', nonRetryable: true, message: `project "${projectId}" has no ringostat settings in the config` });
+      throw ApplicationFailure.create({ type: FailureType.ProjectUnknown, nonRetryable: true, message: `project "${projectId}" has no ringostat settings in the config` });
     }
     return project as ProjectConfig & { ringostat: NonNullable<ProjectConfig['ringostat']> };
   }
 
   return {
-    /** Reads Ringostat's call log for [from, to] and publishes the calls the bridge never saw or never finished. */
-    async reconcileCallLog(input: { projectId: string; from: string; to: string }): Promise<ReconcileSummary> {
+    async reconcileCallLog(input) {
       const project = ringostatProject(input.projectId);
       const client = createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone, fetch: deps.fetch });
       const heartbeat = (details: unknown) => Context.current().heartbeat(details);
@@ -62,11 +69,11 @@ export function createRingostatActivities(deps: RingostatActivityDeps) {
       } catch (err) {
         metrics.reconcileRuns.inc({ project: project.id, outcome: 'failed' });
         // A refused key or request will not pass on retry: fail the run visibly (UI, status).
-        if (err instanceof RingostatApiError && !err.retriable) throw ApplicationFailure.create({ type: err.name, nonRetryable: true, message: err.message });
+        if (err instanceof RingostatApiError && !err.retriable) {
+          throw ApplicationFailure.create({ type: RINGOSTAT_FAILURE_TYPES[err.kind], nonRetryable: true, message: err.message });
+        }
         throw err;
       }
     },
   };
 }
-
-export type RingostatActivities = ReturnType<typeof createRingostatActivities>;

@@ -1,4 +1,5 @@
 import { redactSecrets } from '../platform/logger';
+import { FailureType } from '../workflows/contract/failure-types';
 
 /**
  * The one Bitrix24 error taxonomy (R3). Each class's `name` becomes the Temporal failure
@@ -45,7 +46,7 @@ export class BitrixError extends Error {
 }
 
 export class BitrixRateLimitedError extends BitrixError {
-  override readonly name = 'BitrixRateLimited';
+  override readonly name = FailureType.BitrixRateLimited;
   override readonly retriable = true;
   /** How long to wait before trying again: a bucket slot (503) or the operating window (429). */
   readonly retryAfterMs: number;
@@ -59,16 +60,16 @@ export class BitrixRateLimitedError extends BitrixError {
 }
 
 export class BitrixTransientError extends BitrixError {
-  override readonly name = 'BitrixTransient';
+  override readonly name = FailureType.BitrixTransient;
   override readonly retriable = true;
 }
 
 export class BitrixTokenInvalidError extends BitrixError {
-  override readonly name = 'BitrixTokenInvalid';
+  override readonly name = FailureType.BitrixTokenInvalid;
 }
 
 export class BitrixBadRequestError extends BitrixError {
-  override readonly name = 'BitrixBadRequest';
+  override readonly name = FailureType.BitrixBadRequest;
 }
 
 /** The same error class, code and status with another method or description. */
@@ -82,10 +83,7 @@ export function cloneBitrixError(err: BitrixError, overrides: { method?: string;
 }
 
 /** Failure types a Temporal retry policy must not retry (`nonRetryableErrorTypes`). */
-export const NON_RETRYABLE_BITRIX_ERRORS = ['BitrixTokenInvalid', 'BitrixBadRequest'] as const;
-
-export const BITRIX_ERROR_NAMES = ['BitrixRateLimited', 'BitrixTransient', 'BitrixTokenInvalid', 'BitrixBadRequest'] as const;
-export type BitrixErrorName = (typeof BITRIX_ERROR_NAMES)[number];
+export const NON_RETRYABLE_BITRIX_ERRORS = [FailureType.BitrixTokenInvalid, FailureType.BitrixBadRequest] as const;
 
 /** True for errors worth retrying; anything that is not a BitrixError is a bug, not a fault. */
 export function isRetriable(err: unknown): boolean {

@@ -11,10 +11,6 @@ const stageOf: Record<CallEventType, CallStage> = {
 };
 const stageRank: Record<CallStage, number> = { ringing: 0, answered: 1, ended: 2 };
 
-export function eventStage(type: CallEventType): CallStage {
-  return stageOf[type];
-}
-
 /** Milliseconds of an ISO time; an unparsable one sorts first rather than breaking the fold. */
 export function isoMillis(iso: string): number {
   const ms = Date.parse(iso);

@@ -1,19 +1,18 @@
 /**
- * The decision table (DECISIONS.md) as pure, deterministic functions. The call workflow imports
- * this barrel directly, so nothing here may read a clock, do I/O, draw random numbers or import
- * zod / node: / libphonenumber at run time (schemas are imported as types only).
+ * The decision table (DECISIONS.md) as pure, deterministic functions: which stage a call is at,
+ * what it creates and writes, who gets it, what its outcome is. The workflows import this barrel
+ * directly, so nothing here may read a clock, do I/O, draw random numbers or import zod / node: /
+ * libphonenumber at run time (schemas are imported as types only; eslint.config.mjs enforces it).
  */
-export { answeredSeen, eventStage, factsFromEvents, isoMillis, type CallStage } from './facts-from-events';
-export { describeLine, findEmployee, samePhone, sameSip } from './line-binding';
-export { classifyClient, clientOwnerId, isOpenDeal, isOpenLead, newest } from './client-state';
+export { answeredSeen, factsFromEvents, type CallStage } from './facts-from-events';
+export { findEmployee, samePhone, sameSip } from './line-binding';
+export { classifyClient, clientOwnerId, isOpenDeal, isOpenLead } from './client-state';
 export { skipReason, type SkipReason } from './skip-rules';
-export { customFieldValues, paramValue, pipelineCategory, sourceFields, utmFieldMap, utmFields } from './call-params';
-export { addHours, callDescription, entityTitle, formatDuration, isMissed, recordTitle, statusText, visitLines } from './call-text';
-export { CALL_SOURCE_ID, fillEmptyFields, newEntityFields, sourceDescription, visitComments } from './entity-fields';
-export { creationDueAt, noLeadForContact, planEntities, type EntityPlanInput } from './entity-plan';
-export { callBackTask, callRecord, contactOwnerTask, reviewTask, settingsTask, type TaskContext } from './call-tasks';
-export { callBindings, planRecords, type CallOutcome, type RecordsPlanInput } from './records-plan';
-export { missedCallAssignee, missedCallPool, roundRobinApplies } from './missed-assignee';
+export { customFieldValues, paramValue, pipelineCategory } from './call-params';
+export { newEntityFields } from './entity-fields';
+export { creationDueAt, planEntities } from './entity-plan';
+export { callBindings, planRecords } from './records-plan';
+export { finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, skippedOutcome, type CallOutcome } from './call-outcome';
+export { missedCallAssignee, missedCallPool, roundRobinApplies, roundRobinPosition } from './missed-assignee';
 export { callStage, closeNeverEnded, endedPhase } from './call-stage';
 export { callStartSummary, callSummary } from './call-summary';
-export type { DecisionProject } from './types';

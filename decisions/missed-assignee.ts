@@ -22,6 +22,15 @@ export function missedCallAssignee(project: AssigneeProject, counter = 0): numbe
 }
 
 /**
+ * The round robin's draw (S4.2): the position that the project's `counter`-th draw takes in a pool
+ * of `size` (the integration workflow keeps the counter, so all the project's calls share one
+ * rotation). An empty pool draws position 0.
+ */
+export function roundRobinPosition(counter: number, size: number): number {
+  return counter % Math.max(size, 1);
+}
+
+/**
  * Whether M must be drawn from the round robin for this call: a missed or voicemail call from a
  * client that was new, in a project that distributes missed calls and has someone to give them to.
  */

@@ -1,17 +1,11 @@
 import type { CallFacts, ClientState, CrmBindings, RecordsPlan, TaskPlan } from '../schemas/crm-plan';
 import type { Scenario } from '../schemas/project-config';
+import { skippedOutcome, type CallOutcome } from './call-outcome';
 import { callBackTask, callRecord, contactOwnerTask, reviewTask, settingsTask, type TaskContext } from './call-tasks';
 import { noLeadForContact } from './entity-plan';
 import { findEmployee } from './line-binding';
 import { skipReason } from './skip-rules';
 import type { DecisionProject } from './types';
-
-/** CallOutcome search attribute values: what the call wrote (CONTRACTS.md §3). */
-export type CallOutcome =
-  | 'lead-created' | 'contact-created' | 'deal-created'
-  | 'task-on-existing' | 'lead-on-contact' | 'deal-on-contact' | 'task-on-contact'
-  | 'callback-task' | 'nothing-outgoing-new'
-  | 'skipped-internal' | 'skipped-transit' | 'skipped-transferred';
 
 export interface RecordsPlanInput {
   /** Facts after call.ended (or as the workflow closed the call): disposition set. */
@@ -91,7 +85,7 @@ function outgoing(ctx: TaskContext, input: RecordsPlanInput, bindings: CrmBindin
 export function planRecords(input: RecordsPlanInput): RecordsPlan {
   const { facts, client, project } = input;
   const skip = skipReason(facts);
-  if (skip) return { tasks: [], outcome: `skipped-${skip}` satisfies CallOutcome };
+  if (skip) return { tasks: [], outcome: skippedOutcome(skip) };
   const ctx: TaskContext = { facts, project, employee: findEmployee(project, facts.employee) };
   const bindings = callBindings(client, input.created);
   if (facts.direction === 'outgoing') return outgoing(ctx, input, bindings);

@@ -1,26 +1,23 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { callStartSummary } from '../decisions/call-summary';
-import { callEventSignal } from '../workflows/messages';
-import { CallIdKey, CallPhaseKey, ClientNumberKey, ProjectIdKey } from '../workflows/search-attributes';
-import { callWorkflowId, TASK_QUEUE, type CallEventEnvelope } from '../schemas/workflow-io';
-
-/** CALL_IDLE_TIMEOUT_MS: how long a call without call.ended stays open (default 2 h, in the workflow). */
-function idleTimeout(): { idleTimeoutMs?: number } {
-  const ms = Number(process.env.CALL_IDLE_TIMEOUT_MS);
-  return Number.isInteger(ms) && ms > 0 ? { idleTimeoutMs: ms } : {};
-}
+import { callStartSummary } from '../decisions';
+import type { CallEventEnvelope, CallWorkflowInput } from '../schemas/workflow-io';
+import { callWorkflowV2 } from '../workflows';
+import {
+  CallIdKey, callEventSignal, CallPhaseKey, callWorkflowId, ClientNumberKey, ProjectIdKey, TASK_QUEUE,
+} from '../workflows/contract';
 
 export type Delivery = 'delivered' | 'already-done';
 
 /** Where events go; the benchmarks' platform floor sends them to a no-op twin of the call workflow. */
 export interface DeliveryTarget {
-  workflowType: string;
+  /** The workflow function started for a new call (its name is the workflow type). */
+  workflow: (input: CallWorkflowInput) => Promise<unknown>;
   taskQueue: string;
   workflowId(projectId: string, callId: string): string;
 }
 
 /** New calls run version 2; a running version-1 call (started before the upgrade) just gets the signal. */
-export const callWorkflowTarget: DeliveryTarget = { workflowType: 'callWorkflowV2', taskQueue: TASK_QUEUE, workflowId: callWorkflowId };
+export const callWorkflowTarget: DeliveryTarget = { workflow: callWorkflowV2, taskQueue: TASK_QUEUE, workflowId: callWorkflowId };
 
 /**
  * Hands one event to its call's actor: starts `call:{projectId}:{callId}` or signals the
@@ -32,10 +29,11 @@ export async function deliverToCallWorkflow(
 ): Promise<Delivery> {
   const { event, clientE164 } = envelope;
   try {
-    await temporal.workflow.signalWithStart(target.workflowType, {
+    await temporal.workflow.signalWithStart(target.workflow, {
       workflowId: target.workflowId(event.projectId, event.callId),
       taskQueue: target.taskQueue,
-      args: [{ projectId: event.projectId, callId: event.callId, ...idleTimeout() }],
+      // How long the call may go without news is the worker's setting, not the deliverer's.
+      args: [{ projectId: event.projectId, callId: event.callId }],
       signal: callEventSignal,
       signalArgs: [envelope],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

@@ -4,11 +4,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { parseWebhookUrl } from '../bitrix/webhook-url';
 import type { Logger } from '../platform/logger';
 import type { ProjectConfig } from '../schemas/project-config';
-import { integrationWorkflowId, TASK_QUEUE, type IntegrationState } from '../schemas/workflow-io';
-import { integrationStateQuery } from '../workflows/messages';
-import {
-  blankIntegrationState, INTEGRATION_WORKFLOW, integrationHandle, LEGACY_INTEGRATION_WORKFLOW, requestReactivation,
-} from './integration-client';
+import type { IntegrationState } from '../schemas/workflow-io';
+import { integrationWorkflow, integrationWorkflowV2 } from '../workflows';
+import { integrationStateQuery, integrationWorkflowId, TASK_QUEUE } from '../workflows/contract';
+import { blankIntegrationState, integrationHandle, requestReactivation } from './integration-client';
 import type { SecretBox } from './secret-box';
 
 export interface EnsureOptions {
@@ -40,7 +39,8 @@ export async function ensureIntegration(project: ProjectConfig, options: EnsureO
     await start(project, options, await initialState(project, options, blankIntegrationState(project.id)), 'USE_EXISTING');
     return 'started';
   }
-  if (running.type === LEGACY_INTEGRATION_WORKFLOW) {
+  // Version 1's runs are moved to version 2, their state carried over.
+  if (running.type === integrationWorkflow.name) {
     const legacy = await handle.query(integrationStateQuery);
     await start(project, options, await initialState(project, options, legacy), 'TERMINATE_EXISTING');
     log.info({ credentialsVersion: legacy.credentialsVersion }, 'integration workflow moved to version 2 (its state carried over)');
@@ -68,7 +68,7 @@ export async function ensureIntegration(project: ProjectConfig, options: EnsureO
 }
 
 async function start(project: ProjectConfig, options: EnsureOptions, state: IntegrationState, policy: 'USE_EXISTING' | 'TERMINATE_EXISTING'): Promise<void> {
-  await options.temporal.workflow.start(INTEGRATION_WORKFLOW, {
+  await options.temporal.workflow.start(integrationWorkflowV2, {
     workflowId: integrationWorkflowId(project.id), taskQueue: TASK_QUEUE, args: [state], workflowIdConflictPolicy: policy,
     staticSummary: `integration of project ${project.id}`,
   });

@@ -1,15 +1,9 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { IntegrationState, ReactivateReply, ReactivateRequest } from '../schemas/workflow-io';
+import { integrationWorkflowV2 } from '../workflows';
 import {
-  integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate,
-} from '../workflows/messages';
-import {
-  integrationWorkflowId, TASK_QUEUE, type IntegrationState, type ReactivateReply, type ReactivateRequest,
-} from '../schemas/workflow-io';
-
-/** The workflow type of the integration actor since version 2 (workflows/integration-workflow.ts). */
-export const INTEGRATION_WORKFLOW = 'integrationWorkflowV2';
-/** Version 1's type: its runs are migrated at start (integration/ensure-integration.ts). */
-export const LEGACY_INTEGRATION_WORKFLOW = 'integrationWorkflow';
+  integrationBrokenSignal, integrationStateQuery, integrationWorkflowId, nextRoundRobinUpdate, reactivateUpdate, TASK_QUEUE,
+} from '../workflows/contract';
 
 export function blankIntegrationState(projectId: string): IntegrationState {
   return { projectId, status: 'active', credentialsVersion: 0, lastErrors: [], reactivations: 0, roundRobin: 0 };
@@ -46,7 +40,7 @@ export async function requestReactivation(temporal: Client, projectId: string, r
  * same answer instead of moving the rotation twice.
  */
 export async function nextRoundRobinPosition(temporal: Client, projectId: string, size: number, drawId?: string): Promise<number> {
-  const start = new WithStartWorkflowOperation(INTEGRATION_WORKFLOW, {
+  const start = new WithStartWorkflowOperation(integrationWorkflowV2, {
     workflowId: integrationWorkflowId(projectId), taskQueue: TASK_QUEUE,
     args: [blankIntegrationState(projectId)], workflowIdConflictPolicy: 'USE_EXISTING',
   });

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { resumeSignal, skipParkedSignal } from '../workflows/messages';
+import { resumeSignal, skipParkedSignal } from '../workflows/contract';
 
 export function parkedCallsQuery(projectId: string): string {
   return `ProjectId='${projectId.replace(/'/g, '')}' AND CallPhase='parked' AND ExecutionStatus='Running'`;

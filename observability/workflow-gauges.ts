@@ -2,8 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
 import { parkedCallsQuery } from '../integration/parked-calls';
 import type { Logger } from '../platform/logger';
-import { integrationStateQuery } from '../workflows/messages';
-import { integrationWorkflowId } from '../schemas/workflow-io';
+import { integrationStateQuery, integrationWorkflowId } from '../workflows/contract';
 import { processRegistry, registeredOnce } from './registry';
 
 /**

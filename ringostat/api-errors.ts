@@ -1,3 +1,5 @@
+import { FailureType, type FailureTypeName } from '../workflows/contract/failure-types';
+
 /**
  * What went wrong with a Ringostat API request, classified for the caller's retry decision:
  * `auth` and `bad-request` will not succeed by retrying (a config change is needed);
@@ -5,15 +7,12 @@
  */
 export type RingostatErrorKind = 'auth' | 'bad-request' | 'rate-limited' | 'unavailable';
 
-const NAMES: Record<RingostatErrorKind, string> = {
-  'auth': 'RingostatAuthError',
-  'bad-request': 'RingostatBadRequest',
-  'rate-limited': 'RingostatRateLimited',
-  'unavailable': 'RingostatUnavailable',
+const NAMES: Record<RingostatErrorKind, FailureTypeName> = {
+  'auth': FailureType.RingostatAuthError,
+  'bad-request': FailureType.RingostatBadRequest,
+  'rate-limited': FailureType.RingostatRateLimited,
+  'unavailable': FailureType.RingostatUnavailable,
 };
-
-/** Failure types a workflow must not retry. */
-export const RINGOSTAT_NON_RETRYABLE = [NAMES.auth, NAMES['bad-request']];
 
 export class RingostatApiError extends Error {
   override readonly name: string;

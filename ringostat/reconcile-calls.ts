@@ -3,7 +3,7 @@ import type { Logger } from '../platform/logger';
 import type { CallEvent } from '../schemas/call-event';
 import type { ProjectConfig } from '../schemas/project-config';
 import type { ReconcileSummary } from '../schemas/reconcile';
-import { callWorkflowId } from '../schemas/workflow-io';
+import { callWorkflowId } from '../workflows/contract';
 import type { RingostatClient } from './api-client';
 import { readCallLog, rowToEvent, type ReadOptions } from './call-log';
 

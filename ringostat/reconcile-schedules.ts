@@ -1,8 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import { periodMs, type BridgeConfig, type ProjectConfig } from '../schemas/project-config';
-import { reconcileScheduleId, type ReconcileWorkflowInput } from '../schemas/reconcile';
-import { TASK_QUEUE } from '../schemas/workflow-io';
-import { ProjectIdKey } from '../workflows/search-attributes';
+import type { ReconcileWorkflowInput } from '../schemas/reconcile';
+import { reconcileWorkflow } from '../workflows';
+import { ProjectIdKey, reconcileScheduleId, TASK_QUEUE } from '../workflows/contract';
 
 /**
  * B7's schedules: one Temporal Schedule per project with `ringostat.reconcileEvery`, durable and
@@ -25,7 +25,7 @@ export function reconcileInput(project: ProjectConfig): ReconcileWorkflowInput |
 function scheduleOf(project: ProjectConfig, input: ReconcileWorkflowInput, taskQueue: string) {
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: 'reconcileWorkflow',
+    workflowType: reconcileWorkflow,
     // Temporal appends the scheduled time: each run is its own workflow with its own result.
     workflowId: reconcileScheduleId(project.id),
     taskQueue,

@@ -1,7 +1,8 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { DEFAULT_CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
-import { reconcileScheduleId, type ReconcileResult } from '../schemas/reconcile';
+import type { ReconcileResult } from '../schemas/reconcile';
+import { reconcileScheduleId } from '../workflows/contract';
 import { CONTACT_CARDS_GROUP } from './contact-card-sync';
 
 /**

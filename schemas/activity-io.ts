@@ -3,7 +3,7 @@ import { callFactsSchema, clientStateSchema, crmBindingsSchema, taskPlanSchema }
 import { resendCountsSchema, sealedSecretSchema, stepFailureSchema } from './workflow-io';
 
 /**
- * What the version-2 workflows hand their activities and get back (activities/activity-types.ts).
+ * What the version-2 workflows hand their activities and get back (workflows/contract/activities.ts).
  * `minVersion`: the credentials version the call last heard of (a resume signal); a worker whose
  * cached credentials are older asks the integration workflow again before calling Bitrix24.
  */

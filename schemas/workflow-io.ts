@@ -3,15 +3,17 @@ import { callEventSchema } from './call-event';
 import { crmBindingsSchema } from './crm-plan';
 import type { ProjectConfig } from './project-config';
 
-export const TASK_QUEUE = 'ringostat-bridge';
-
 export const callPhases = ['ringing', 'answered', 'missed', 'voicemail', 'completed', 'parked'] as const;
 export type CallPhase = (typeof callPhases)[number];
 
 export const callWorkflowInputSchema = z.object({
   projectId: z.string(),
   callId: z.string(),
-  /** A call that never sends call.ended closes after this long without an event. */
+  /**
+   * A call that never sends call.ended closes after this long without an event. Set by the
+   * dispatchers of earlier releases and read by version 1; version 2 takes the worker's setting
+   * (CallSettings.callIdleTimeoutMs) first.
+   */
   idleTimeoutMs: z.number().int().positive().optional(),
 });
 
@@ -128,13 +130,3 @@ export type ReactivateReply = z.infer<typeof reactivateReplySchema>;
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 export type ResendRun = z.infer<typeof resendRunSchema>;
 export type ResendCounts = z.infer<typeof resendCountsSchema>;
-
-export function callWorkflowId(projectId: string, callId: string): string {
-  return `call:${projectId}:${callId}`;
-}
-export function integrationWorkflowId(projectId: string): string {
-  return `integration:${projectId}`;
-}
-export function clientLockWorkflowId(projectId: string, e164: string): string {
-  return `client:${projectId}:${e164}`;
-}

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { TASK_QUEUE } from '../schemas/workflow-io';
+import { TASK_QUEUE } from '../workflows/contract';
 
 export interface BridgeWorkerOptions {
   connection: NativeConnection;

@@ -1,6 +1,5 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { CallActivities, IntegrationActivities } from '../activities/activity-types';
-import { NON_RETRYABLE } from './failure-type';
+import { FailureType, NON_RETRYABLE, type CallActivities, type IntegrationActivities } from './contract';
 
 /**
  * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day; the
@@ -25,7 +24,7 @@ export const local = proxyLocalActivities<CallActivities>({
 /** The portal check of a new webhook: one try — a refusal is the answer, not a fault to retry. */
 export const webhookCheck = proxyActivities<IntegrationActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, 'WebhookRefused'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, FailureType.WebhookRefused] },
 });
 
 /** Waking parked calls and the 3-day resend (T3): durable, resumed from their heartbeats after a crash. */

@@ -1,26 +1,25 @@
 import {
-  condition, log, metricMeter, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
+  condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  callBindings, callStage, callSummary, clientOwnerId, closeNeverEnded, creationDueAt, endedPhase, factsFromEvents, planRecords, roundRobinApplies, skipReason, type CallStage,
+  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, planRecords,
+  roundRobinApplies, skippedOutcome, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
-import { failureMessage, failureType } from './failure-type';
-import { callEventSignal, callStateQuery, resumeSignal, skipParkedSignal } from './messages';
-import { CallOutcomeKey, CallPhaseKey } from './search-attributes';
+import {
+  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, followCall, newCallResult, receiveCallEvents, runStep, waitWhileParked,
+} from './call-actor';
+import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
-/** A call with no event for this long is closed with what it has (Ringostat may never send call.ended). */
-const DEFAULT_IDLE_TIMEOUT_MS = 2 * 60 * 60 * 1000;
-/** A parked call checks the credentials itself this often, in case the resume signal was missed. */
-const PARKED_RECHECK = '1 hour';
-
-const callsCompleted = metricMeter.createCounter('ringostat_calls_completed', 'calls', 'Calls completed, by project and outcome');
-const callParks = metricMeter.createCounter('ringostat_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
-
-class CallSkipped extends Error {}
+/**
+ * Patch (calls started before it replay without it): the idle timeout is the worker's
+ * (CallSettings.callIdleTimeoutMs), so the settings are loaded before the idle timer starts,
+ * not after the first event.
+ */
+export const IDLE_TIMEOUT_FROM_WORKER_PATCH = 'idle-timeout-from-worker';
 
 /**
  * The call's actor (version 2): folds its events (any order, duplicates, missing ones), runs
@@ -33,25 +32,16 @@ class CallSkipped extends Error {}
  * call is answered and one when it ends (operators find calls by phase and outcome, B4).
  */
 export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResult> {
-  const envelopes: CallEventEnvelope[] = [];
-  const seen = new Set<string>();
+  const callsCompleted = metricMeter.createCounter('ringostat_calls_completed', 'calls', 'Calls completed, by project and outcome');
+  const callParks = metricMeter.createCounter('ringostat_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
   let phase: CallPhase = 'ringing';
   let resumedVersion = 0;
   let resumeRequested = false;
   let skipRequested: string | undefined;
   let lastEventAt = Date.now();
-  const result: CallResult = {
-    projectId: input.projectId, callId: input.callId, phase, outcome: 'pending',
-    crm: {}, taskIds: {}, failures: [], eventsSeen: 0,
-  };
+  const result = newCallResult(input);
 
-  setHandler(callEventSignal, (envelope) => {
-    if (seen.has(envelope.event.eventId)) return;
-    seen.add(envelope.event.eventId);
-    envelopes.push(envelope);
-    lastEventAt = Date.now();
-    result.eventsSeen = envelopes.length;
-  });
+  const envelopes = receiveCallEvents(result, () => { lastEventAt = Date.now(); });
   setHandler(callStateQuery, () => ({ phase, result }));
   setHandler(resumeSignal, ({ credentialsVersion }) => {
     resumeRequested = true;
@@ -71,8 +61,11 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     describe();
   };
 
+  // How long a call may go without news is the worker's to say (CALL_IDLE_TIMEOUT_MS), so its
+  // settings come before the idle timer; calls started before the patch take it from their input.
+  const preloaded: CallSettings | undefined = patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined;
+  const idleTimeout = preloaded?.callIdleTimeoutMs ?? input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // One timer for the whole call, re-armed only when events kept coming: a call costs one timer, not one per wait.
-  const idleTimeout = input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let idle = false;
   const armIdleTimer = (ms: number): void => {
     void sleep(ms).then(() => {
@@ -88,11 +81,12 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   };
 
   if (!(await nextEvent(0))) {
-    setPhase('completed', 'no-events');
+    setPhase('completed', NO_EVENTS_OUTCOME);
     return result;
   }
   const e164 = (envelopes[0] as CallEventEnvelope).clientE164;
-  const settings = await local.loadProjectSettings(input.projectId);
+  // Without IDLE_TIMEOUT_FROM_WORKER_PATCH (calls started before it): the settings come after the first event.
+  const settings = preloaded ?? await local.loadProjectSettings(input.projectId);
   known.settings = settings;
   describe();
 
@@ -101,36 +95,15 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     setPhase('parked');
     callParks.add(1, { project: input.projectId });
     resumeRequested = false;
-    for (;;) {
-      if (await condition(() => resumeRequested || skipRequested !== undefined, PARKED_RECHECK)) break;
-      const status = await local.credentialsStatus({ projectId: input.projectId });
-      if (status.status === 'active') {
-        resumedVersion = Math.max(resumedVersion, status.version);
-        break;
-      }
-    }
+    const active = await waitWhileParked(() => resumeRequested || skipRequested !== undefined, () => local.credentialsStatus({ projectId: input.projectId }));
+    if (active) resumedVersion = Math.max(resumedVersion, active.version);
     if (skipRequested !== undefined) throw new CallSkipped(skipRequested);
     setPhase(resumeTo);
   }
 
-  /** Runs one CRM step: parks and retries on an invalid token; records any other permanent failure (R3). */
-  async function step<T>(name: string, resumeTo: () => CallPhase, run: () => Promise<T>): Promise<T | undefined> {
-    for (;;) {
-      try {
-        return await run();
-      } catch (err) {
-        const type = failureType(err);
-        if (type === 'BitrixTokenInvalid') {
-          await park(resumeTo());
-          continue;
-        }
-        if (type === undefined) throw err;
-        result.failures.push({ step: name, type, message: failureMessage(err) });
-        log.warn('CRM step failed for good', { step: name, type });
-        return undefined;
-      }
-    }
-  }
+  /** Runs one CRM step: parks and retries on an invalid token, resuming to `resumeTo()`; records any other permanent failure. */
+  const step = <T>(name: string, resumeTo: () => CallPhase, run: () => Promise<T>): Promise<T | undefined> =>
+    runStep(result, name, () => park(resumeTo()), run);
 
   let resolved: ResolvedClient | undefined;
   let entitiesDone = false;
@@ -152,33 +125,16 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     entitiesDone = true;
   }
 
-  const events = () => envelopes.map((e) => e.event);
-  const folded = () => factsFromEvents(events(), e164);
-
   try {
-    let processed = 0;
-    let facts = folded();
-    for (;;) {
-      processed = envelopes.length;
-      facts = folded();
-      const skipped = skipReason(facts);
-      if (skipped) {
-        setPhase('completed', `skipped-${skipped}`);
-        callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
-        return result;
-      }
-      const stage = callStage(facts, events());
-      if (stage === 'answered') setPhase('answered');
-      if (!entitiesDone && creationDueAt(stage, settings.scenario, facts.direction)) await resolveClient(facts, stage);
-      if (stage === 'ended') break;
-      if (!(await nextEvent(processed))) {
-        // Never ended: close it as answered or missed by what we saw.
-        facts = closeNeverEnded(facts, events());
-        if (!entitiesDone) await resolveClient(facts, 'ended');
-        break;
-      }
+    const followed = await followCall({
+      envelopes, e164, scenario: settings.scenario, entitiesDone: () => entitiesDone, resolveClient, answered: () => setPhase('answered'), nextEvent,
+    });
+    if ('skipped' in followed) {
+      setPhase('completed', skippedOutcome(followed.skipped));
+      callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
+      return result;
     }
-
+    const { facts } = followed;
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
     if (client && missedAssigneeId === undefined && roundRobinApplies(settings, client, facts)) {
@@ -200,10 +156,10 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       }
     }
     result.crm = bindings;
-    setPhase('completed', records?.outcome ?? (result.failures.length > 0 ? 'failed' : 'nothing-written'));
+    setPhase('completed', finalOutcome(records, result.failures));
   } catch (err) {
     if (!(err instanceof CallSkipped)) throw err;
-    setPhase('completed', 'skipped-not-resent');
+    setPhase('completed', NOT_RESENT_OUTCOME);
   }
   callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
   return result;

@@ -1,9 +1,6 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 
-/** Bitrix24 errors that retrying cannot fix: the workflow parks (token) or records the failure. */
-export const NON_RETRYABLE = ['BitrixTokenInvalid', 'BitrixBadRequest', 'ProjectUnknown'];
-
-/** The failure type of an activity error (an ApplicationFailure's `type`), or undefined. */
+/** The failure type of an activity error (an ApplicationFailure's `type`, one of contract/failure-types.ts), or undefined. */
 export function failureType(err: unknown): string | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? (cause.type ?? 'ApplicationFailure') : undefined;

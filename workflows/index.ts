@@ -1,3 +1,5 @@
+// The workflow types a bridge worker registers: the bundle's entry point, and what callers start
+// workflows by (the function, whose name is the type). Their contract is in ./contract.
 // Version 2: what new calls and integrations run.
 export { callWorkflowV2 } from './call-workflow';
 export { integrationWorkflowV2 } from './integration-workflow';

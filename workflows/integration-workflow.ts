@@ -1,14 +1,15 @@
 import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
+import { roundRobinPosition } from '../decisions';
 import type { IntegrationState, ReactivateReply, ReactivateRequest, ResendRun } from '../schemas/workflow-io';
 import { integrationWork, webhookCheck } from './activity-proxies';
-import { failureMessage } from './failure-type';
 import {
-  integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate, resendProgressSignal,
-} from './messages';
+  FailureType, integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate, resendProgressSignal,
+} from './contract';
+import { failureMessage } from './failure-type';
+import { recordBroken } from './integration-state';
 
-const KEPT_ERRORS = 20;
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
 
@@ -33,18 +34,10 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
 
   setHandler(integrationStateQuery, () => state);
   setHandler(integrationBrokenSignal, (broken) => {
-    state.lastErrors = [...state.lastErrors, { at: broken.at, type: broken.type, message: broken.message }].slice(-KEPT_ERRORS);
-    // A failure of superseded credentials says nothing about the new ones.
-    if (broken.credentialsVersion < state.credentialsVersion) return;
-    if (state.status !== 'broken') {
-      state.status = 'broken';
-      state.brokenSince = broken.at;
-      state.brokenReason = `${broken.type}: ${broken.message}`;
-    }
-    describe();
+    if (recordBroken(state, broken)) describe();
   });
   setHandler(nextRoundRobinUpdate, ({ size }) => {
-    const position = (state.roundRobin ?? 0) % Math.max(size, 1);
+    const position = roundRobinPosition(state.roundRobin ?? 0, size);
     state.roundRobin = (state.roundRobin ?? 0) + 1;
     return position;
   });
@@ -61,7 +54,7 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
     try {
       ({ portal } = await webhookCheck.checkWebhook({ projectId: state.projectId, webhook: request.webhook }));
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(failureMessage(err), 'WebhookRefused');
+      throw ApplicationFailure.nonRetryable(failureMessage(err), FailureType.WebhookRefused);
     }
     state.credentialsVersion += 1;
     state.webhook = request.webhook;

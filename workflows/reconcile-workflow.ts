@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { RingostatActivities } from '../activities/ringostat-activities';
 import type { ReconcileResult, ReconcileWorkflowInput } from '../schemas/reconcile';
+import { RINGOSTAT_NON_RETRYABLE, type RingostatActivities } from './contract';
 
 /** A refused Auth-key or request fails the run at once; an outage is retried within the run. */
 const ringostat = proxyActivities<RingostatActivities>({
@@ -8,7 +8,7 @@ const ringostat = proxyActivities<RingostatActivities>({
   heartbeatTimeout: '2 minutes',
   retry: {
     initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5,
-    nonRetryableErrorTypes: ['RingostatAuthError', 'RingostatBadRequest', 'ProjectUnknown'],
+    nonRetryableErrorTypes: RINGOSTAT_NON_RETRYABLE,
   },
 });
 

@@ -4,6 +4,7 @@ import { redactSecrets } from '../../platform/logger';
 import { parkedCallsQuery } from '../../integration/parked-calls';
 import { readIntegrationState } from '../../integration/integration-client';
 import type { IntegrationState } from '../../schemas/workflow-io';
+import { callWorkflow, callWorkflowV2 } from '../../workflows';
 
 /** Visibility pages are cheap but not free: the oldest parked call is looked for among this many. */
 const OLDEST_SCAN_CAP = 10_000;
@@ -49,7 +50,7 @@ export async function probe<T>(what: string, fn: () => Promise<T>, onTimeout?: (
 
 export async function callCounts(temporal: Client, projectId: string): Promise<CallCounts> {
   // Both versions of the call workflow: calls started before an upgrade run version 1 to the end.
-  const running = `ProjectId='${projectId}' AND WorkflowType IN ('callWorkflow', 'callWorkflowV2') AND ExecutionStatus='Running'`;
+  const running = `ProjectId='${projectId}' AND WorkflowType IN (${[callWorkflow, callWorkflowV2].map((w) => `'${w.name}'`).join(', ')}) AND ExecutionStatus='Running'`;
   const parkedQuery = parkedCallsQuery(projectId);
   const [runningCount, parkedCount] = await Promise.all([temporal.workflow.count(running), temporal.workflow.count(parkedQuery)]);
   const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, oldestScanCapped: false };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
-import { callWorkflowId } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';

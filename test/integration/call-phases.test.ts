@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
-import { callWorkflowId } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 
 describe('call phases end to end', () => {
   let h: Harness;

@@ -19,7 +19,8 @@ import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import type { CallEvent } from '../../schemas/call-event';
-import { callWorkflowId, type IntegrationState } from '../../schemas/workflow-io';
+import type { IntegrationState } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import {
   callsInFlightOn, connectTemporal, createTestPortal, historyIdentities, identityOfPid, integrationState,

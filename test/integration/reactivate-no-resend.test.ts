@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callWorkflowId } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { readIntegrationState } from '../../integration/integration-client';

@@ -6,8 +6,7 @@
  * only; never registered on a worker.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { CallActivities } from '../../activities/activity-types';
-import type { LegacyCallActivities } from '../../activities/legacy-activity-types';
+import type { CallActivities, LegacyCallActivities } from '../../workflows/contract';
 import type { CallResult, CallWorkflowInput } from '../../schemas/workflow-io';
 
 const local = proxyActivities<LegacyCallActivities>({ startToCloseTimeout: '30 seconds' });

@@ -11,7 +11,9 @@
  * test/replay/histories/<name>.json: `{ workflowId, workflowType, scenario, history }`, history
  * as the generated History class's toJSON() (load it with History.fromObject). Re-record after an INTENDED, versioned change to workflow code only;
  * the old files are then the histories running workflows still have, so keep those too (under
- * a new name) until no such workflow can be running.
+ * a new name) until no such workflow can be running: `<name>.before-<patch>.json` beside the new
+ * `<name>.json` (v2/*.before-idle-timeout-from-worker.json: calls started before the worker set
+ * the idle timeout).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,10 +22,8 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { freePorts } from '../../platform/ports';
 import { startStack, type Stack } from '../../tools/infra/stack';
-import {
-  callWorkflowId, integrationWorkflowId, type CallResult,
-} from '../../schemas/workflow-io';
-import { callStateQuery } from '../../workflows/messages';
+import type { CallResult } from '../../schemas/workflow-io';
+import { callStateQuery, callWorkflowId, integrationWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
       process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
       process.env.KAFKA_BROKERS = stack.kafkaBrokers.join(',');
     }
-    // Short, so the never-ended call closes quickly; the timer is there either way, so every
-    // other history has the same command shape as with the 2-hour default.
+    // The worker's idle timeout, short, so the never-ended call closes quickly; the timer is there
+    // either way, so every other history has the same command shape as with the 2-hour default.
     process.env.CALL_IDLE_TIMEOUT_MS = '4000';
     h = await startHarness({
       projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }],

@@ -3,7 +3,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent } from '../../dispatcher/decode-event';
 import { deliverToCallWorkflow, type DeliveryTarget } from '../../dispatcher/deliver';
 import type { BridgeConfig } from '../../schemas/project-config';
-import { MINIMAL_FLOOR_TASK_QUEUE, MINIMAL_FLOOR_WORKFLOW } from './minimal-floor-types';
+import { MINIMAL_FLOOR_TASK_QUEUE } from './minimal-floor-types';
+import { minimalCallWorkflow } from './minimal-floor-workflow';
 
 export interface FloorDispatcher {
   stop(): Promise<void>;
@@ -11,7 +12,7 @@ export interface FloorDispatcher {
 
 /** The dispatcher's own delivery (deliverToCallWorkflow: signal-with-start, same search attributes), aimed at the floor's workflow. */
 export const minimalFloorTarget: DeliveryTarget = {
-  workflowType: MINIMAL_FLOOR_WORKFLOW,
+  workflow: minimalCallWorkflow,
   taskQueue: MINIMAL_FLOOR_TASK_QUEUE,
   workflowId: (projectId, callId) => `floor:${projectId}:${callId}`,
 };

@@ -6,7 +6,7 @@
  * prints its figure beside this one's. Workflow code: deterministic, the activity as a type.
  */
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { callEventSignal } from '../../workflows/messages';
+import { callEventSignal } from '../../workflows/contract';
 import type { MinimalFloorActivities } from './minimal-floor-types';
 
 const { callEnded } = proxyActivities<MinimalFloorActivities>({ startToCloseTimeout: '1 minute' });

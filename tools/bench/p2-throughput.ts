@@ -1,4 +1,4 @@
-import { callWorkflowId } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 import { createBenchEnv } from './bench-env';
 import { costOfWorkflows } from './call-cost';
 import type { BenchContext } from './context';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parkedCallsQuery } from '../../integration/parked-calls';
 import type { CallEvent } from '../../schemas/call-event';
-import { callWorkflowId } from '../../schemas/workflow-io';
+import { callWorkflowId } from '../../workflows/contract';
 import { createBenchEnv, type BenchEnv } from './bench-env';
 import { costOfWorkflows } from './call-cost';
 import { causedSince, openWindow } from './caused-workflows';

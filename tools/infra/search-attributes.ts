@@ -1,8 +1,8 @@
-/**
- * Custom search attributes every call workflow carries, so operators can find a call in the
- * Temporal UI by project, call id, phone, phase and outcome (B4). All are Keyword: exact-match
- * filters, which is what these ids and enums need (Text would tokenize them).
- */
-export const searchAttributeNames = ['ProjectId', 'CallId', 'ClientNumber', 'CallPhase', 'CallOutcome'] as const;
+import { bridgeSearchAttributes } from '../../workflows/contract/search-attributes';
 
-export type SearchAttributeName = (typeof searchAttributeNames)[number];
+/**
+ * The custom search attributes a Temporal server must have for the bridge (B4), as the workflows'
+ * contract defines them (workflows/contract/search-attributes.ts): all Keyword, so the dev stack
+ * registers each name as Keyword.
+ */
+export const searchAttributeNames: readonly string[] = bridgeSearchAttributes.map((key) => key.name);

@@ -26,7 +26,8 @@ import { freePorts } from '../../platform/ports';
 import { startTemporalDevServer, type TemporalDevServer } from '../infra/temporal-server';
 import type { Sandbox } from '../sandbox';
 import { callEventKey, type CallEvent } from '../../schemas/call-event';
-import { callWorkflowId, integrationWorkflowId, TASK_QUEUE, type CallResult, type IntegrationState } from '../../schemas/workflow-io';
+import type { CallResult, IntegrationState } from '../../schemas/workflow-io';
+import { callWorkflowId, integrationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { employees, portalUsers } from './bridge-harness';
 
 export { employees, portalUsers };

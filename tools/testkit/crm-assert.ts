@@ -8,8 +8,7 @@ import { callEvents, type CallSpec } from './call-events';
 import type { Harness } from './bridge-harness';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
-import { callWorkflowId } from '../../schemas/workflow-io';
-import { callStateQuery } from '../../workflows/messages';
+import { callStateQuery, callWorkflowId } from '../../workflows/contract';
 
 export type Rec = Record<string, unknown>;
 

@@ -1,12 +1,19 @@
 /**
  * The worker settings a tool's bridge takes from the tool's own environment, as workers/main.ts
- * takes them from its settings: the test runner's prebuilt bundle (WORKFLOW_BUNDLE_PATH) and,
- * for benchmarks, WORKER_MAX_CACHED_WORKFLOWS.
+ * takes them from its settings: the test runner's prebuilt bundle (WORKFLOW_BUNDLE_PATH), a short
+ * CALL_IDLE_TIMEOUT_MS for tests of calls that never end, and, for benchmarks,
+ * WORKER_MAX_CACHED_WORKFLOWS.
  */
-export function toolWorkerTuning(env: Readonly<Record<string, string | undefined>> = process.env): { workflowBundlePath?: string; maxCachedWorkflows?: number } {
-  const cached = Number(env.WORKER_MAX_CACHED_WORKFLOWS);
+export function toolWorkerTuning(env: Readonly<Record<string, string | undefined>> = process.env): { workflowBundlePath?: string; maxCachedWorkflows?: number; callIdleTimeoutMs?: number } {
+  const positive = (value: string | undefined) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const cached = positive(env.WORKER_MAX_CACHED_WORKFLOWS);
+  const idle = positive(env.CALL_IDLE_TIMEOUT_MS);
   return {
     ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH } : {}),
-    ...(Number.isInteger(cached) && cached > 0 ? { maxCachedWorkflows: cached } : {}),
+    ...(cached !== undefined ? { maxCachedWorkflows: cached } : {}),
+    ...(idle !== undefined ? { callIdleTimeoutMs: idle } : {}),
   };
 }

@@ -1,8 +1,7 @@
 // Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
 // so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import { proxyActivities } from '@temporalio/workflow';
-import { NON_RETRYABLE } from '../failure-type';
-import type { LegacyCallActivities as BridgeActivities } from '../../activities/legacy-activity-types';
+import { NON_RETRYABLE, type LegacyCallActivities as BridgeActivities } from '../contract';
 
 
 /**

@@ -1,24 +1,23 @@
 // Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
-// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
+// so what it does must not change (nor what it shares with version 2 in ../call-actor.ts and
+// decisions/); new calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import {
-  condition, log, setHandler, upsertSearchAttributes, workflowInfo,
+  condition, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import { classifyClient, creationDueAt, factsFromEvents, planEntities, planRecords, skipReason, type CallStage } from '../../decisions';
+import {
+  classifyClient, endedPhase, finalOutcome, missedCallAssignee, missedCallPool, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, planEntities,
+  planRecords, roundRobinApplies, skippedOutcome, type CallStage,
+} from '../../decisions';
 import type { CallFacts, ClientState, CrmBindings } from '../../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../../schemas/workflow-io';
 import { crm, local } from './activity-proxies-v1';
-import { failureMessage, failureType } from '../failure-type';
-import { callEventSignal, callStateQuery, clientLockGrantedSignal, resumeSignal, skipParkedSignal } from '../messages';
-import { CallOutcomeKey, CallPhaseKey, ClientNumberKey } from '../search-attributes';
+import {
+  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, followCall, newCallResult, receiveCallEvents, runStep, waitWhileParked,
+} from '../call-actor';
+import { CallOutcomeKey, CallPhaseKey, callStateQuery, clientLockGrantedSignal, ClientNumberKey, resumeSignal, skipParkedSignal } from '../contract';
 
-/** A call with no event for this long is closed with what it has (Ringostat may never send call.ended). */
-const DEFAULT_IDLE_TIMEOUT_MS = 2 * 60 * 60 * 1000;
-/** A parked call checks the credentials itself this often, in case the resume signal was missed. */
-const PARKED_RECHECK = '1 hour';
 /** How long to wait for the per-number lock before asking for it again. */
 const LOCK_WAIT = '15 minutes';
-
-class CallSkipped extends Error {}
 
 /**
  * The call's actor: folds its events (any order, duplicates, missing ones), runs
@@ -26,23 +25,13 @@ class CallSkipped extends Error {}
  * table asks for, exactly once. Parks when the Bitrix24 token is invalid (T1).
  */
 export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult> {
-  const envelopes: CallEventEnvelope[] = [];
-  const seen = new Set<string>();
   let phase: CallPhase = 'ringing';
   let grantedLock: string | undefined;
   let resumeRequested = false;
   let skipRequested: string | undefined;
-  const result: CallResult = {
-    projectId: input.projectId, callId: input.callId, phase, outcome: 'pending',
-    crm: {}, taskIds: {}, failures: [], eventsSeen: 0,
-  };
+  const result = newCallResult(input);
 
-  setHandler(callEventSignal, (envelope) => {
-    if (seen.has(envelope.event.eventId)) return;
-    seen.add(envelope.event.eventId);
-    envelopes.push(envelope);
-    result.eventsSeen = envelopes.length;
-  });
+  const envelopes = receiveCallEvents(result);
   setHandler(callStateQuery, () => ({ phase, result }));
   setHandler(clientLockGrantedSignal, ({ lockId }) => { grantedLock = lockId; });
   setHandler(resumeSignal, () => { resumeRequested = true; });
@@ -61,7 +50,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
 
   const idleTimeout = input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   if (!(await condition(() => envelopes.length > 0, idleTimeout))) {
-    setOutcome('no-events');
+    setOutcome(NO_EVENTS_OUTCOME);
     setPhase('completed');
     return result;
   }
@@ -74,34 +63,14 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
     const before = phase;
     setPhase('parked');
     resumeRequested = false;
-    for (;;) {
-      if (await condition(() => resumeRequested || skipRequested !== undefined, PARKED_RECHECK)) break;
-      const status = await local.credentialsStatus({ projectId: input.projectId });
-      if (status.status === 'active') break;
-    }
+    await waitWhileParked(() => resumeRequested || skipRequested !== undefined, () => local.credentialsStatus({ projectId: input.projectId }));
     if (skipRequested !== undefined) throw new CallSkipped(skipRequested);
     setPhase(before);
     return true;
   }
 
   /** Runs one CRM step: parks and retries on an invalid token; records any other permanent failure (R3). */
-  async function step<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
-    for (;;) {
-      try {
-        return await run();
-      } catch (err) {
-        const type = failureType(err);
-        if (type === 'BitrixTokenInvalid') {
-          await park();
-          continue;
-        }
-        if (type === undefined) throw err;
-        result.failures.push({ step: name, type, message: failureMessage(err) });
-        log.warn('CRM step failed for good', { step: name, type });
-        return undefined;
-      }
-    }
-  }
+  const step = <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => runStep(result, name, () => park(), run);
 
   let lockRound = 0;
   /** B2: the client's lookup and new entities happen under the per-number lock. */
@@ -125,10 +94,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
   let roundRobinPick: number | undefined;
   /** M (S4.2): drawn once per call, so its new entity and its call-back task go to the same person. */
   async function missedAssignee(facts: CallFacts, state: ClientState): Promise<number | undefined> {
-    const pool = settings.employees.filter((e) => e.missedCallDistribution);
-    const missed = facts.disposition !== undefined && facts.disposition !== 'answered';
-    if (settings.scenario.missedNewClientAssignee !== 'round-robin' || state.kind !== 'new' || !missed || pool.length === 0) return undefined;
-    roundRobinPick ??= pool[(await local.nextRoundRobin({ projectId: input.projectId, size: pool.length })) % pool.length]?.bitrix24UserId;
+    if (!roundRobinApplies(settings, state, facts)) return undefined;
+    roundRobinPick ??= missedCallAssignee(settings, await local.nextRoundRobin({ projectId: input.projectId, size: missedCallPool(settings).length }));
     return roundRobinPick;
   }
 
@@ -151,34 +118,18 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
     }));
   }
 
-  const folded = () => factsFromEvents(envelopes.map((e) => e.event), e164);
-  const answeredSeen = () => envelopes.some((e) => e.event.type === 'call.answered');
-
   try {
-    let processed = 0;
-    let facts = folded();
-    for (;;) {
-      processed = envelopes.length;
-      facts = folded();
-      const skipped = skipReason(facts);
-      if (skipped) {
-        setOutcome(`skipped-${skipped}`);
-        setPhase('completed');
-        return result;
-      }
-      const stage: CallStage = facts.disposition ? 'ended' : answeredSeen() ? 'answered' : 'ringing';
-      if (stage === 'answered') setPhase('answered');
-      if (!entitiesDone && creationDueAt(stage, settings.scenario, facts.direction)) await resolveClient(facts, stage);
-      if (stage === 'ended') break;
-      if (!(await condition(() => envelopes.length > processed, idleTimeout))) {
-        // Never ended: close it as answered or missed by what we saw.
-        facts = { ...facts, disposition: answeredSeen() ? 'answered' : 'no_answer', endedAt: facts.endedAt ?? facts.startedAt };
-        if (!entitiesDone) await resolveClient(facts, 'ended');
-        break;
-      }
+    const followed = await followCall({
+      envelopes, e164, scenario: settings.scenario, entitiesDone: () => entitiesDone, resolveClient, answered: () => setPhase('answered'),
+      nextEvent: (processed) => condition(() => envelopes.length > processed, idleTimeout),
+    });
+    if ('skipped' in followed) {
+      setOutcome(skippedOutcome(followed.skipped));
+      setPhase('completed');
+      return result;
     }
-
-    setPhase(facts.disposition === 'answered' ? 'answered' : facts.disposition === 'voicemail' ? 'voicemail' : 'missed');
+    const { facts } = followed;
+    setPhase(endedPhase(facts));
     const records = client
       ? planRecords({ facts, client, project: settings, created, missedAssigneeId: await missedAssignee(facts, client) })
       : undefined;
@@ -190,10 +141,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallResult
       }
     }
     result.crm = { ...bindingsOf(client), ...created };
-    setOutcome(records?.outcome ?? (result.failures.length > 0 ? 'failed' : 'nothing-written'));
+    setOutcome(finalOutcome(records, result.failures));
   } catch (err) {
     if (!(err instanceof CallSkipped)) throw err;
-    setOutcome('skipped-not-resent');
+    setOutcome(NOT_RESENT_OUTCOME);
   }
   setPhase('completed');
   return result;

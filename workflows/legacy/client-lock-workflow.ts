@@ -3,7 +3,7 @@
 import {
   condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo, log,
 } from '@temporalio/workflow';
-import { acquireClientLockSignal, clientLockGrantedSignal, releaseClientLockSignal } from '../messages';
+import { acquireClientLockSignal, clientLockGrantedSignal, releaseClientLockSignal } from '../contract';
 
 /** A holder that neither releases nor answers loses the lock after this (a crashed or terminated call). */
 const LEASE = '10 minutes';

@@ -1,12 +1,13 @@
 // Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
-// so it must not change; new calls run workflows/call-workflow.ts. See docs/upgrades.md.
+// so what it does must not change (nor what it shares with version 2 in ../integration-state.ts and
+// decisions/); new integrations run workflows/integration-workflow.ts. See docs/upgrades.md.
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { roundRobinPosition } from '../../decisions';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import {
   integrationBrokenSignal, integrationReactivatedSignal, integrationStateQuery, nextRoundRobinUpdate,
-} from '../messages';
-
-const KEPT_ERRORS = 20;
+} from '../contract';
+import { recordBroken } from '../integration-state';
 
 /**
  * One per project (`integration:{projectId}`): the integration's state as operators see it
@@ -19,14 +20,7 @@ export async function integrationWorkflow(initial: IntegrationState): Promise<vo
 
   setHandler(integrationStateQuery, () => ({ ...state, roundRobin }));
   setHandler(integrationBrokenSignal, (broken) => {
-    state.lastErrors = [...state.lastErrors, { at: broken.at, type: broken.type, message: broken.message }].slice(-KEPT_ERRORS);
-    // A failure of superseded credentials says nothing about the new ones.
-    if (broken.credentialsVersion < state.credentialsVersion) return;
-    if (state.status !== 'broken') {
-      state.status = 'broken';
-      state.brokenSince = broken.at;
-      state.brokenReason = `${broken.type}: ${broken.message}`;
-    }
+    recordBroken(state, broken);
   });
   setHandler(integrationReactivatedSignal, (reactivated) => {
     state.status = 'active';
@@ -36,7 +30,7 @@ export async function integrationWorkflow(initial: IntegrationState): Promise<vo
     state.reactivations += 1;
   });
   setHandler(nextRoundRobinUpdate, ({ size }) => {
-    const position = roundRobin % Math.max(size, 1);
+    const position = roundRobinPosition(roundRobin, size);
     roundRobin += 1;
     return position;
   });

@@ -1,9 +1,9 @@
 /**
- * Signals, queries and updates of the bridge's workflows. Callers (dispatcher, CLI,
- * activities) import these definitions, never the workflow code itself.
+ * Signals, queries and updates of the bridge's workflows (CONTRACTS.md §3): the workflows set
+ * their handlers with these definitions, and callers (dispatcher, CLI, activities) send with them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts } from '../schemas/workflow-io';
+import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts } from '../../schemas/workflow-io';
 
 // Call actor
 export const callEventSignal = defineSignal<[CallEventEnvelope]>('callEvent');

@@ -1,0 +1,30 @@
+import type { RecordsPlan } from '../schemas/crm-plan';
+import type { StepFailure } from '../schemas/workflow-io';
+import type { SkipReason } from './skip-rules';
+
+/** CallOutcome search attribute values: what the call wrote (CONTRACTS.md §3). */
+export type CallOutcome =
+  | 'lead-created' | 'contact-created' | 'deal-created'
+  | 'task-on-existing' | 'lead-on-contact' | 'deal-on-contact' | 'task-on-contact'
+  | 'callback-task' | 'nothing-outgoing-new'
+  | 'skipped-internal' | 'skipped-transit' | 'skipped-transferred'
+  | 'skipped-not-resent' | 'no-events' | 'failed' | 'nothing-written';
+
+/** S7: a call written nowhere says why. */
+export function skippedOutcome(reason: SkipReason): CallOutcome {
+  return `skipped-${reason}`;
+}
+
+/** T4: a parked call that a reactivation without resend closed. */
+export const NOT_RESENT_OUTCOME: CallOutcome = 'skipped-not-resent';
+
+/** A call workflow that never received an event. */
+export const NO_EVENTS_OUTCOME: CallOutcome = 'no-events';
+
+/**
+ * The outcome of a call that ran to its end: what its records wrote; with nothing planned,
+ * `failed` when a step failed for good (R3), else `nothing-written`.
+ */
+export function finalOutcome(records: Pick<RecordsPlan, 'outcome'> | undefined, failures: readonly StepFailure[]): string {
+  return records?.outcome ?? (failures.length > 0 ? 'failed' : 'nothing-written');
+}

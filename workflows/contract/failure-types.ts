@@ -1,0 +1,33 @@
+/**
+ * The failure types (an ApplicationFailure's `type`) that activities throw and workflows react
+ * to (R3): the one list of their names. Running workflows have them in their histories and retry
+ * policies, so a name is never changed.
+ */
+export const FailureType = {
+  /** Bitrix24 rate limit: retried after Bitrix24's own delay. */
+  BitrixRateLimited: 'BitrixRateLimited',
+  /** Bitrix24 5xx, timeout or connection error: retried with backoff. */
+  BitrixTransient: 'BitrixTransient',
+  /** The webhook no longer authorises the bridge: the call parks (T1). */
+  BitrixTokenInvalid: 'BitrixTokenInvalid',
+  /** Bitrix24 refused the request itself: that step fails, the call goes on. */
+  BitrixBadRequest: 'BitrixBadRequest',
+  /** The project is not in the worker's config. */
+  ProjectUnknown: 'ProjectUnknown',
+  /** The portal refused a new webhook (M3, T2): the reactivation changes nothing. */
+  WebhookRefused: 'WebhookRefused',
+  /** Ringostat refused the Auth-key (B7). */
+  RingostatAuthError: 'RingostatAuthError',
+  /** Ringostat refused the request itself (B7). */
+  RingostatBadRequest: 'RingostatBadRequest',
+  RingostatRateLimited: 'RingostatRateLimited',
+  RingostatUnavailable: 'RingostatUnavailable',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+/** Bitrix24 failures that retrying cannot fix: the call parks (token) or records the failure (R3). */
+export const NON_RETRYABLE: FailureTypeName[] = [FailureType.BitrixTokenInvalid, FailureType.BitrixBadRequest, FailureType.ProjectUnknown];
+
+/** Ringostat failures that retrying cannot fix: the reconciliation run fails visibly (B7). */
+export const RINGOSTAT_NON_RETRYABLE: FailureTypeName[] = [FailureType.RingostatAuthError, FailureType.RingostatBadRequest, FailureType.ProjectUnknown];

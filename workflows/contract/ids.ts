@@ -1,0 +1,26 @@
+/**
+ * Where the bridge's workflows run and how each is found (CONTRACTS.md §3): workers poll the
+ * task queue; the dispatcher, the CLI, activities and tools address a workflow by these ids.
+ */
+
+export const TASK_QUEUE = 'ringostat-bridge';
+
+/** One call's actor. */
+export function callWorkflowId(projectId: string, callId: string): string {
+  return `call:${projectId}:${callId}`;
+}
+
+/** One project's integration actor: the only place its integration state lives (R7). */
+export function integrationWorkflowId(projectId: string): string {
+  return `integration:${projectId}`;
+}
+
+/** Version 1's per-number lock (B2); version 2 starts none. */
+export function clientLockWorkflowId(projectId: string, e164: string): string {
+  return `client:${projectId}:${e164}`;
+}
+
+/** The project's reconciliation schedule (B7); each run's workflow id starts with it. */
+export function reconcileScheduleId(projectId: string): string {
+  return `reconcile:${projectId}`;
+}

@@ -1,0 +1,28 @@
+import type { IntegrationState } from '../schemas/workflow-io';
+
+/**
+ * What both versions of the integration workflow do to its state (version 2 in
+ * integration-workflow.ts, version 1 frozen in legacy/integration-workflow-v1.ts). Running
+ * integrations replay on it, so a change here must leave both versions' commands as they were.
+ */
+
+/** The last Bitrix24 errors an integration keeps for `status` (T6). */
+const KEPT_ERRORS = 20;
+
+/**
+ * T1: a call saw the token refused. The error is kept; the integration turns broken unless the
+ * failure was of superseded credentials, which says nothing about the new ones. Returns false
+ * for such a superseded failure.
+ */
+export function recordBroken(
+  state: IntegrationState, broken: { at: string; type: string; message: string; credentialsVersion: number },
+): boolean {
+  state.lastErrors = [...state.lastErrors, { at: broken.at, type: broken.type, message: broken.message }].slice(-KEPT_ERRORS);
+  if (broken.credentialsVersion < state.credentialsVersion) return false;
+  if (state.status !== 'broken') {
+    state.status = 'broken';
+    state.brokenSince = broken.at;
+    state.brokenReason = `${broken.type}: ${broken.message}`;
+  }
+  return true;
+}
