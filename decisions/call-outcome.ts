@@ -2,7 +2,7 @@ import type { RecordsPlan } from '../schemas/crm-plan';
 import type { StepFailure } from '../schemas/workflow-io';
 import type { SkipReason } from './skip-rules';
 
-/** CallOutcome search attribute values: what the call wrote (CONTRACTS.md §3). */
+/** CallOutcome search attribute values: what the call wrote (docs/contracts.md §3). */
 export type CallOutcome =
   | 'lead-created' | 'contact-created' | 'deal-created'
   | 'task-on-existing' | 'lead-on-contact' | 'deal-on-contact' | 'task-on-contact'

@@ -2,7 +2,7 @@ import type { CallSource } from '../schemas/call-event';
 import type { CallFacts, CrmFields } from '../schemas/crm-plan';
 import type { PipelineRule } from '../schemas/project-config';
 
-/** The `source` fields of an event (CONTRACTS.md §1); kept here so decisions/ needs no zod at run time. */
+/** The `source` fields of an event (docs/contracts.md §1); kept here so decisions/ needs no zod at run time. */
 export const sourceFields = [
   'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm',
   'gclid', 'gaClientId', 'poolName', 'landingPage', 'referrer',

@@ -9,12 +9,12 @@ export function callStage(facts: Pick<CallFacts, 'disposition'>, events: readonl
   return answeredSeen(events) ? 'answered' : 'ringing';
 }
 
-/** A call whose call.ended never came is closed as answered or missed by what was seen (DECISIONS "never ended"). */
+/** A call whose call.ended never came is closed as answered or missed by what was seen (docs/decisions.md "Calls that never ended"). */
 export function closeNeverEnded(facts: CallFacts, events: readonly CallEvent[]): CallFacts {
   return { ...facts, disposition: answeredSeen(events) ? 'answered' : 'no_answer', endedAt: facts.endedAt ?? facts.startedAt };
 }
 
-/** The phase an ended call shows while its records are written (CONTRACTS §3). */
+/** The phase an ended call shows while its records are written (docs/contracts.md §3). */
 export function endedPhase(facts: Pick<CallFacts, 'disposition'>): CallPhase {
   if (facts.disposition === 'answered') return 'answered';
   return facts.disposition === 'voicemail' ? 'voicemail' : 'missed';

@@ -36,7 +36,7 @@ function openKindOrder(routingOrder: readonly EntityKind[]): Array<'lead' | 'dea
 }
 
 /**
- * The client's state (DECISIONS.md Terms): Open when an open lead or deal exists — the client's
+ * The client's state (docs/decisions.md Terms): Open when an open lead or deal exists — the client's
  * entity is the newest of the first kind in routing.order that has one —, else Contact (the
  * newest contact), else New.
  */

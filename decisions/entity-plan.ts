@@ -19,7 +19,7 @@ export interface EntityPlanInput {
 }
 
 /**
- * DECISIONS.md "When things are created": whether a stage is the call's moment for its entity
+ * docs/decisions.md "When things are created": whether a stage is the call's moment for its entity
  * work. `ended` always is, so a call whose earlier events never came is still handled.
  */
 export function creationDueAt(stage: CallStage, scenario: Pick<Scenario, 'createOn'>, direction: CallFacts['direction']): boolean {
@@ -98,7 +98,7 @@ function fillExisting(client: ClientState, facts: CallFacts, project: DecisionPr
 }
 
 /**
- * The entity work of a call (DECISIONS.md tables): what to create, owned by whom, and which
+ * The entity work of a call (docs/decisions.md tables): what to create, owned by whom, and which
  * existing entity gets its empty fields filled. Returns an empty plan at a stage that is not the
  * call's creation moment, so calling it at every stage never writes twice.
  */

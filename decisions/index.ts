@@ -1,5 +1,5 @@
 /**
- * The decision table (DECISIONS.md) as pure, deterministic functions: which stage a call is at,
+ * The decision table (docs/decisions.md) as pure, deterministic functions: which stage a call is at,
  * what it creates and writes, who gets it, what its outcome is. The workflows import this barrel
  * directly, so nothing here may read a clock, do I/O, draw random numbers or import zod / node: /
  * libphonenumber at run time (schemas are imported as types only; eslint.config.mjs enforces it).

@@ -79,7 +79,7 @@ function outgoing(ctx: TaskContext, input: RecordsPlanInput, bindings: CrmBindin
 }
 
 /**
- * The call records and open tasks of a finished call (DECISIONS.md, both tables), with the
+ * The call records and open tasks of a finished call (docs/decisions.md, both tables), with the
  * CallOutcome naming what was written. Task keys are unique within a call (exactly-once markers).
  */
 export function planRecords(input: RecordsPlanInput): RecordsPlan {

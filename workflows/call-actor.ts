@@ -84,7 +84,7 @@ export interface FollowedCall {
 
 /**
  * Follows the call's events until call.ended — or until it went quiet: then it is closed as
- * answered or missed by what was seen (DECISIONS.md "Calls that never ended") — doing its entity
+ * answered or missed by what was seen (docs/decisions.md "Calls that never ended") — doing its entity
  * work at the first stage that is the call's creation moment. Gives the facts the call ended
  * with, or why it is written nowhere (S7).
  */

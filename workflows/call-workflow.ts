@@ -26,7 +26,7 @@ export const IDLE_TIMEOUT_FROM_WORKER_PATCH = 'idle-timeout-from-worker';
  * ringing → answered / missed / voicemail → completed, and writes the CRM work the decision
  * table asks for, exactly once. Parks when the Bitrix24 token is invalid (T1).
  *
- * What it costs above the minimal design (REQUIREMENTS §8, P7), each for a reason: one local
+ * What it costs above the minimal design (docs/requirements.md §8, P7), each for a reason: one local
  * activity for the settings; one activity when the client is resolved (so the lead exists while
  * the manager talks, S1.1); one idle timer for the whole call; a search-attribute upsert when the
  * call is answered and one when it ends (operators find calls by phase and outcome, B4).

@@ -1,5 +1,5 @@
 /**
- * The minimal floor (REQUIREMENTS.md §8): the least any "one durable workflow per call with
+ * The minimal floor (docs/requirements.md §8): the least any "one durable workflow per call with
  * Bitrix24 activities" design must do — one workflow per call, started and signalled by its
  * three Kafka events (signal-with-start, through the bridge's own dispatcher path), one no-op
  * activity when the call ends, nothing else: no lock, no upserts, no timers. Every benchmark

@@ -1,5 +1,5 @@
 /**
- * Where the bridge's workflows run and how each is found (CONTRACTS.md §3): workers poll the
+ * Where the bridge's workflows run and how each is found (docs/contracts.md §3): workers poll the
  * task queue; the dispatcher, the CLI, activities and tools address a workflow by these ids.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Signals, queries and updates of the bridge's workflows (CONTRACTS.md §3): the workflows set
+ * Signals, queries and updates of the bridge's workflows (docs/contracts.md §3): the workflows set
  * their handlers with these definitions, and callers (dispatcher, CLI, activities) send with them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';

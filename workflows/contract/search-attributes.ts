@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * Keyword search attributes of call workflows (CONTRACTS.md §3, B4): operators find a call in the
+ * Keyword search attributes of call workflows (docs/contracts.md §3, B4): operators find a call in the
  * Temporal UI by project, call id, phone, phase and outcome. Keyword: exact-match filters, which
  * is what these ids and enums need (Text would tokenize them).
  */
