@@ -22,7 +22,7 @@ export async function registeredMetricNames(): Promise<string[]> {
 }
 
 /**
- * Metrics served through the Temporal Runtime's exporter (workers/temporal-logging.ts), not
+ * Metrics served through the Temporal Runtime's exporter (observability/temporal-logging.ts), not
  * prom-client: the workflows' metricMeter counters (no prefix, `_total` added) and the SDK's
  * own worker metrics (`temporal_` prefix). test/integration/metrics.test.ts checks them live.
  */

@@ -4,7 +4,7 @@ import type { CallFacts } from '../schemas/crm-plan';
 import type { Scenario } from '../schemas/project-config';
 import type { CallEventEnvelope, CallResult, CallWorkflowInput } from '../schemas/workflow-io';
 import { callEventSignal, FailureType } from './contract';
-import { failureMessage, failureType } from './failure-type';
+import { failureMessage, failureType } from './activity-failure';
 
 /**
  * What both versions of the call workflow run (version 2 in call-workflow.ts, version 1 frozen in

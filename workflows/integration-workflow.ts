@@ -7,7 +7,7 @@ import { integrationWork, webhookCheck } from './activity-proxies';
 import {
   FailureType, integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate, resendProgressSignal,
 } from './contract';
-import { failureMessage } from './failure-type';
+import { failureMessage } from './activity-failure';
 import { recordBroken } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */

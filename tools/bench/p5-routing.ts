@@ -23,7 +23,7 @@ const DEADLINE_TOLERANCE_MS = 20;
 const TOKEN = 'bench-routing-token-0123456789';
 
 /**
- * P5: the smart-forwarding answer (GET /v1/projects/:id/responsible?phone=…) of http/server.ts,
+ * P5: the smart-forwarding answer (GET /v1/projects/:id/responsible?phone=…) of http/http-app.ts,
  * composed as http/main.ts composes it, against the sandbox (unlimited portal: the limiter
  * must not be what is measured).
  *  - warm: numbers already answered once, 500 requests/s open loop; baseline /healthz, same load.
@@ -106,7 +106,7 @@ export async function benchP5(ctx: BenchContext): Promise<BenchResult> {
     const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
     return {
       target: 'p5',
-      title: 'smart-forwarding answer time (http/server.ts)',
+      title: 'smart-forwarding answer time (http/http-app.ts)',
       goal: `p99 ≤ ${WARM_P99_MS} ms warm at ${RATE} req/s; ≤ injected Bitrix24 latency + ${COLD_ALLOWANCE_MS} ms cold; never past the deadline`,
       figures: [
         ['warm', `${formatSummary(warmServer)}  [${mark(warmOk)}]  issued ${Math.round(warm.achievedRate)} req/s, ${formatStatuses(warm.statuses)}`],
