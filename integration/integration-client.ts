@@ -2,8 +2,15 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import type { IntegrationState, ReactivateReply, ReactivateRequest } from '../schemas/workflow-io';
 import { integrationWorkflowV2 } from '../workflows';
 import {
-  integrationBrokenSignal, integrationStateQuery, integrationWorkflowId, nextRoundRobinUpdate, reactivateUpdate, TASK_QUEUE,
+  integrationBrokenSignal, integrationStateQuery, integrationWorkflowId, nextRoundRobinUpdate, reactivateUpdate, resumeSignal,
+  skipParkedSignal, TASK_QUEUE,
 } from '../workflows/contract';
+
+/*
+ * Everything outside the workflows says to Temporal about a project's integration: its
+ * workflow's handle, state, breakage, round-robin draws and reactivation, and the project's
+ * parked calls (found through the visibility store, woken or closed by signal).
+ */
 
 export function blankIntegrationState(projectId: string): IntegrationState {
   return { projectId, status: 'active', credentialsVersion: 0, lastErrors: [], reactivations: 0, roundRobin: 0 };
@@ -47,4 +54,39 @@ export async function nextRoundRobinPosition(temporal: Client, projectId: string
   return temporal.workflow.executeUpdateWithStart(nextRoundRobinUpdate, {
     args: [{ size }], startWorkflowOperation: start, ...(drawId ? { updateId: drawId } : {}),
   });
+}
+
+export function parkedCallsQuery(projectId: string): string {
+  return `ProjectId='${projectId.replace(/'/g, '')}' AND CallPhase='parked' AND ExecutionStatus='Running'`;
+}
+
+/** Ids of the project's parked call workflows, from the visibility store (T1). */
+export async function listParkedCalls(temporal: Client, projectId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const execution of temporal.workflow.list({ query: parkedCallsQuery(projectId) })) ids.push(execution.workflowId);
+  return ids;
+}
+
+/**
+ * Wakes (resend) or closes as skipped (no resend, T4) every parked call of the project.
+ * A call that closed meanwhile is not an error.
+ */
+export async function releaseParkedCalls(
+  temporal: Client, projectId: string, action: { resume: { credentialsVersion: number } } | { skip: { reason: string } },
+  onEach?: () => void,
+): Promise<{ released: number; gone: number }> {
+  const counts = { released: 0, gone: 0 };
+  for (const workflowId of await listParkedCalls(temporal, projectId)) {
+    const handle = temporal.workflow.getHandle(workflowId);
+    try {
+      if ('resume' in action) await handle.signal(resumeSignal, action.resume);
+      else await handle.signal(skipParkedSignal, action.skip);
+      counts.released += 1;
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+      counts.gone += 1;
+    }
+    onEach?.();
+  }
+  return counts;
 }

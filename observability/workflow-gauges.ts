@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
-import { parkedCallsQuery } from '../integration/parked-calls';
+import { parkedCallsQuery } from '../integration/integration-client';
 import type { Logger } from '../platform/logger';
 import { integrationStateQuery, integrationWorkflowId } from '../workflows/contract';
 import { processRegistry, registeredOnce } from './registry';

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { redactSecrets } from '../../platform/logger';
-import { parkedCallsQuery } from '../../integration/parked-calls';
-import { readIntegrationState } from '../../integration/integration-client';
+import { parkedCallsQuery, readIntegrationState } from '../../integration/integration-client';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import { callWorkflow, callWorkflowV2 } from '../../workflows';
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parkedCallsQuery } from '../../integration/parked-calls';
+import { parkedCallsQuery } from '../../integration/integration-client';
 import { createBenchEnv } from './bench-env';
 import { forkChildBridge, type ChildBridge } from './child-bridge';
 import type { BenchContext } from './context';

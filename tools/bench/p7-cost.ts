@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parkedCallsQuery } from '../../integration/parked-calls';
+import { parkedCallsQuery } from '../../integration/integration-client';
 import type { CallEvent } from '../../schemas/call-event';
 import { callWorkflowId } from '../../workflows/contract';
 import { createBenchEnv, type BenchEnv } from './bench-env';
