@@ -4,11 +4,10 @@ import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import { processReadiness, type Readiness } from '../observability/readiness';
-import { processRegistry } from '../observability/registry';
-import { fetchSdkMetrics } from '../observability/temporal-sdk-metrics';
-import { temporalSdkMetricsUrl } from '../observability/temporal-logging';
+import { listenOn, processMetricsExtras } from './process-endpoints';
 import { createResponsibleResolver } from './routing/responsible-resolver';
 import { buildHttpServer } from './http-app';
+import { buildSharedServer } from './server/server';
 
 export interface HttpServiceOptions {
   config: BridgeConfig;
@@ -36,18 +35,20 @@ export async function startHttpService(options: HttpServiceOptions): Promise<{ u
     logger,
   });
   // /metrics: this server's HTTP metrics, the process's (dispatcher, Bitrix24, gauges), the Temporal SDK's.
-  const sdkUrl = temporalSdkMetricsUrl();
-  const metricsExtras = [() => processRegistry().metrics(), ...(sdkUrl ? [() => fetchSdkMetrics(sdkUrl, logger)] : [])];
+  const metricsExtras = processMetricsExtras(logger);
   const readiness = options.readiness ?? processReadiness();
   const app = buildHttpServer({ config, producer, topic: options.topic, responsible, logger, metricsExtras, readiness });
-  await app.listen({ port: options.port, host: options.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return {
-    url: `http://${options.host}:${port}`,
-    async stop() {
-      await app.close().catch(() => undefined);
-      await producer.disconnect().catch(() => undefined);
-    },
-  };
+  return listenOn(app, options.port, options.host, () => producer.disconnect());
+}
+
+/**
+ * A process that runs no HTTP component (BRIDGE_COMPONENTS=worker, dispatcher) still answers
+ * /healthz, /readyz and /metrics, so a supervisor can probe it and Prometheus can scrape its
+ * Bitrix24 and dispatcher metrics; the webhook and routing endpoints are not there.
+ */
+export async function startOpsService(options: Pick<HttpServiceOptions, 'config' | 'logger' | 'port' | 'host' | 'readiness'>): Promise<{ url: string; stop(): Promise<void> }> {
+  const app = buildSharedServer({
+    config: options.config, logger: options.logger, metricsExtras: processMetricsExtras(options.logger), readiness: options.readiness ?? processReadiness(),
+  }, []);
+  return listenOn(app, options.port, options.host);
 }

@@ -19,7 +19,7 @@ import { startObservability, type RunningObservability } from '../observability/
 import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { startDemoRingostat } from '../tools/sandbox/ringostat/demo';
 import type { BridgeConfig } from '../schemas/project-config';
-import { startHttpService } from '../http/http-service';
+import { startHttpService, startOpsService } from '../http/http-service';
 import { startBridge, type RunningBridge } from './bridge';
 import { bridgeComponents } from './components';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
@@ -116,19 +116,29 @@ async function main(): Promise<void> {
     });
     running.http = http;
     lines.push(`HTTP: ${http.url}/v1/projects/{projectId}/ringostat-webhook, …/responsible?phone=…, /healthz, /readyz, /metrics`);
+  } else {
+    // Health and metrics on every process; several on one host each need their own HTTP_PORT.
+    const ops = await startOpsService({ config, logger, port: settings.http.port, host: settings.http.host }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      logger.warn({ port: settings.http.port }, 'HTTP_PORT is taken: this process serves no /healthz, /readyz or /metrics (give it its own HTTP_PORT)');
+      return undefined;
+    });
+    running.http = ops;
+    if (ops) lines.push(`Health and metrics: ${ops.url}/healthz, /readyz, /metrics`);
   }
   lines.push(`Try: npx ringostat-bridge --config ${configPath ?? join(dataDir, 'demo-config.json')} simulate --project ${config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
 }
 
 /**
- * Where the Temporal SDK exports its metrics: TEMPORAL_METRICS_ADDRESS, else — for a process that
- * serves /metrics, which merges them in — the default port when it is free. Several processes on
- * one host must not fight over one port: the second goes without (and says so).
+ * Where the Temporal SDK exports its metrics (the process's /metrics merges them in):
+ * TEMPORAL_METRICS_ADDRESS; else, for a process that runs the HTTP component, the default port
+ * when it is free. Worker- and dispatcher-only processes start many at once on one host, where a
+ * shared default port would be raced for: they export the SDK's metrics only when told where.
  */
-async function sdkMetricsAddress(settings: Readonly<Settings>, servesMetrics: boolean, logger: Logger): Promise<string | undefined> {
+async function sdkMetricsAddress(settings: Readonly<Settings>, httpComponent: boolean, logger: Logger): Promise<string | undefined> {
   if (settings.temporalMetricsAddress) return settings.temporalMetricsAddress;
-  if (!servesMetrics) return undefined;
+  if (!httpComponent) return undefined;
   const address = DEFAULT_TEMPORAL_METRICS_ADDRESS;
   const [host, port] = address.split(':');
   if (await isPortListening(host ?? '127.0.0.1', Number(port))) {
