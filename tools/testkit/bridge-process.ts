@@ -187,6 +187,20 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** What every process of one test deployment shares (docs/contracts.md §2), over a data folder of its own. */
+function deploymentEnv(
+  dataDir: string, options: { temporalAddress: string; kafkaBrokers: string[]; topic: string; secretKey?: string },
+): NodeJS.ProcessEnv {
+  return {
+    ...baseEnv(),
+    DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    KAFKA_BROKERS: options.kafkaBrokers.join(','),
+    CALL_EVENTS_TOPIC: options.topic,
+    ...(options.secretKey ? { BRIDGE_SECRET_KEY: options.secretKey } : {}),
+  };
+}
+
 export interface BridgeProcessOptions {
   name: string;
   /** CONFIG_PATH; absent → the demo (its own sandbox, a throw-away key). */
@@ -211,15 +225,10 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
   const [freePort] = await freePorts(1);
   const httpPort = options.httpPort ?? (freePort as number);
   const env: NodeJS.ProcessEnv = {
-    ...baseEnv(),
-    DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: options.temporalAddress,
-    KAFKA_BROKERS: options.kafkaBrokers.join(','),
-    CALL_EVENTS_TOPIC: options.topic,
+    ...deploymentEnv(dataDir, options),
     HTTP_PORT: String(httpPort),
     LOG_LEVEL: options.logLevel ?? 'debug',
     ...(options.configPath ? { CONFIG_PATH: options.configPath } : {}),
-    ...(options.secretKey ? { BRIDGE_SECRET_KEY: options.secretKey } : {}),
     ...(options.components ? { BRIDGE_COMPONENTS: options.components.join(',') } : {}),
     ...(options.groupId ? { DISPATCHER_GROUP_ID: options.groupId } : {}),
     ...options.env,
@@ -247,15 +256,7 @@ export interface CliOptions {
 /** The operator CLI as its own process, from a folder of its own (its DATA_DIR is its cwd). */
 export async function spawnCli(options: CliOptions): Promise<ProcessHandle> {
   const dataDir = await tempDir(`bridge-${options.name}-data`);
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv(),
-    DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: options.temporalAddress,
-    KAFKA_BROKERS: options.kafkaBrokers.join(','),
-    CALL_EVENTS_TOPIC: options.topic,
-    LOG_LEVEL: 'info',
-    ...(options.secretKey ? { BRIDGE_SECRET_KEY: options.secretKey } : {}),
-  };
+  const env: NodeJS.ProcessEnv = { ...deploymentEnv(dataDir, options), LOG_LEVEL: 'info' };
   const { handle, child } = spawnLogged({
     name: options.name,
     args: ['--import', TSX_LOADER, path.join(projectRoot, 'cli', 'index.ts'), '--config', options.configPath, ...options.args],
