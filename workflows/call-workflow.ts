@@ -2,15 +2,16 @@ import {
   condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, planRecords,
-  roundRobinApplies, skippedOutcome, type CallStage,
+  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
+  planRecords, roundRobinApplies, skippedOutcome, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
 import {
-  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, followCall, newCallResult, receiveCallEvents, runStep, waitWhileParked,
+  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
+  waitParked, waitWhileParked,
 } from './call-actor';
 import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
@@ -20,6 +21,14 @@ import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedS
  * not after the first event.
  */
 export const IDLE_TIMEOUT_FROM_WORKER_PATCH = 'idle-timeout-from-worker';
+
+/**
+ * Patch (calls parked before it keep their hourly look): a parked call looks at the credentials
+ * when it parks and then only twice a day (call-actor.ts waitParked), and closes as
+ * `parked-too-long` after the worker's PARKED_CALL_LIMIT_MS (default 7 days) — 150k parked
+ * calls no longer cost 150k workflow tasks an hour.
+ */
+export const PARKING_COST_PATCH = 'parked-rarely-and-limited';
 
 /**
  * The call's actor (version 2): folds its events (any order, duplicates, missing ones), runs
@@ -90,12 +99,20 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   known.settings = settings;
   describe();
 
-  /** Parks until reactivation (T1); throws CallSkipped when the operator chose not to resend (T4). */
+  /**
+   * Parks until reactivation (T1); throws CallSkipped when the operator chose not to resend (T4),
+   * ParkedTooLong when no reactivation came within the limit.
+   */
   async function park(resumeTo: CallPhase): Promise<void> {
     setPhase('parked');
     callParks.add(1, { project: input.projectId });
     resumeRequested = false;
-    const active = await waitWhileParked(() => resumeRequested || skipRequested !== undefined, () => local.credentialsStatus({ projectId: input.projectId }));
+    const released = () => resumeRequested || skipRequested !== undefined;
+    const look = () => local.credentialsStatus({ projectId: input.projectId });
+    const active = patched(PARKING_COST_PATCH)
+      ? await waitParked(released, look, settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS)
+      : await waitWhileParked(released, look);
+    if (active === 'limit') throw new ParkedTooLong();
     if (active) resumedVersion = Math.max(resumedVersion, active.version);
     if (skipRequested !== undefined) throw new CallSkipped(skipRequested);
     setPhase(resumeTo);
@@ -158,8 +175,18 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     result.crm = bindings;
     setPhase('completed', finalOutcome(records, result.failures));
   } catch (err) {
-    if (!(err instanceof CallSkipped)) throw err;
-    setPhase('completed', NOT_RESENT_OUTCOME);
+    if (err instanceof ParkedTooLong) {
+      const days = ((settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS) / 86_400_000).toFixed(1);
+      result.failures.push({
+        step: 'parked', type: PARKED_TOO_LONG_OUTCOME,
+        message: `parked ${days} days with no reactivation (PARKED_CALL_LIMIT_MS): closed without writing to Bitrix24`,
+      });
+      setPhase('completed', PARKED_TOO_LONG_OUTCOME);
+    } else if (err instanceof CallSkipped) {
+      setPhase('completed', NOT_RESENT_OUTCOME);
+    } else {
+      throw err;
+    }
   }
   callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
   return result;

@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
 import { readIntegrationState, requestReactivation } from '../../integration/integration-client';
+import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
 import { printResult } from '../output';
@@ -74,7 +75,7 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
     process.exit(130);
   });
   for (;;) {
-    const state = (await readIntegrationState(temporal, projectId)) as IntegrationState;
+    const state = (await readIntegrationStatus(temporal, projectId)) as IntegrationState;
     const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
     const running = state.resend?.credentialsVersion === version ? state.resend : undefined;
     const current = finished ?? running;
@@ -98,7 +99,7 @@ function summaryLines(run: ResendRun): string {
   if (!run.resend) return `parked calls closed as skipped: ${run.parkedSkipped}\n`;
   return [
     `parked calls resumed: ${run.parkedResumed}`,
-    `summary: calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, skipped ${run.skipped}, failed ${run.failed} (events read ${run.read} since ${run.since})`,
+    `summary: calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, skipped ${run.skipped}, failed ${run.failed} (events read ${run.read} since ${run.since})`,
     ...run.failures.slice(0, 10).map((f) => `  failed: ${f}`),
     '',
   ].join('\n');

@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { redactSecrets } from '../../platform/logger';
-import { parkedCallsQuery, readIntegrationState } from '../../integration/integration-client';
+import { parkedCallsQuery } from '../../integration/integration-client';
+import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState } from '../../schemas/workflow-io';
+import { PARKED_TOO_LONG_OUTCOME } from '../../decisions';
 import { callWorkflow, callWorkflowV2 } from '../../workflows';
 
 /** Visibility pages are cheap but not free: the oldest parked call is looked for among this many. */
@@ -16,6 +18,8 @@ export type Probe<T> = { ok: true; value: T } | { ok: false; error: string };
 export interface CallCounts {
   running: number;
   parked: number;
+  /** Calls closed because they stayed parked past PARKED_CALL_LIMIT_MS (kept as long as Temporal retains them). */
+  parkedTooLong: number;
   oldestParked?: { workflowId: string; startTime: string };
   /** More parked calls than were scanned: the oldest is the oldest of the first OLDEST_SCAN_CAP. */
   oldestScanCapped: boolean;
@@ -51,8 +55,11 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
   // Both versions of the call workflow: calls started before an upgrade run version 1 to the end.
   const running = `ProjectId='${projectId}' AND WorkflowType IN (${[callWorkflow, callWorkflowV2].map((w) => `'${w.name}'`).join(', ')}) AND ExecutionStatus='Running'`;
   const parkedQuery = parkedCallsQuery(projectId);
-  const [runningCount, parkedCount] = await Promise.all([temporal.workflow.count(running), temporal.workflow.count(parkedQuery)]);
-  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, oldestScanCapped: false };
+  const tooLong = `ProjectId='${projectId.replace(/'/g, '')}' AND CallOutcome='${PARKED_TOO_LONG_OUTCOME}'`;
+  const [runningCount, parkedCount, tooLongCount] = await Promise.all([
+    temporal.workflow.count(running), temporal.workflow.count(parkedQuery), temporal.workflow.count(tooLong),
+  ]);
+  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, parkedTooLong: tooLongCount.count, oldestScanCapped: false };
   if (parkedCount.count === 0) return counts;
 
   // Visibility has no portable ORDER BY (SQL stores lack it), so scan and keep the minimum.
@@ -74,7 +81,7 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
 export async function integrationState(temporal: Client, projectId: string): Promise<IntegrationState | null> {
   try {
     // A query needs a worker; the deadline turns "no worker running" into an error instead of a hang.
-    return (await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () => readIntegrationState(temporal, projectId))) ?? null;
+    return (await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () => readIntegrationStatus(temporal, projectId))) ?? null;
   } catch (err) {
     // grpc DEADLINE_EXCEEDED (4): the workflow exists but no worker picked the query up.
     if ((err as { cause?: { code?: unknown } }).cause?.code === 4) throw new Error('no answer to the query: is a bridge worker running?');

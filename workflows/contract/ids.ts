@@ -24,3 +24,11 @@ export function clientLockWorkflowId(projectId: string, e164: string): string {
 export function reconcileScheduleId(projectId: string): string {
   return `reconcile:${projectId}`;
 }
+
+/**
+ * The work after one accepted reactivation (T3/T4): waking or closing the parked calls and the
+ * 3-day resend, in a workflow of its own so the integration workflow stays short-lived in history.
+ */
+export function reactivationWorkflowId(projectId: string, credentialsVersion: number): string {
+  return `reactivation:${projectId}:${credentialsVersion}`;
+}

@@ -1,0 +1,52 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { callWorkflowId } from '../workflows/contract';
+
+/**
+ * What a resend does with an event of a call, from the state of the call's workflow:
+ * - `already-done`: completed; nothing to do;
+ * - `in-progress`: running since before the resend began (live, or parked and woken by the
+ *   reactivation) — it got its events from the dispatcher, and a signal would only wake it;
+ * - `deliver`: missing, failed, terminated, or started since the resend began (maybe by it): the
+ *   event goes to it.
+ */
+export type CallVerdict = 'already-done' | 'in-progress' | 'deliver';
+
+/** Clocks of workers and the Temporal server may differ this much: a workflow started this close to the resend may be its own. */
+const CLOCK_MARGIN_MS = 60_000;
+/** Calls whose verdict is remembered: a call's few events usually lie close together in its partition. */
+const REMEMBERED = 10_000;
+
+/**
+ * One describe per call, remembered for the verdicts that cannot change back (`already-done`,
+ * `in-progress`) in a bounded map, so memory does not grow with the calls in the window.
+ * `deliver` is never remembered: forgetting it could only cost another describe, never an event.
+ */
+export function callVerdicts(temporal: Client, resendStartedAt: Date) {
+  const remembered = new Map<string, CallVerdict>();
+  const cutoff = resendStartedAt.getTime() - CLOCK_MARGIN_MS;
+
+  async function describe(projectId: string, callId: string): Promise<CallVerdict> {
+    try {
+      const d = await temporal.workflow.getHandle(callWorkflowId(projectId, callId)).describe();
+      if (d.status.name === 'COMPLETED') return 'already-done';
+      if (d.status.name === 'RUNNING') return d.startTime.getTime() < cutoff ? 'in-progress' : 'deliver';
+      return 'deliver';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'deliver';
+      throw err;
+    }
+  }
+
+  return {
+    async of(projectId: string, callId: string): Promise<CallVerdict> {
+      const known = remembered.get(callId);
+      if (known) return known;
+      const verdict = await describe(projectId, callId);
+      if (verdict !== 'deliver') {
+        if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value as string);
+        remembered.set(callId, verdict);
+      }
+      return verdict;
+    },
+  };
+}
