@@ -3,16 +3,22 @@ import { callWorkflowId } from '../workflows/contract';
 
 /**
  * What a resend does with an event of a call, from the state of the call's workflow:
- * - `already-done`: completed; nothing to do;
+ * - `already-done`: completed, started before the resend; nothing to do;
+ * - `done-by-resend`: completed, started since the resend began (by it, before a crash it resumed
+ *   from, or live): nothing to do, and it counts as resent;
  * - `in-progress`: running since before the resend began (live, or parked and woken by the
  *   reactivation) — it got its events from the dispatcher, and a signal would only wake it;
  * - `deliver`: missing, failed, terminated, or started since the resend began (maybe by it): the
  *   event goes to it.
  */
-export type CallVerdict = 'already-done' | 'in-progress' | 'deliver';
+export type CallVerdict = 'already-done' | 'done-by-resend' | 'in-progress' | 'deliver';
 
-/** Clocks of workers and the Temporal server may differ this much: a workflow started this close to the resend may be its own. */
-const CLOCK_MARGIN_MS = 60_000;
+/**
+ * Both times are the Temporal server's (the reactivation workflow's start, a call workflow's
+ * start); this much allows for a cluster's hosts differing a little: a workflow started this close
+ * before the resend is taken as possibly its own (a harmless duplicate signal at worst).
+ */
+const CLOCK_MARGIN_MS = 5_000;
 /** Calls whose verdict is remembered: a call's few events usually lie close together in its partition. */
 const REMEMBERED = 10_000;
 
@@ -20,6 +26,7 @@ const REMEMBERED = 10_000;
  * One describe per call, remembered for the verdicts that cannot change back (`already-done`,
  * `in-progress`) in a bounded map, so memory does not grow with the calls in the window.
  * `deliver` is never remembered: forgetting it could only cost another describe, never an event.
+ * (`done-by-resend` cannot change back either.)
  */
 export function callVerdicts(temporal: Client, resendStartedAt: Date) {
   const remembered = new Map<string, CallVerdict>();
@@ -28,8 +35,9 @@ export function callVerdicts(temporal: Client, resendStartedAt: Date) {
   async function describe(projectId: string, callId: string): Promise<CallVerdict> {
     try {
       const d = await temporal.workflow.getHandle(callWorkflowId(projectId, callId)).describe();
-      if (d.status.name === 'COMPLETED') return 'already-done';
-      if (d.status.name === 'RUNNING') return d.startTime.getTime() < cutoff ? 'in-progress' : 'deliver';
+      const before = d.startTime.getTime() < cutoff;
+      if (d.status.name === 'COMPLETED') return before ? 'already-done' : 'done-by-resend';
+      if (d.status.name === 'RUNNING') return before ? 'in-progress' : 'deliver';
       return 'deliver';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return 'deliver';

@@ -131,7 +131,7 @@ export async function resendProjectEvents(options: {
 
   function count(outcome: CallVerdict | 'resent' | 'skipped'): void {
     counts.calls += 1;
-    if (outcome === 'resent' || outcome === 'deliver') counts.resent += 1;
+    if (outcome === 'resent' || outcome === 'deliver' || outcome === 'done-by-resend') counts.resent += 1;
     else if (outcome === 'already-done') counts.alreadyDone += 1;
     else if (outcome === 'in-progress') counts.inProgress += 1;
     else counts.skipped += 1;

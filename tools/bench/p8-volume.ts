@@ -1,0 +1,117 @@
+import { readTopicSince } from '../../dispatcher/event-window-reader';
+import { resendProjectEvents } from '../../dispatcher/resend-events';
+import { parkedCallsQuery, releaseParkedCalls } from '../../integration/integration-client';
+import { callWorkflowV2 } from '../../workflows';
+import { CallPhaseKey, callWorkflowId, ProjectIdKey } from '../../workflows/contract';
+import { seedResendVolume } from '../testkit/resend-volume';
+import { createBenchEnv, type BenchEnv } from './bench-env';
+import type { BenchContext } from './context';
+import { verdict, type BenchResult } from './report';
+import { fixed } from './stats';
+
+/** Of the calls in a window: most ended before it (Kafka got them late), some run since before the resend, a few were lost. */
+const IN_PROGRESS_SHARE = 0.06;
+const LOST_SHARE = 0.002;
+/** docs/requirements.md P8: per-call time at the largest window at most 1.3× that at the smallest. */
+const SLOPE_BAR = 1.3;
+
+interface Measured {
+  calls: number;
+  messages: number;
+  seconds: number;
+  floorSeconds: number;
+}
+
+/**
+ * P8 (issue 15): the resend after a reactivation, at volume. For each window size: one project's
+ * calls (and as many events of another project) in Kafka; the resend (dispatcher/resend-events.ts,
+ * what the reactivation workflow's activity runs) reads them and does what each needs — skip,
+ * one describe for a call running since before, a delivery for a lost one. Beside it the floor of
+ * the same run: reading the same window and doing nothing with it. Per-call time must stay flat
+ * as the window grows. Release: parked calls signalled with bounded parallelism.
+ */
+export async function benchP8(ctx: BenchContext): Promise<BenchResult> {
+  const sizes = ctx.quick ? [ctx.size(15_000, 3_000), ctx.size(60_000, 15_000)] : [15_000, 60_000, 150_000].map((n) => ctx.size(n, n));
+  const results: Measured[] = [];
+  for (const calls of sizes) results.push(await measureResend(ctx, calls));
+  const perCall = (m: Measured) => (m.seconds * 1000) / m.calls;
+  const first = results[0] as Measured;
+  const last = results[results.length - 1] as Measured;
+  const slope = perCall(last) / perCall(first);
+  const release = await measureRelease(ctx, ctx.size(10_000, 2_000));
+  return {
+    target: 'p8', title: 'Resend and release at volume',
+    goal: `resend per-call time at ${last.calls} calls ≤ ${SLOPE_BAR}× that at ${first.calls}; heartbeat offsets and counters only`,
+    figures: [
+      ...results.map((m): [string, string] => [`resend ${m.calls}`, `${fixed(m.calls / m.seconds, 0)} calls/s, ${fixed(perCall(m), 3)} ms/call (${m.messages} messages in ${fixed(m.seconds, 1)} s)`]),
+      ...results.map((m): [string, string] => [`floor ${m.calls}`, `${fixed(m.calls / m.floorSeconds, 0)} calls/s, ${fixed((m.floorSeconds * 1000) / m.calls, 3)} ms/call (read only)`]),
+      ['release', `${release.count} running calls signalled in ${fixed(release.seconds, 1)} s = ${fixed(release.count / release.seconds, 0)} signals/s (1 signal per call; ${fixed(release.count / release.seconds * 900, 0)} calls in 15 min at this rate)`],
+    ],
+    verdict: verdict(slope <= SLOPE_BAR),
+    because: `per-call ${fixed(perCall(last), 3)} ms at ${last.calls} / ${fixed(perCall(first), 3)} ms at ${first.calls} = ${fixed(slope, 2)}×`,
+    notes: [`window: ${(1 - IN_PROGRESS_SHARE - LOST_SHARE) * 100}% ended before it, ${IN_PROGRESS_SHARE * 100}% running since before the resend, ${LOST_SHARE * 100}% lost; plus the same number of another project's events`],
+  };
+}
+
+async function measureResend(ctx: BenchContext, calls: number): Promise<Measured> {
+  const env = await createBenchEnv(ctx.stack, `p8-${calls}`, { main: 'unlimited', other: 'unlimited' });
+  try {
+    const projectId = env.projects.main as string;
+    const inProgress = Math.round(calls * IN_PROGRESS_SHARE);
+    const lost = Math.max(1, Math.round(calls * LOST_SHARE));
+    ctx.progress(`P8 resend: seeding ${calls} calls (${inProgress} running, ${lost} lost) and ${calls * 3} events of another project`);
+    const producer = env.kafka.producer();
+    await producer.connect();
+    const seeded = await seedResendVolume({
+      producer, temporal: env.temporal, topic: env.topic, projectId, otherProjectId: env.projects.other as string,
+      shape: { skipped: calls - inProgress - lost, inProgress, lost, otherEvents: calls * 3 }, idleTaskQueue: `p8-idle-${calls}`,
+    });
+    await producer.disconnect();
+    let started = Date.now();
+    await readTopicSince({ kafka: env.kafka, topic: env.topic, since: new Date(0), onBatch: async () => undefined });
+    const floorSeconds = (Date.now() - started) / 1000;
+    ctx.progress(`P8 resend: floor read ${seeded.messages} messages in ${fixed(floorSeconds, 1)} s; resending`);
+    started = Date.now();
+    let largest = 0;
+    const summary = await resendProjectEvents({
+      kafka: env.kafka, temporal: env.temporal, config: env.config, projectId, topic: env.topic, since: new Date(0),
+      startedAt: new Date(), onCheckpoint: (c) => { largest = Math.max(largest, JSON.stringify(c).length); },
+    });
+    const seconds = (Date.now() - started) / 1000;
+    ctx.progress(`P8 resend ${calls}: ${fixed(seconds, 1)} s; calls ${summary.calls}, in progress ${summary.inProgress}, resent ${summary.resent}, failed ${summary.failed}; largest checkpoint ${largest} bytes`);
+    await terminateAll(env, seeded.inProgressCallIds.concat(seeded.lostCallIds), projectId);
+    return { calls, messages: seeded.messages, seconds, floorSeconds };
+  } finally {
+    await env.stop();
+  }
+}
+
+/** Running workflows listed as parked (the search attribute set at start), woken as a reactivation would. */
+async function measureRelease(ctx: BenchContext, count: number): Promise<{ count: number; seconds: number }> {
+  const env = await createBenchEnv(ctx.stack, 'p8-release', { main: 'unlimited' });
+  try {
+    const projectId = env.projects.main as string;
+    ctx.progress(`P8 release: starting ${count} parked stand-ins`);
+    const ids = Array.from({ length: count }, (_, i) => `p8-parked-${i}`);
+    for (let i = 0; i < ids.length; i += 32) {
+      await Promise.all(ids.slice(i, i + 32).map((callId) => env.temporal.workflow.start(callWorkflowV2, {
+        workflowId: callWorkflowId(projectId, callId), taskQueue: 'p8-idle-release', args: [{ projectId, callId }],
+        typedSearchAttributes: [{ key: ProjectIdKey, value: projectId }, { key: CallPhaseKey, value: 'parked' }],
+      })));
+    }
+    while ((await env.temporal.workflow.count(parkedCallsQuery(projectId))).count < count) await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    const { released } = await releaseParkedCalls(env.temporal, projectId, { resume: { credentialsVersion: 1 } });
+    const seconds = (Date.now() - started) / 1000;
+    await terminateAll(env, ids, projectId);
+    return { count: released, seconds };
+  } finally {
+    await env.stop();
+  }
+}
+
+async function terminateAll(env: BenchEnv, callIds: string[], projectId: string): Promise<void> {
+  for (let i = 0; i < callIds.length; i += 64) {
+    await Promise.all(callIds.slice(i, i + 64).map((callId) => env.temporal.workflow.getHandle(callWorkflowId(projectId, callId)).terminate('benchmark done').catch(() => undefined)));
+  }
+}
