@@ -75,6 +75,9 @@ export function createIntegrationActivities(deps: IntegrationActivityDeps): Inte
           latest = checkpoint;
           beat();
         },
+        // The SDK sends at most one heartbeat per 0.8 × the timeout, whatever the rate here.
+        onAlive: beat,
+        signal: context.cancellationSignal,
       });
       return { ...summary, inProgress, since, read: latest?.read ?? 0, total: latest?.total ?? 0 };
     },

@@ -20,7 +20,16 @@ export type CallVerdict = 'already-done' | 'done-by-resend' | 'in-progress' | 'd
  */
 const CLOCK_MARGIN_MS = 5_000;
 /** Calls whose verdict is remembered: a call's few events usually lie close together in its partition. */
-const REMEMBERED = 10_000;
+export const REMEMBERED = 10_000;
+
+/** The verdict from a call workflow's status and start time; `cutoff`: started before it means before the resend. */
+export function verdictOf(status: string, startTime: Date, cutoff: number): CallVerdict {
+  const before = startTime.getTime() < cutoff;
+  if (status === 'COMPLETED') return before ? 'already-done' : 'done-by-resend';
+  if (status === 'RUNNING') return before ? 'in-progress' : 'deliver';
+  // Failed, terminated, timed out, cancelled: the dispatcher's reuse policy starts it again.
+  return 'deliver';
+}
 
 /**
  * One describe per call, remembered for the verdicts that cannot change back (`already-done`,
@@ -35,10 +44,7 @@ export function callVerdicts(temporal: Client, resendStartedAt: Date) {
   async function describe(projectId: string, callId: string): Promise<CallVerdict> {
     try {
       const d = await temporal.workflow.getHandle(callWorkflowId(projectId, callId)).describe();
-      const before = d.startTime.getTime() < cutoff;
-      if (d.status.name === 'COMPLETED') return before ? 'already-done' : 'done-by-resend';
-      if (d.status.name === 'RUNNING') return before ? 'in-progress' : 'deliver';
-      return 'deliver';
+      return verdictOf(d.status.name, d.startTime, cutoff);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return 'deliver';
       throw err;
@@ -46,6 +52,10 @@ export function callVerdicts(temporal: Client, resendStartedAt: Date) {
   }
 
   return {
+    /** How many verdicts are held now (bounded by REMEMBERED). */
+    get remembered(): number {
+      return remembered.size;
+    },
     async of(projectId: string, callId: string): Promise<CallVerdict> {
       const known = remembered.get(callId);
       if (known) return known;

@@ -4,7 +4,7 @@ import type { BridgeConfig } from '../schemas/project-config';
 import type { CallEventEnvelope } from '../schemas/workflow-io';
 import { callVerdicts, type CallVerdict } from './call-verdict';
 import { decodeEvent } from './decode-event';
-import { deliverToCallWorkflow } from './deliver';
+import { callWorkflowTarget, deliverToCallWorkflow, type DeliveryTarget } from './deliver';
 import { readTopicSince, type TopicWindow, type WindowBatch, type WindowReadProgress } from './event-window-reader';
 
 /**
@@ -68,7 +68,13 @@ export async function resendProjectEvents(options: {
   resumeFrom?: ResendCheckpoint;
   /** After every batch: the state to resume from. */
   onCheckpoint?: (checkpoint: ResendCheckpoint) => void;
+  /** After every few deliveries, however slow Temporal answers: the caller's liveness beat. */
+  onAlive?: () => void;
+  /** Stops the resend (the activity was cancelled, or timed out and is retried elsewhere). */
+  signal?: AbortSignal;
   concurrency?: number;
+  /** Where a lost call's events go: the call workflow on the bridge's task queue (a benchmark may point it elsewhere). */
+  target?: DeliveryTarget;
 }): Promise<ResendSummary> {
   const resumed = options.resumeFrom;
   const counts: ResendSummary = resumed ? pickSummary(resumed) : emptySummary();
@@ -94,8 +100,10 @@ export async function resendProjectEvents(options: {
     onBatch: async (batch: WindowBatch) => {
       const ours = batch.messages.filter((m) => isOurs(m, keyPrefix));
       for (let i = 0; i < ours.length; i += concurrency) {
+        options.signal?.throwIfAborted();
         await Promise.all(ours.slice(i, i + concurrency).map(handle));
         await batch.heartbeat();
+        options.onAlive?.();
       }
       read += batch.messages.length;
       if (window) window.from[batch.partition] = (BigInt((batch.messages[batch.messages.length - 1] as KafkaMessage).offset) + 1n).toString();
@@ -121,7 +129,7 @@ export async function resendProjectEvents(options: {
     try {
       const verdict = await verdicts.of(event.projectId, event.callId);
       if (verdict !== 'deliver') return verdict;
-      return (await deliverToCallWorkflow(options.temporal, envelope)) === 'delivered' ? 'resent' : 'already-done';
+      return (await deliverToCallWorkflow(options.temporal, envelope, options.target ?? callWorkflowTarget)) === 'delivered' ? 'resent' : 'already-done';
     } catch (err) {
       counts.failed += 1;
       if (counts.failures.length < KEPT_FAILURES) counts.failures.push(`${event.callId}: ${(err as Error).message}`.slice(0, FAILURE_CHARS));
