@@ -129,7 +129,7 @@ export async function resendProjectEvents(options: {
     try {
       const verdict = await verdicts.of(event.projectId, event.callId);
       if (verdict !== 'deliver') return verdict;
-      return (await deliverToCallWorkflow(options.temporal, envelope, options.target ?? callWorkflowTarget)) === 'delivered' ? 'resent' : 'already-done';
+      return (await deliverToCallWorkflow(options.temporal, envelope, options.target ?? callWorkflowTarget, { backlog: true })) === 'delivered' ? 'resent' : 'already-done';
     } catch (err) {
       counts.failed += 1;
       if (counts.failures.length < KEPT_FAILURES) counts.failures.push(`${event.callId}: ${(err as Error).message}`.slice(0, FAILURE_CHARS));

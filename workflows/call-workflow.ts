@@ -13,7 +13,7 @@ import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
   waitParked, waitWhileParked,
 } from './call-actor';
-import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
+import { BACKLOG_PRIORITY, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
 /**
  * Patch (calls started before it replay without it): the idle timeout is the worker's
@@ -45,6 +45,9 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   const callParks = metricMeter.createCounter('ringostat_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
   let phase: CallPhase = 'ringing';
   let resumedVersion = 0;
+  // After a park its Bitrix24 work is backlog: it queues behind live calls (BACKLOG_PRIORITY).
+  let wasParked = false;
+  const crmOptions = () => ({ ...CRM_ACTIVITY_OPTIONS, ...(wasParked ? { priority: BACKLOG_PRIORITY } : {}) });
   let resumeRequested = false;
   let skipRequested: string | undefined;
   let lastEventAt = Date.now();
@@ -113,6 +116,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       ? await waitParked(released, look, settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS)
       : await waitWhileParked(released, look);
     if (active === 'limit') throw new ParkedTooLong();
+    wasParked = true;
     if (active) resumedVersion = Math.max(resumedVersion, active.version);
     if (skipRequested !== undefined) throw new CallSkipped(skipRequested);
     setPhase(resumeTo);
@@ -128,7 +132,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
 
   async function resolveClient(facts: CallFacts, stage: CallStage): Promise<void> {
     const done = await step('resolve-client', () => phase, () => crm.resolveClient.executeWithOptions(
-      { ...CRM_ACTIVITY_OPTIONS, summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` },
+      { ...crmOptions(), summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` },
       [{ projectId: input.projectId, callId: input.callId, e164, facts, stage, minVersion: resumedVersion }],
     ));
     if (done) {
@@ -161,7 +165,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     const bindings = callBindings(client, created());
     if (records && records.tasks.length > 0) {
       const written = await step('create-tasks', () => endedPhase(facts), () => crm.completeCall.executeWithOptions(
-        { ...CRM_ACTIVITY_OPTIONS, summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
+        { ...crmOptions(), summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
         [{
           projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
           crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client), clientName: resolved?.clientName,

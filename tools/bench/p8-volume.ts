@@ -11,7 +11,8 @@ import { seedResendVolume } from '../testkit/resend-volume';
 import { createBenchEnv, type BenchEnv } from './bench-env';
 import type { BenchContext } from './context';
 import { verdict, type BenchResult } from './report';
-import { newCall } from './load';
+import { newCall, publishBulk } from './load';
+import { reactivateProject } from './reactivate-project';
 import { fixed, formatSummary, summarize, type Summary } from './stats';
 import { watchTaskWrites } from './write-clock';
 import { readIntegrationStatus } from '../../integration/resend-progress';
@@ -53,6 +54,7 @@ export async function benchP8(ctx: BenchContext): Promise<BenchResult> {
   const slope = perCall(last) / perCall(first);
   const release = await measureRelease(ctx, ctx.size(10_000, 2_000), 'bounded');
   const batch = await measureRelease(ctx, ctx.size(10_000, 2_000), 'batch');
+  const backlog = await measureBacklog(ctx, ctx.size(2_000, 500));
   const looksPerDay = Math.round(86_400_000 / PARKED_SAFETY_CHECK_MS);
   return {
     target: 'p8', title: 'Resend and release at volume',
@@ -64,13 +66,17 @@ export async function benchP8(ctx: BenchContext): Promise<BenchResult> {
         ['live lead', `${formatSummary(last.live.lead)}  [another project's call.answered → its lead, ${last.live.calls} calls at ${LIVE_RATE}/s during the ${last.calls}-call resend, same process]`] as [string, string],
         ['live status', `${formatSummary(last.live.status)}  [that project's integration state read as \`status\` reads it, every second during the resend]`] as [string, string],
       ] : []),
+      ['backlog live', `${formatSummary(backlog.lead)}  [another project's call.answered → its lead while ${backlog.parked} resumed calls of a project on the standard portal (2 req/s) drain, ${backlog.calls} live calls at ${LIVE_RATE}/s, one worker]`],
+      ['backlog', `${backlog.parked} parked calls: reactivated, all written ${fixed(backlog.drainSeconds, 0)} s later (the portal's 2 req/s × 50 commands is the bound); live status p99 ${fixed(backlog.status.p99, 0)} ms`],
       ['parked cost', `${looksPerDay} looks a day, each 1 timer + 1 local activity: ${looksPerDay * 2} actions a day per parked call, ${looksPerDay * 6} over 3 days plus the park itself (P7 parked-then-resumed); the hourly look before issue 15: 48 a day, 144 over 3 days (computed from workflows/call-actor.ts, not measured)`],
       ['release', `${release.count} parked calls signalled in ${fixed(release.seconds, 1)} s = ${fixed(release.count / release.seconds, 0)} signals/s, ${RELEASE_LABEL.bounded} (${fixed(release.count / release.seconds * 900, 0)} calls in 15 min at this rate)`],
       ['release batch', `${batch.count} parked calls signalled in ${fixed(batch.seconds, 1)} s = ${fixed(batch.count / batch.seconds, 0)} signals/s, ${RELEASE_LABEL.batch} (${fixed(batch.count / batch.seconds * 900, 0)} calls in 15 min)`],
     ],
-    verdict: verdict(slope <= SLOPE_BAR && (last.live?.lead.p99 ?? 0) <= LIVE_P99_BAR_MS && (last.live?.status.p99 ?? 0) <= LIVE_P99_BAR_MS),
+    verdict: verdict(slope <= SLOPE_BAR && (last.live?.lead.p99 ?? 0) <= LIVE_P99_BAR_MS && (last.live?.status.p99 ?? 0) <= LIVE_P99_BAR_MS
+      && backlog.lead.p99 <= LIVE_P99_BAR_MS && backlog.status.p99 <= LIVE_P99_BAR_MS),
     because: `per-call ${fixed(perCall(last), 3)} ms at ${last.calls} / ${fixed(perCall(first), 3)} ms at ${first.calls} = ${fixed(slope, 2)}×`
-      + (last.live ? `; live p99 lead ${fixed(last.live.lead.p99, 0)} ms, status ${fixed(last.live.status.p99, 0)} ms (≤ ${LIVE_P99_BAR_MS})` : ''),
+      + (last.live ? `; live p99 lead ${fixed(last.live.lead.p99, 0)} ms, status ${fixed(last.live.status.p99, 0)} ms (≤ ${LIVE_P99_BAR_MS})` : '')
+      + `; behind a resumed backlog: live p99 lead ${fixed(backlog.lead.p99, 0)} ms, status ${fixed(backlog.status.p99, 0)} ms`,
     notes: [`window: ${(1 - IN_PROGRESS_SHARE - LOST_SHARE) * 100}% ended before it, ${IN_PROGRESS_SHARE * 100}% running since before the resend, ${LOST_SHARE * 100}% lost; plus the same number of another project's events`],
   };
 }
@@ -121,9 +127,9 @@ async function measureResend(ctx: BenchContext, calls: number, withLive: boolean
  * theirs too): one call every 1/LIVE_RATE s, call.ended a second after answer, and its
  * integration state read once a second, until `finish()`.
  */
-async function startLiveLoad(env: BenchEnv): Promise<{ finish(): Promise<{ lead: Summary; status: Summary; calls: number }> }> {
+async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ finish(): Promise<{ lead: Summary; status: Summary; calls: number }> }> {
   const projectId = env.projects.live as string;
-  await env.startBridge();
+  if (!bridgeRunning) await env.startBridge();
   const clock = watchTaskWrites(env.sandbox, projectId);
   const answeredAt = new Map<string, number>();
   const statusMs: number[] = [];
@@ -212,5 +218,41 @@ async function batchSignal(env: BenchEnv, visibilityQuery: string): Promise<numb
     if (d.state === proto.api.enums.v1.BatchOperationState.BATCH_OPERATION_STATE_COMPLETED) return Number(d.completeOperationCount ?? 0);
     if (d.state === proto.api.enums.v1.BatchOperationState.BATCH_OPERATION_STATE_FAILED) throw new Error(`batch operation failed: ${d.reason ?? ''}`);
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Item 5 of issue 15 at a size this box parks in minutes: a project on the standard portal parks
+ * `count` calls (webhook revoked), is reactivated, and its resumed calls drain at the portal's
+ * pace through the same worker as another project's live calls. Their felt latency is measured
+ * meanwhile: the backlog's tasks run at BACKLOG_PRIORITY, behind live ones.
+ */
+async function measureBacklog(ctx: BenchContext, count: number): Promise<{ lead: Summary; status: Summary; calls: number; parked: number; drainSeconds: number }> {
+  const env = await createBenchEnv(ctx.stack, 'p8-backlog', { parked: 'standard', live: 'unlimited' });
+  try {
+    const parkedProject = env.projects.parked as string;
+    await env.startBridge();
+    env.sandbox.admin.revokeWebhook(env.config.projects.find((p) => p.id === parkedProject)!.bitrix24.webhookUrl);
+    ctx.progress(`P8 backlog: parking ${count} calls`);
+    await publishBulk(parkedProject, count, env.publish);
+    const parkedCount = async () => (await env.temporal.workflow.count(parkedCallsQuery(parkedProject))).count;
+    const deadline = Date.now() + count * 500 + 300_000;
+    while ((await parkedCount()) < count) {
+      if (Date.now() > deadline) throw new Error(`only ${await parkedCount()} of ${count} calls parked`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    const clock = watchTaskWrites(env.sandbox, parkedProject);
+    ctx.progress(`P8 backlog: ${count} parked; reactivating while another project's calls go on`);
+    const live = await startLiveLoad(env, true);
+    const started = Date.now();
+    await reactivateProject(env, parkedProject, env.sandbox.admin.createWebhook(parkedProject, 1));
+    await clock.waitFor(count, count * 1_000 + 300_000);
+    const drainSeconds = (Date.now() - started) / 1000;
+    clock.detach();
+    const figures = await live.finish();
+    ctx.progress(`P8 backlog: drained in ${fixed(drainSeconds, 0)} s; live p99 ${fixed(figures.lead.p99, 0)} ms`);
+    return { ...figures, parked: count, drainSeconds };
+  } finally {
+    await env.stop();
   }
 }
