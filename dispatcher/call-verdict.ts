@@ -32,10 +32,10 @@ export function verdictOf(status: string, startTime: Date, cutoff: number): Call
 }
 
 /**
- * One describe per call, remembered for the verdicts that cannot change back (`already-done`,
- * `in-progress`) in a bounded map, so memory does not grow with the calls in the window.
- * `deliver` is never remembered: forgetting it could only cost another describe, never an event.
- * (`done-by-resend` cannot change back either.)
+ * One describe per call, remembered in a bounded map (the oldest forgotten first), so memory does
+ * not grow with the calls in the window. Every verdict is safe to remember and to forget: done and
+ * in-progress calls stay so, and a call this resend delivered to is, when described again, one
+ * started since the resend began — `deliver` again. Forgetting costs a describe, never an event.
  */
 export function callVerdicts(temporal: Client, resendStartedAt: Date) {
   const remembered = new Map<string, CallVerdict>();
@@ -60,10 +60,8 @@ export function callVerdicts(temporal: Client, resendStartedAt: Date) {
       const known = remembered.get(callId);
       if (known) return known;
       const verdict = await describe(projectId, callId);
-      if (verdict !== 'deliver') {
-        if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-        remembered.set(callId, verdict);
-      }
+      if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(callId, verdict);
       return verdict;
     },
   };
