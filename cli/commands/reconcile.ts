@@ -43,7 +43,7 @@ export function registerReconcile(program: Command, context: () => CliContext): 
       try {
         summary = await reconcileCalls(
           {
-            client: createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone }),
+            client: createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone, timeoutMs: ctx.timeoutMs }),
             temporal, project, publish: callEventPublisher(producer, ctx.topic), logger: ctx.logger,
           },
           { from: since, to: until },
