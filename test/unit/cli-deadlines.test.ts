@@ -76,7 +76,7 @@ describe('CLI deadlines against a listening-but-silent port (docs/contracts.md Â
     assert.equal(run.code, 3, run.stderr);
     assert.ok(run.ms < 2000 + SLACK_MS, `status took ${Math.round(run.ms)} ms`);
     const report = JSON.parse(run.stdout) as { problems: string[] };
-    assert.deepEqual(report.problems.toSorted(), [
+    assert.deepEqual([...report.problems].sort(), [
       `Kafka cannot be reached: no broker at ${kafka.address} accepted the connection but did not answer within 2 s (--timeout)`,
       `Temporal cannot be reached: Temporal at ${temporal.address} accepted the connection but did not answer within 2 s (--timeout)`,
     ]);
