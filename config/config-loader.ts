@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import YAML from 'yaml';
 import { InvalidWebhookError, parseWebhookUrl } from '../bitrix/webhook-url';
+import { registerSecrets } from '../platform/logger';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
 
 export type ConfigFormat = 'json' | 'yaml';
@@ -58,7 +59,17 @@ export function parseConfig(text: string, format: ConfigFormat, env: ConfigEnv):
     }
   }
   if (issues.length > 0 || !result.success) throw new ConfigError([...new Set(issues)]);
+  registerConfigSecrets(result.data);
   return deepFreeze(result.data);
+}
+
+/**
+ * The config's secrets (webhooks, ingest tokens, Ringostat keys) masked in this process's logs
+ * from now on (R4, platform/logger.ts). Every process reads its config at start, here or as the
+ * demo's (workers/demo-config.ts).
+ */
+export function registerConfigSecrets(config: BridgeConfig): void {
+  registerSecrets(config.projects.flatMap((p) => [p.bitrix24.webhookUrl, p.ingestToken, p.ringostat?.apiKey]));
 }
 
 /** `projects[0].customFields.lead.utmTerm` — the way an operator reads a path in the file. */
