@@ -72,6 +72,15 @@ export const bitrixSettingsSchema = z.strictObject({
   rateLimit: z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 2, burst: 50 }),
 });
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `90s`, `5m`, `1h`, `1d`: the period of the reconciliation schedule (Temporal reads this form too). */
 export const reconcilePeriod = z.string().regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a period like 90s, 5m, 1h or 1d');
 
@@ -92,8 +101,16 @@ export const ringostatSettingsSchema = z
     baseUrl: z.url({ protocol: /^https?$/, error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL like https://api.ringostat.net` }).default('https://api.ringostat.net'),
     /** B7: how often the call log is compared with what the bridge saw; off when absent. */
     reconcileEvery: reconcilePeriod.optional(),
+    /**
+     * The Ringostat account's IANA zone: its API takes and prints dates on this wall clock.
+     * Default: the project's timeZone (ringostatTimeZone()).
+     */
+    timeZone: z.string().optional(),
   })
   .superRefine((settings, ctx) => {
+    if (settings.timeZone !== undefined && !isTimeZone(settings.timeZone)) {
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: `unknown IANA time zone "${settings.timeZone}"` });
+    }
     // zod runs this even when baseUrl failed its own check, which has said what is wrong.
     const url = URL.parse(settings.baseUrl);
     if (!url || !/^https?:$/.test(url.protocol)) return;
@@ -128,9 +145,7 @@ export const projectConfigSchema = z
     ringostat: ringostatSettingsSchema.optional(),
   })
   .superRefine((project, ctx) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: project.timeZone });
-    } catch {
+    if (!isTimeZone(project.timeZone)) {
       ctx.addIssue({ code: 'custom', path: ['timeZone'], message: `unknown IANA time zone "${project.timeZone}"` });
     }
     // S9: two parameters may not write one field of one entity.
@@ -175,6 +190,14 @@ export const bridgeConfigSchema = z
   });
 
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+
+/**
+ * The wall clock Ringostat's dates are on — its API's `from`/`to`, call-log `calldate`s, the
+ * webhooks' dates: the account's `ringostat.timeZone`, else the project's.
+ */
+export function ringostatTimeZone(project: Pick<ProjectConfig, 'timeZone' | 'ringostat'>): string {
+  return project.ringostat?.timeZone ?? project.timeZone;
+}
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type Employee = z.infer<typeof employeeSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;

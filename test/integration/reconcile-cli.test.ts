@@ -54,3 +54,57 @@ describe('reconcile (CLI, B7)', () => {
     assert.match(backwards.stderr, /--since must be before --until/);
   });
 });
+
+describe('reconcile with Ringostat\'s account on another time zone (B7, ringostat.timeZone)', () => {
+  let standIn: RingostatStandIn;
+  let h: Harness;
+
+  before(async () => {
+    standIn = await startRingostatStandIn();
+    // The project runs on Kyiv's clock; its Ringostat account on New York's, seven hours behind.
+    h = await startHarness({ projects: [
+      { id: 'nyset', timeZone: 'Europe/Kyiv', ringostat: standInProject(standIn, undefined, { timeZone: 'America/New_York', configured: true }) },
+      { id: 'nyunset', timeZone: 'Europe/Kyiv', ringostat: standInProject(standIn, undefined, { timeZone: 'America/New_York', configured: false }) },
+    ] });
+  });
+  after(async () => {
+    await h?.stop();
+    await standIn?.stop();
+  });
+
+  it('with ringostat.timeZone set, the call log is read on the account\'s clock: every lost call is found', async () => {
+    const projectId = h.projectIds[0] as string;
+    const block = h.config.projects[0]?.ringostat;
+    assert.ok(block);
+    const calls = simulateCalls({ projectId, calls: 3, seed: 41, employees, startAt: new Date(Date.now() - 3 * 60 * 60_000), meanGapSeconds: 60 });
+    standIn.admin.registerCalls(block.projectId, calls.map((call) => callLogRow(call.events, 'America/New_York')));
+    const run = await runCli(h, ['reconcile', '--project', projectId, '--since', new Date(Date.now() - 4 * 60 * 60_000).toISOString(), '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { listed: number; recovered: number; clockSkew?: unknown; ringostatTimeZone: string };
+    assert.deepEqual([summary.listed, summary.recovered, summary.clockSkew, summary.ringostatTimeZone], [3, 3, undefined, 'America/New_York']);
+  });
+
+  it('without it, the shifted window comes back empty while the bridge saw calls: a warning, the clockSkew field and exit 4 — not a silent 0', async () => {
+    const projectId = h.projectIds[1] as string;
+    const block = h.config.projects[1]?.ringostat;
+    assert.ok(block);
+    const since = new Date(Date.now() - 5_000);
+    const calls = simulateCalls({ projectId, calls: 2, seed: 43, employees, startAt: new Date(Date.now() - 10 * 60_000), meanGapSeconds: 5 });
+    standIn.admin.registerCalls(block.projectId, calls.map((call) => callLogRow(call.events, 'America/New_York')));
+    await h.publish(calls.flatMap((call) => call.events));
+    for (const call of calls) assert.equal((await h.callResult(projectId, call.callId, CALL_TIMEOUT_MS)).phase, 'completed');
+
+    const window = ['--since', since.toISOString(), '--until', new Date().toISOString()];
+    const run = await runCli(h, ['reconcile', '--project', projectId, ...window, '--json']);
+    assert.equal(run.code, 4, run.stderr);
+    const summary = JSON.parse(run.stdout) as { listed: number; clockSkew?: { signs: string[]; detail: string } };
+    assert.equal(summary.listed, 0);
+    assert.deepEqual(summary.clockSkew?.signs, ['empty-window']);
+    assert.match(run.stderr, /^warning: reconcile: the call log is empty while the bridge started 2 calls in the window: Ringostat's dates look shifted — is its account on Europe\/Kyiv \(ringostat\.timeZone\)\?/m);
+
+    const human = await runCli(h, ['reconcile', '--project', projectId, ...window]);
+    assert.equal(human.code, 4, human.stderr);
+    assert.match(human.stdout, /calls in Ringostat's log 0, recovered 0/);
+    assert.match(human.stdout, /^ {2}warning: the call log is empty while the bridge started 2 calls/m);
+  });
+});
