@@ -39,7 +39,8 @@ Environment:
   LOG_LEVEL             log level on stderr (default warn; debug shows the libraries' logs too, as --verbose)
 
 Exit codes: 0 done; 1 error (bad input, refused, unreachable, no answer within --timeout);
-  2 done in part; 3 (status) a project is broken or Temporal/Kafka cannot be reached.
+  2 done in part; 3 (status) a project is broken or Temporal/Kafka cannot be reached;
+  4 (reconcile) Ringostat's call log looked shifted in time (check ringostat.timeZone).
 `;
 
 function packageVersion(): string {
