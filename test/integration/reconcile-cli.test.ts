@@ -8,6 +8,7 @@ import { startHarness, employees, type Harness } from '../../tools/testkit/bridg
 import { CALL_TIMEOUT_MS } from '../../tools/testkit/crm-assert';
 import { standInProject } from '../../tools/testkit/ringostat-harness';
 import { runCli } from '../../tools/testkit/run-cli';
+import { startSilentServer, type SilentServer } from '../../tools/testkit/silent-server';
 
 describe('reconcile (CLI, B7)', () => {
   let standIn: RingostatStandIn;
@@ -55,21 +56,37 @@ describe('reconcile (CLI, B7)', () => {
   });
 });
 
-describe('reconcile with Ringostat\'s account on another time zone (B7, ringostat.timeZone)', () => {
+describe('reconcile against a Ringostat on another time zone (ringostat.timeZone), or silent (--timeout)', () => {
   let standIn: RingostatStandIn;
   let h: Harness;
+  let silent: SilentServer;
 
   before(async () => {
     standIn = await startRingostatStandIn();
+    silent = await startSilentServer();
     // The project runs on Kyiv's clock; its Ringostat account on New York's, seven hours behind.
     h = await startHarness({ projects: [
       { id: 'nyset', timeZone: 'Europe/Kyiv', ringostat: standInProject(standIn, undefined, { timeZone: 'America/New_York', configured: true }) },
       { id: 'nyunset', timeZone: 'Europe/Kyiv', ringostat: standInProject(standIn, undefined, { timeZone: 'America/New_York', configured: false }) },
+      // A Ringostat that accepts the connection and never answers.
+      { id: 'hung', ringostat: { ...standInProject(standIn), baseUrl: `http://${silent.address}` } },
     ] });
   });
   after(async () => {
     await h?.stop();
     await standIn?.stop();
+    await silent?.close();
+  });
+
+  it('a Ringostat that never answers: exit 1 within --timeout, naming it', async () => {
+    const started = performance.now();
+    const run = await runCli(h, ['--timeout', '2', 'reconcile', '--project', h.projectIds[2] as string, '--since', new Date(Date.now() - 60 * 60_000).toISOString()]);
+    const ms = performance.now() - started;
+    assert.equal(run.code, 1, run.stderr);
+    // Node and tsx starting, Temporal and Kafka answering: a few seconds beside the deadline.
+    assert.ok(ms < 2000 + 5000, `reconcile took ${Math.round(ms)} ms`);
+    assert.match(run.stderr, new RegExp(`^error: Ringostat GET /calls/list: http://${silent.address.replace(/\./g, '\\.')} did not answer within 2 s$`, 'm'));
+    assert.ok(silent.accepted() > 0);
   });
 
   it('with ringostat.timeZone set, the call log is read on the account\'s clock: every lost call is found', async () => {

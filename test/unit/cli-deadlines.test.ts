@@ -6,35 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnCli, type CliRun } from '../../tools/testkit/run-cli';
+import { startSilentServer, type SilentServer } from '../../tools/testkit/silent-server';
 
 /** Node's start, tsx compiling the CLI, and closing: the binary's own time beside the deadline. */
 const SLACK_MS = 4000;
-
-/** A TCP server that accepts every connection and never writes a byte. */
-async function silentServer(): Promise<{ address: string; accepted: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server: Server = createServer((socket) => {
-    accepted += 1;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  return {
-    address: `127.0.0.1:${port}`,
-    accepted: () => accepted,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((done) => server.close(() => done()));
-    },
-  };
-}
 
 async function timed(args: string[], env: Record<string, string>): Promise<CliRun & { ms: number }> {
   const started = performance.now();
@@ -53,8 +32,8 @@ function assertQuietStderr(stderr: string): void {
 describe('CLI deadlines against a listening-but-silent port (docs/contracts.md ยง4, --timeout)', () => {
   let dir: string;
   let config: string;
-  let temporal: Awaited<ReturnType<typeof silentServer>>;
-  let kafka: Awaited<ReturnType<typeof silentServer>>;
+  let temporal: SilentServer;
+  let kafka: SilentServer;
   let env: Record<string, string>;
 
   before(async () => {
@@ -63,7 +42,7 @@ describe('CLI deadlines against a listening-but-silent port (docs/contracts.md ย
     await writeFile(config, JSON.stringify({
       projects: [{ id: 'acme', timeZone: 'Europe/Kyiv', bitrix24: { webhookUrl: 'http://127.0.0.1:1/rest/1/abcdefghijklmnop/' }, seniorManager: 1 }],
     }));
-    [temporal, kafka] = await Promise.all([silentServer(), silentServer()]);
+    [temporal, kafka] = await Promise.all([startSilentServer(), startSilentServer()]);
     env = { TEMPORAL_ADDRESS: temporal.address, KAFKA_BROKERS: kafka.address };
   });
   after(async () => {
