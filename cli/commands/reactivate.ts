@@ -1,10 +1,11 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
 import { readIntegrationState, requestReactivation } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
+import { seconds } from '../deadlines';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
 
@@ -53,6 +54,10 @@ export function registerReactivate(program: Command, context: () => CliContext):
         reply = await requestReactivation(temporal, project.id, { webhook: secrets.seal(webhookUrl), resend, source: 'cli' });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${err.cause?.message ?? err.message}; nothing was changed`);
+        // The update waits for a worker to check the webhook against Bitrix24 (user.get).
+        if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          throw new CliError(`no bridge worker answered within ${seconds(ctx.timeoutMs)} (--timeout): the webhook was not checked against Bitrix24 and may not be in use yet; see status, or run again`);
+        }
         throw err;
       }
       if (!options.json) process.stdout.write(`${project.id}: webhook accepted by ${reply.portal ?? 'the portal'} (credentials version ${reply.credentialsVersion})\n`);
