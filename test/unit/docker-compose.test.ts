@@ -137,9 +137,13 @@ describe('Dockerfile', () => {
     assert.ok(users.length > 0 && !['root', '0'].includes(users.at(-1)!), `last USER is not root: ${users.join(', ')}`);
     assert.match(instructions('ENTRYPOINT').at(-1) ?? '', /tini/);
     assert.ok(instructions('RUN').some((run) => /npm ci\b.*--omit=dev/.test(run)), 'npm ci --omit=dev');
-    assert.ok(instructions('RUN').some((run) => run.includes('docker/write-workflow-bundle')), 'the bundle is written at build time');
-    assert.match(dockerfile, /WORKFLOW_BUNDLE_PATH=\/app\/workflow-bundle\.js/);
+    // `npm run build` writes the workflow bundle into dist/ beside the compiled code; the image copies dist/.
+    assert.ok(instructions('RUN').includes('npm run build'), 'the build (and its workflow bundle) runs at image build time');
+    assert.ok(instructions('COPY').some((copy) => /^--from=build \/app\/dist\b/.test(copy)), 'the image takes dist/ from the build stage');
+    assert.match(read('tools/build/build'), /workflow-bundle\.js/);
     assert.match(dockerfile, /^HEALTHCHECK[\s\S]+\/healthz/m);
+    const packageJson = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    assert.ok(!('tsx' in packageJson.dependencies) && 'tsx' in packageJson.devDependencies, 'tsx is a dev tool only');
     const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
     for (const entry of ['.env', 'node_modules', '.git', '.data']) assert.ok(ignored.includes(entry), `.dockerignore has ${entry}`);
   });
