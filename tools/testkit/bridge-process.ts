@@ -114,7 +114,7 @@ process.once('exit', () => {
   for (const handle of running) killGroup(handle.pid, 'SIGKILL');
 });
 
-function spawnLogged(options: {
+export function spawnLogged(options: {
   name: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -177,7 +177,7 @@ function spawnLogged(options: {
 }
 
 /** The environment a child starts from: the test's, less what would point it at shared state. */
-function baseEnv(): NodeJS.ProcessEnv {
+export function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['CONFIG_PATH', 'CREDENTIALS_DIR', 'DATA_DIR', 'BRIDGE_SECRET_KEY', 'BRIDGE_COMPONENTS', 'DISPATCHER_GROUP_ID',
     'HTTP_PORT', 'SANDBOX_PORT', 'TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CALL_EVENTS_TOPIC', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS']) {
