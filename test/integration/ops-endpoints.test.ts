@@ -79,8 +79,8 @@ describe('health and metrics on every process, whatever it runs (B10, docs/contr
     }
     // Each process's own metrics: Bitrix24 requests on the worker, consumed events on the dispatcher.
     const workerMetrics = await (await get(worker, '/metrics')).text();
-    assert.match(workerMetrics, /^ringostat_bitrix_requests_total\{[^}]*project="[^"]*"[^}]*\} [1-9]/m, 'worker: its Bitrix24 requests');
+    assert.match(workerMetrics, /^ringostat_bridge_bitrix_requests_total\{[^}]*project="[^"]*"[^}]*\} [1-9]/m, 'worker: its Bitrix24 requests');
     const dispatcherMetrics = await (await get(dispatcher, '/metrics')).text();
-    assert.match(dispatcherMetrics, /^ringostat_events_consumed_total\{[^}]*delivery="delivered"[^}]*\} [1-9]/m, 'dispatcher: the events it delivered');
+    assert.match(dispatcherMetrics, /^ringostat_bridge_events_consumed_total\{[^}]*delivery="delivered"[^}]*\} [1-9]/m, 'dispatcher: the events it delivered');
   });
 });
