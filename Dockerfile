@@ -38,4 +38,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # With TEMPORAL_ADDRESS and KAFKA_BROKERS set it connects to them and starts no infra of its own.
+# It needs CONFIG_PATH: without it the process exits 1 saying so (no silent demo; `--demo` asks for one).
 CMD ["node", "dist/workers/main.js"]

@@ -1,7 +1,8 @@
 /**
  * `npm start`: Temporal + Kafka (started here, or the ones named by TEMPORAL_ADDRESS /
  * KAFKA_BROKERS), the Temporal worker, the Kafka dispatcher and the HTTP service. With no
- * CONFIG_PATH it runs the demo project against an in-process Bitrix24 sandbox. Ctrl-C or SIGTERM
+ * CONFIG_PATH and `--demo` (npm start passes it) it runs the demo project against an in-process
+ * Bitrix24 sandbox; with neither it refuses to start (the image runs no demo). Ctrl-C or SIGTERM
  * drains the bridge, then stops the services it started; a second one ends everything at once.
  * BRIDGE_COMPONENTS (worker,dispatcher,http) picks the parts one process runs, so a
  * deployment can run each on its own hosts: they share nothing but Kafka, Temporal and the config.
@@ -29,9 +30,17 @@ import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import { demoConfig } from './demo-config';
 import { DEFAULT_TEMPORAL_METRICS_ADDRESS, installTemporalLogging } from '../observability/temporal-logging';
 
+/** A start with neither a config nor --demo: the image's, or a deployment that lost its CONFIG_PATH. */
+const NO_CONFIG = 'bridge not started: CONFIG_PATH is not set. Give the bridge its project config (CONFIG_PATH=/path/to/bridge.yaml, ' +
+  'docs/contracts.md §2), or pass --demo to run the demo project against the in-process Bitrix24 sandbox (npm start does).';
+
 async function main(): Promise<void> {
   // The only read of the environment: everything below gets what it needs from `settings`.
   const settings = parseSettings(process.env);
+  if (!settings.configPath && !process.argv.includes('--demo')) {
+    process.stderr.write(`${NO_CONFIG}\n`);
+    process.exit(1);
+  }
   const logger = createLogger({ name: 'bridge', ...(settings.logLevel ? { level: settings.logLevel } : {}) });
   const started = Date.now();
   const components = bridgeComponents(settings.components);

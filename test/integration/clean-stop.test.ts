@@ -50,12 +50,12 @@ const alive = (pid: number): boolean => {
   return state !== undefined && state !== 'Z';
 };
 
-/** `npm start` with every port its own, as the leader of a process group (the terminal's foreground group). */
+/** `npm start` (`node dist/workers/main.js --demo`) with every port its own, as the leader of a process group (the terminal's foreground group). */
 async function startBridge(name: string, env: Record<string, string> = {}): Promise<Started> {
   const dataDir = await tempDir(`clean-stop-${name}`);
   const [temporal, ui, kafka, controller, http, sandbox, ringostat, metrics] = await freePorts(8);
   const { handle } = spawnLogged({
-    name, args: [path.join(projectRoot, 'dist', 'workers', 'main.js')], cwd: projectRoot, dataDir, logDir: dataDir,
+    name, args: [path.join(projectRoot, 'dist', 'workers', 'main.js'), '--demo'], cwd: projectRoot, dataDir, logDir: dataDir,
     env: {
       ...baseEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'info',
       TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui), KAFKA_PORT: String(kafka), KAFKA_CONTROLLER_PORT: String(controller),

@@ -218,7 +218,7 @@ export interface BridgeProcessOptions {
   env?: Record<string, string>;
 }
 
-/** `node dist/workers/main.js` (what `npm start` runs) as its own process, with its own DATA_DIR. */
+/** `node dist/workers/main.js` (what `npm start` runs; `--demo` without a config) as its own process, with its own DATA_DIR. */
 export async function startBridgeProcess(options: BridgeProcessOptions): Promise<ProcessHandle & { httpPort: number }> {
   const dataDir = await tempDir(`bridge-${options.name}-data`);
   const [freePort] = await freePorts(1);
@@ -233,7 +233,7 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
     ...options.env,
   };
   const { handle } = spawnLogged({
-    name: options.name, args: [path.join(DIST, 'workers', 'main.js')],
+    name: options.name, args: [path.join(DIST, 'workers', 'main.js'), ...(options.configPath ? [] : ['--demo'])],
     env, cwd: projectRoot, dataDir, logDir: options.logDir,
   });
   return Object.assign(handle, { httpPort });
