@@ -3,7 +3,7 @@
  * dispatcher (BRIDGE_COMPONENTS) still answers /healthz, /readyz and /metrics on its HTTP_PORT,
  * so a supervisor can probe it and Prometheus can scrape its own Bitrix24 and dispatcher
  * metrics; the webhook and routing endpoints stay with the HTTP component. Real processes
- * (`node --import tsx workers/main.ts`) on the test stack, against the Bitrix24 sandbox.
+ * (`node dist/workers/main.js`, the build) on the test stack, against the Bitrix24 sandbox.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
