@@ -27,6 +27,8 @@ export interface CallActivityDeps {
   cards?: ContactCardSink;
   /** The worker's idle timeout of calls (CALL_IDLE_TIMEOUT_MS), handed to the call workflow with its settings. */
   callIdleTimeoutMs?: number;
+  /** The worker's limit on a parked call (PARKED_CALL_LIMIT_MS), handed over the same way. */
+  parkedCallLimitMs?: number;
 }
 
 export function createCallActivities(deps: CallActivityDeps): CallActivities {
@@ -44,7 +46,11 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
   return {
     async loadProjectSettings(projectId) {
       const { bitrix24: _secret, ingestToken: _token, ringostat: _ringostat, ...settings } = project(projectId);
-      return deps.callIdleTimeoutMs === undefined ? settings : { ...settings, callIdleTimeoutMs: deps.callIdleTimeoutMs };
+      return {
+        ...settings,
+        ...(deps.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: deps.callIdleTimeoutMs } : {}),
+        ...(deps.parkedCallLimitMs !== undefined ? { parkedCallLimitMs: deps.parkedCallLimitMs } : {}),
+      };
     },
 
     async credentialsStatus({ projectId }) {

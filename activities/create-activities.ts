@@ -21,6 +21,8 @@ export interface ActivityDeps {
   cards?: ContactCardSink;
   /** How long a call with no new event stays open (CALL_IDLE_TIMEOUT_MS); the call workflow gets it with its settings. Unset: its 2 h. */
   callIdleTimeoutMs?: number;
+  /** How long a call may stay parked (PARKED_CALL_LIMIT_MS); the call workflow gets it with its settings. Unset: its 7 days. */
+  parkedCallLimitMs?: number;
 }
 
 export type BridgeActivities = CallActivities & IntegrationActivities & LegacyCallActivities;

@@ -5,13 +5,13 @@ import { checkWebhook } from '../bitrix/users';
 import { createBitrixClient } from '../bitrix/client';
 import { BitrixError } from '../bitrix/errors';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
-import { integrationHandle, releaseParkedCalls } from '../integration/integration-client';
+import { releaseParkedCalls } from '../integration/integration-client';
 import type { SecretBox } from '../integration/secret-box';
 import { resendProjectEvents, type ResendCheckpoint } from '../dispatcher/resend-events';
 import { resendWindowStart } from '../dispatcher/resend-window';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { FailureType, resendProgressSignal, type IntegrationActivities } from '../workflows/contract';
+import { FailureType, type IntegrationActivities } from '../workflows/contract';
 import { projectLookup } from './bitrix-access';
 
 export interface IntegrationActivityDeps {
@@ -23,14 +23,16 @@ export interface IntegrationActivityDeps {
   logger: Logger;
 }
 
-/** What a resend heartbeats: its window start and where it stands, to resume after a crash. */
-interface ResendHeartbeat {
+/**
+ * What a resend heartbeats: its window start, when it began, and where it stands (offsets and
+ * counters, a few KB at any volume), to resume after a crash. `status` and the CLI read progress
+ * from it (integration/resend-progress.ts): nothing is signalled while it runs.
+ */
+export interface ResendHeartbeat {
   since: string;
+  startedAt: string;
   checkpoint?: ResendCheckpoint;
 }
-
-/** The progress signal goes at most this often: the CLI and `status` read it from the workflow. */
-const PROGRESS_EVERY_MS = 1_000;
 
 export function createIntegrationActivities(deps: IntegrationActivityDeps): IntegrationActivities {
   const project = projectLookup(deps.config);
@@ -56,41 +58,28 @@ export function createIntegrationActivities(deps: IntegrationActivityDeps): Inte
       return releaseParkedCalls(deps.temporal, projectId, action, () => Context.current().heartbeat());
     },
 
-    async resendEvents({ projectId, credentialsVersion }) {
+    async resendEvents({ projectId, startedAt }) {
       const p = project(projectId);
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as ResendHeartbeat | undefined;
       const since = resumed?.since ?? resendWindowStart(new Date(), p.timeZone).toISOString();
+      const began = resumed?.startedAt ?? startedAt ?? new Date().toISOString();
       if (resumed?.checkpoint) deps.logger.info({ projectId, read: resumed.checkpoint.read }, 'resend resumes where it was');
-      const handle = integrationHandle(deps.temporal, projectId);
-      let lastSent = 0;
       let latest: ResendCheckpoint | undefined = resumed?.checkpoint;
-      const report = async (force: boolean) => {
-        context.heartbeat({ since, checkpoint: latest } satisfies ResendHeartbeat);
-        if (!force && Date.now() - lastSent < PROGRESS_EVERY_MS) return;
-        lastSent = Date.now();
-        const c = latest;
-        if (!c) return;
-        const outcomes = Object.values(c.perCall);
-        const count = (o: string) => outcomes.filter((x) => x === o).length;
-        await handle.signal(resendProgressSignal, {
-          credentialsVersion, since,
-          counts: {
-            read: c.read, total: c.total, calls: outcomes.length, resent: count('resent'), alreadyDone: count('already-done'),
-            skipped: count('skipped'), failed: count('failed'),
-          },
-        }).catch(() => undefined);
-      };
-      const { events: _events, ...summary } = await resendProjectEvents({
-        kafka: deps.kafka(), temporal: deps.temporal, config: deps.config, projectId, topic: deps.topic, since: new Date(since),
-        resumeFrom: resumed?.checkpoint,
+      const beat = () => context.heartbeat({ since, startedAt: began, checkpoint: latest } satisfies ResendHeartbeat);
+      beat();
+      const { events: _events, inProgress, ...summary } = await resendProjectEvents({
+        kafka: deps.kafka(), temporal: deps.temporal, config: deps.config, projectId, topic: deps.topic,
+        since: new Date(since), startedAt: new Date(began), resumeFrom: resumed?.checkpoint,
         onCheckpoint: (checkpoint) => {
           latest = checkpoint;
-          void report(false);
+          beat();
         },
+        // The SDK sends at most one heartbeat per 0.8 × the timeout, whatever the rate here.
+        onAlive: beat,
+        signal: context.cancellationSignal,
       });
-      await report(true);
-      return { ...summary, since, read: latest?.read ?? 0, total: latest?.total ?? 0 };
+      return { ...summary, inProgress, since, read: latest?.read ?? 0, total: latest?.total ?? 0 };
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger';
-import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
+import { ringostatTimeZone, type BridgeConfig, type ProjectConfig } from '../schemas/project-config';
 import { createRingostatClient } from '../ringostat/api-client';
 import { RingostatApiError, type RingostatErrorKind } from '../ringostat/api-errors';
 import { callEventPublisher } from '../ringostat/event-publisher';
@@ -49,7 +49,7 @@ export function createRingostatActivities(deps: RingostatActivityDeps): Ringosta
   return {
     async reconcileCallLog(input) {
       const project = ringostatProject(input.projectId);
-      const client = createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone, fetch: deps.fetch });
+      const client = createRingostatClient({ settings: project.ringostat, timeZone: ringostatTimeZone(project), fetch: deps.fetch });
       const heartbeat = (details: unknown) => Context.current().heartbeat(details);
       try {
         const summary = await reconcileCalls(
@@ -63,6 +63,8 @@ export function createRingostatActivities(deps: RingostatActivityDeps): Ringosta
           ['already_done', summary.alreadyDone], ['skipped', summary.skipped], ['failed', summary.failed]] as const) {
           if (count > 0) metrics.reconcileCalls.inc({ ...labels, result }, count);
         }
+        // reconcileCalls logged the warning; the metric lets an alert see it.
+        for (const sign of summary.clockSkew?.signs ?? []) metrics.reconcileClockSkew.inc({ ...labels, sign });
         metrics.reconcileLastRun.set(labels, Date.now() / 1000);
         metrics.reconcileLag.set(labels, (Date.now() - Date.parse(input.to)) / 1000);
         return summary;

@@ -1,16 +1,16 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Kafka } from 'kafkajs';
-import { connect } from 'node:net';
-import pino from 'pino';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { readFile } from 'node:fs/promises';
 import { demoKeyFile } from '../integration/process-secrets';
 import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxOf, type SecretBox } from '../integration/secret-box';
 import { createKafka } from '../platform/kafka';
-import { createLogger, type Logger } from '../platform/logger';
+import type { Logger } from '../platform/logger';
 import { loadConfig, type ConfigEnv } from '../config/config-loader';
 import { LOCAL_KAFKA_BROKERS, LOCAL_TEMPORAL_ADDRESS, parseSettings, SettingsError, type Settings } from '../config/settings';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
+import { createCliLogger } from './cli-logger';
+import { anyReachable, callDeadline, DEFAULT_TIMEOUT_MS, kafkaFailure, isTemporalDeadline, seconds, withinDeadline } from './deadlines';
 
 /** What every CLI command may need, opened lazily so `config check` touches no server. */
 export interface CliContext {
@@ -18,8 +18,12 @@ export interface CliContext {
   project(id: string): Promise<ProjectConfig>;
   temporal(): Promise<Client>;
   kafka(): Kafka;
-  /** kafka(), after one TCP connect proved a broker answers: kafkajs would retry for minutes. */
+  /** kafka(), after a broker answered a metadata request within the deadline: kafkajs would retry for minutes. */
   reachableKafka(): Promise<Kafka>;
+  /** `--timeout`: how long any one network wait may take. */
+  timeoutMs: number;
+  /** A library's error as the operator's CliError naming what did not answer; other errors as they are. */
+  explain(err: unknown): unknown;
   /** BRIDGE_SECRET_KEY's box: the CLI seals a new webhook before it leaves this process (R4). */
   secrets(): Promise<SecretBox>;
   logger: Logger;
@@ -53,16 +57,58 @@ export function cliSettings(env: ConfigEnv): Readonly<Settings> {
   }
 }
 
-export function createCliContext(options: { configPath?: string; env: ConfigEnv }): CliContext {
+export interface CliContextOptions {
+  configPath?: string;
+  env: ConfigEnv;
+  /** --timeout in ms (default 10 s). */
+  timeoutMs?: number;
+  /** --verbose: debug logs, libraries' included. */
+  verbose?: boolean;
+}
+
+export function createCliContext(options: CliContextOptions): CliContext {
   const settings = cliSettings(options.env);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Logs go to stderr: stdout carries the command's output (`status --json`, `config schema`).
-  const logger = createLogger({ level: settings.logLevel ?? 'warn', name: 'cli', destination: pino.destination(2) });
+  const logger = createCliLogger(options.verbose ? 'debug' : settings.logLevel ?? 'warn');
   let connection: Connection | undefined;
-  let client: Client | undefined;
+  let client: Promise<Client> | undefined;
   let config: Promise<BridgeConfig> | undefined;
   const configPath = options.configPath ?? settings.configPath;
+  const address = settings.temporalAddress ?? LOCAL_TEMPORAL_ADDRESS;
   const brokers = [...(settings.kafkaBrokers ?? LOCAL_KAFKA_BROKERS)];
-  const kafka = () => createKafka({ brokers, clientId: 'ringostat-bridge-cli', logger });
+  const kafkaClients = trackedKafka(createKafka({ brokers, clientId: 'ringostat-bridge-cli', logger, timeoutMs, quiet: true }));
+  let kafkaAnswered: Promise<void> | undefined;
+  const unreachable = {
+    temporal: (why: string) => new CliError(`Temporal cannot be reached: ${why}`),
+    kafka: (why: string) => new CliError(`Kafka cannot be reached: ${why}`),
+  };
+  const noAnswer = (at: string) => `${at} accepted the connection but did not answer within ${seconds(timeoutMs)} (--timeout)`;
+
+  async function connectTemporal(): Promise<Client> {
+    // A refused port fails at once here; the SDK would retry it for its whole connect timeout.
+    if (!(await anyReachable([address], timeoutMs))) throw unreachable.temporal(`nothing answers at ${address}`);
+    // Every call gets the deadline (callDeadline); the SDK's retries stay, inside it.
+    connection = Connection.lazy({
+      address, connectTimeout: timeoutMs,
+      interceptors: [callDeadline(timeoutMs), makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
+    });
+    try {
+      await connection.ensureConnected();
+    } catch (err) {
+      throw unreachable.temporal(isTemporalDeadline(err) || /deadline/i.test((err as Error).message) ? noAnswer(`Temporal at ${address}`) : `${address}: ${(err as Error).message}`);
+    }
+    return new Client({ connection, namespace: settings.temporalNamespace });
+  }
+
+  async function kafkaAnswers(): Promise<void> {
+    const list = brokers.join(', ');
+    if (!(await anyReachable(brokers, timeoutMs))) throw unreachable.kafka(`no broker answers at ${list}`);
+    // A metadata request proves a broker speaks Kafka, not only that something holds the port.
+    const admin = kafkaClients.kafka.admin();
+    await withinDeadline(timeoutMs, () => admin.connect(), () => unreachable.kafka(noAnswer(`no broker at ${list}`)), () => admin.disconnect());
+    await admin.disconnect();
+  }
 
   const context: CliContext = {
     config() {
@@ -75,24 +121,28 @@ export function createCliContext(options: { configPath?: string; env: ConfigEnv 
       if (!found) throw new CliError(`project "${id}" is not in ${configPath}`);
       return found;
     },
-    async temporal() {
-      if (!client) {
-        const address = settings.temporalAddress ?? LOCAL_TEMPORAL_ADDRESS;
-        // The SDK retries a dead address for its whole connect timeout; a TCP connect answers at once.
-        if (!(await anyReachable([address]))) throw new CliError(`Temporal cannot be reached: nothing answers at ${address}`);
-        try {
-          connection = await Connection.connect({ address });
-        } catch (err) {
-          throw new CliError(`Temporal at ${address} cannot be reached: ${(err as Error).message}`);
-        }
-        client = new Client({ connection, namespace: settings.temporalNamespace });
-      }
+    temporal() {
+      client ??= connectTemporal();
       return client;
     },
-    kafka,
+    kafka: () => kafkaClients.kafka,
     async reachableKafka() {
-      if (!(await anyReachable(brokers))) throw new CliError(`Kafka cannot be reached: no broker answers at ${brokers.join(', ')}`);
-      return kafka();
+      kafkaAnswered ??= kafkaAnswers();
+      await kafkaAnswered;
+      return kafkaClients.kafka;
+    },
+    timeoutMs,
+    explain(err) {
+      if (err instanceof CliError) return err;
+      if (isTemporalDeadline(err)) {
+        return new CliError(`Temporal at ${address} did not answer within ${seconds(timeoutMs)} (--timeout); queries and updates also wait for a bridge worker`);
+      }
+      const kafka = kafkaFailure(err);
+      if (kafka) {
+        const why = kafka.timedOut ? `did not answer within ${seconds(timeoutMs)} (--timeout)` : `failed: ${(err as Error).message}`;
+        return new CliError(`Kafka at ${brokers.join(', ')} ${why}`);
+      }
+      return err;
     },
     secrets: () => cliSecretBox(settings, logger),
     logger,
@@ -103,22 +153,30 @@ export function createCliContext(options: { configPath?: string; env: ConfigEnv 
     configPath,
     configEnv: options.env,
     async close() {
-      await connection?.close();
+      // Whatever a command left open (a timed-out connect included), so the process can exit.
+      await Promise.allSettled([connection?.close(), kafkaClients.disconnectAll()]);
     },
   };
   return context;
 }
 
-/** True when a TCP connect to one of the `host:port` addresses succeeds. */
-function anyReachable(addresses: string[], timeoutMs = 3000): Promise<boolean> {
-  return Promise.all(addresses.map((address) => new Promise<boolean>((done) => {
-    const at = address.lastIndexOf(':');
-    const socket = connect({ host: address.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(address.slice(at + 1)) });
-    socket.setTimeout(timeoutMs);
-    socket.once('connect', () => { socket.destroy(); done(true); });
-    socket.once('timeout', () => { socket.destroy(); done(false); });
-    socket.once('error', () => done(false));
-  }))).then((answers) => answers.some(Boolean));
+/**
+ * The CLI's one kafkajs client, remembering every admin, producer and consumer made from it so
+ * that close() disconnects them all — also those a timed-out command abandoned mid-connect.
+ */
+function trackedKafka(kafka: Kafka): { kafka: Kafka; disconnectAll(): Promise<unknown> } {
+  const open = new Set<Admin | Producer | Consumer>();
+  const track = <T extends Admin | Producer | Consumer>(made: T): T => {
+    open.add(made);
+    return made;
+  };
+  const admin = kafka.admin.bind(kafka);
+  const producer = kafka.producer.bind(kafka);
+  const consumer = kafka.consumer.bind(kafka);
+  kafka.admin = (config) => track(admin(config));
+  kafka.producer = (config) => track(producer(config));
+  kafka.consumer = (config) => track(consumer(config));
+  return { kafka, disconnectAll: () => Promise.allSettled([...open].map((client) => client.disconnect())) };
 }
 
 /**

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../platform/paths';
 import type { CliContext } from './context';
 import { addJsonOption } from './output';
+import { DEFAULT_TIMEOUT_MS } from './deadlines';
+import { positiveNumber } from './option-parsers';
 
 type Register = (program: Command, context: () => CliContext) => void;
 
@@ -29,12 +31,15 @@ const commands: [name: string, register: () => Register][] = [
   ['reconcile', () => load<typeof import('./commands/reconcile')>('./commands/reconcile').registerReconcile],
 ];
 
-/** The command argv names (its first operand), if any; `--config` is the one global option with a value. */
+/** The global options that take a value: the word after them is not a command. */
+const VALUE_OPTIONS = new Set(['--config', '--timeout']);
+
+/** The command argv names (its first operand), if any. */
 function commandOf(argv: readonly string[]): string | undefined {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--config') i++;
+    if (VALUE_OPTIONS.has(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
@@ -60,10 +65,11 @@ Environment:
   KAFKA_BROKERS         comma-separated host:port list (default 127.0.0.1:9092)
   CALL_EVENTS_TOPIC     the call-events topic (default ringostat.call-events; dead letters in <topic>.dlq)
   BRIDGE_SECRET_KEY     base64 32-byte key(s), comma-separated, sealing webhook secrets; the same in every process
-  LOG_LEVEL             log level on stderr (default warn)
+  LOG_LEVEL             log level on stderr (default warn; debug shows the libraries' logs too, as --verbose)
 
-Exit codes: 0 done; 1 error (bad input, refused, unreachable); 2 done in part;
-  3 (status) a project is broken or Temporal/Kafka cannot be reached.
+Exit codes: 0 done; 1 error (bad input, refused, unreachable, no answer within --timeout);
+  2 done in part; 3 (status) a project is broken or Temporal/Kafka cannot be reached;
+  4 (reconcile) Ringostat's call log looked shifted in time (check ringostat.timeZone).
 `;
 
 function packageVersion(): string {
@@ -76,22 +82,27 @@ function packageVersion(): string {
  */
 export function buildCli(
   env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = process.argv,
-): { program: Command; close: () => Promise<void> } {
+): { program: Command; close: () => Promise<void>; explain: (err: unknown) => unknown } {
   const program = new Command('ringostat-bridge')
     .description('Ringostat → Bitrix24 call bridge: operate integrations, replay events and dead letters, check config')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--config <file>', 'project config file (JSON or YAML); default $CONFIG_PATH')
+    .option('--timeout <seconds>', 'how long any one wait for Temporal, Kafka or Ringostat may take', positiveNumber, DEFAULT_TIMEOUT_MS / 1000)
+    .option('--verbose', 'debug logs on stderr, the libraries\' (kafkajs) included')
     .addHelpText('afterAll', ENVIRONMENT)
     .showHelpAfterError('(add --help for usage)')
     // Commander's own errors (unknown option, missing argument) come to main() as exceptions too.
     .exitOverride();
   let context: CliContext | undefined;
-  const getContext = () => (context ??= load<typeof import('./context')>('./context').createCliContext({
-    configPath: program.opts<{ config?: string }>().config, env,
-  }));
+  const getContext = () => {
+    const global = program.opts<{ config?: string; timeout: number; verbose?: boolean }>();
+    return (context ??= load<typeof import('./context')>('./context').createCliContext({
+      configPath: global.config, env, timeoutMs: global.timeout * 1000, verbose: global.verbose,
+    }));
+  };
   for (const register of commandsFor(argv)) register()(program, getContext);
   addJsonOption(program);
-  return { program, close: async () => context?.close() };
+  return { program, close: async () => context?.close(), explain: (err: unknown) => context?.explain(err) ?? err };
 }
 
 /** The CliError class, once a command has thrown one (only commands do: ./context is loaded by then). */
@@ -104,7 +115,8 @@ function exitCodeOf(err: unknown): number {
 
 /** The entry point: the only place the CLI reads its environment. */
 export async function main(argv = process.argv, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
-  const { program, close } = buildCli(env, argv);
+  const { program, close, explain } = buildCli(env, argv);
+  quietWarnings(argv, env);
   const json = argv.includes('--json');
   // `… | head` closes stdout early: that is the reader's choice, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -113,7 +125,8 @@ export async function main(argv = process.argv, env: Readonly<Record<string, str
   });
   try {
     await program.parseAsync(argv);
-  } catch (err) {
+  } catch (thrown) {
+    const err = explain(thrown);
     process.exitCode = exitCodeOf(err);
     // --help and --version end here too, with code 0 and their text already printed.
     if (process.exitCode === 0) return;
@@ -126,7 +139,22 @@ export async function main(argv = process.argv, env: Readonly<Record<string, str
     }
   } finally {
     await close();
+    // The command is over. A library that still holds a socket or a timer (a gRPC channel
+    // reconnecting, a kafkajs retry) must not keep the process alive: the output is written.
+    setTimeout(() => process.exit(), LINGER_MS).unref();
   }
+}
+
+const LINGER_MS = 500;
+
+/**
+ * Node prints process warnings on stderr; kafkajs triggers one on Node 24 (a negative timeout in
+ * its request queue) that says nothing to an operator. They go to the log at debug level instead.
+ */
+function quietWarnings(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
+  if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' || argv.includes('--verbose')) return;
+  process.removeAllListeners('warning');
+  process.on('warning', () => undefined);
 }
 
 if (require.main === module) void main();

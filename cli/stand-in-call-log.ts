@@ -1,6 +1,6 @@
 import { isLoopbackHost } from '../platform/loopback';
 import type { SimulatedCall } from './call-simulator';
-import type { ProjectConfig } from '../schemas/project-config';
+import { ringostatTimeZone, type ProjectConfig } from '../schemas/project-config';
 import { standInAdminClient } from '../tools/sandbox/ringostat/admin-client';
 import { callLogRow } from '../tools/sandbox/ringostat/call-rows';
 
@@ -12,6 +12,6 @@ import { callLogRow } from '../tools/sandbox/ringostat/call-rows';
 export async function registerSimulatedCalls(project: ProjectConfig, calls: readonly SimulatedCall[]): Promise<number | undefined> {
   const settings = project.ringostat;
   if (!settings || !isLoopbackHost(new URL(settings.baseUrl).hostname)) return undefined;
-  await standInAdminClient.registerCalls(settings.baseUrl, settings.projectId, calls.map((call) => callLogRow(call.events, project.timeZone)));
+  await standInAdminClient.registerCalls(settings.baseUrl, settings.projectId, calls.map((call) => callLogRow(call.events, ringostatTimeZone(project))));
   return calls.length;
 }

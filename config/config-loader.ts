@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import YAML from 'yaml';
 import { InvalidWebhookError, parseWebhookUrl } from '../bitrix/webhook-url';
+import { registerSecrets } from '../platform/logger';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
 
 export type ConfigFormat = 'json' | 'yaml';
@@ -10,7 +11,8 @@ export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 /**
  * A config that cannot be used. `issues` holds one line per problem, each starting with the field
  * it is about (`projects[0].scenario.createOn: …`), so `config check` can print them all at once
- * (R6). No issue ever quotes a value: the webhook URL carries a secret (R4).
+ * (R6). An issue may quote the value that is wrong (`"hello" is not a valid phone number`), never a
+ * secret: the webhook URL, the Ringostat key and the ingest token are not quoted (R4).
  */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -44,17 +46,30 @@ export function parseConfig(text: string, format: ConfigFormat, env: ConfigEnv):
   const raw = parseText(text, format);
   const walk: Walk = { env, issues: [], unresolved: new Set() };
   const resolved = resolveNode(raw, bridgeConfigSchema as unknown as SchemaNode, [], walk);
-  const issues = [...walk.issues, ...webhookIssues(resolved, walk.unresolved)];
+  const webhook = webhookIssues(resolved, walk.unresolved);
+  const issues = [...walk.issues, ...webhook.map((w) => w.issue)];
+  // A field with its own, more precise message already (an unset variable, the webhook's form) gets no second one.
+  const explained = new Set([...walk.unresolved, ...webhook.map((w) => w.field)]);
   const result = bridgeConfigSchema.safeParse(resolved);
   if (result.success) issues.push(...lineIssues(result.data));
   else {
     for (const issue of result.error.issues) {
       const path = formatPath(issue.path);
-      if (!walk.unresolved.has(path)) issues.push(`${path}: ${humanMessage(issue.message)}`);
+      if (!explained.has(path)) issues.push(`${path}: ${humanMessage(issue.message)}`);
     }
   }
   if (issues.length > 0 || !result.success) throw new ConfigError([...new Set(issues)]);
+  registerConfigSecrets(result.data);
   return deepFreeze(result.data);
+}
+
+/**
+ * The config's secrets (webhooks, ingest tokens, Ringostat keys) masked in this process's logs
+ * from now on (R4, platform/logger.ts). Every process reads its config at start, here or as the
+ * demo's (workers/demo-config.ts).
+ */
+export function registerConfigSecrets(config: BridgeConfig): void {
+  registerSecrets(config.projects.flatMap((p) => [p.bitrix24.webhookUrl, p.ingestToken, p.ringostat?.apiKey]));
 }
 
 /** `projects[0].customFields.lead.utmTerm` — the way an operator reads a path in the file. */
@@ -150,7 +165,7 @@ function resolveString(text: string, def: Def | undefined, path: PropertyKey[], 
 // --- checks the schema cannot express ------------------------------------------------------------
 
 /** M3: the webhook must parse as https://{portal}/rest/{user_id}/{secret}/; the messages never quote the secret. */
-function webhookIssues(config: unknown, unresolved: Set<string>): string[] {
+function webhookIssues(config: unknown, unresolved: Set<string>): { field: string; issue: string }[] {
   const projects = isPlainObject(config) && Array.isArray(config.projects) ? config.projects : [];
   return projects.flatMap((project: unknown, i) => {
     const bitrix = isPlainObject(project) ? project.bitrix24 : undefined;
@@ -161,7 +176,7 @@ function webhookIssues(config: unknown, unresolved: Set<string>): string[] {
       parseWebhookUrl(url);
       return [];
     } catch (err) {
-      if (err instanceof InvalidWebhookError) return [`${field}: ${err.message}`];
+      if (err instanceof InvalidWebhookError) return [{ field, issue: `${field}: ${err.message}` }];
       throw err;
     }
   });

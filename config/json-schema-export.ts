@@ -20,11 +20,47 @@ export function eventJsonSchema(): Record<string, unknown> {
 }
 
 export function configJsonSchema(): Record<string, unknown> {
+  // The zod objects are strict, so every object has `additionalProperties: false`: an editor
+  // flags the typo `config check` rejects.
+  const schema = z.toJSONSchema(bridgeConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return {
-    ...z.toJSONSchema(bridgeConfigSchema, { io: 'input', unrepresentable: 'any' }),
+    ...allowEnvReferences(schema),
     $id: 'urn:ringostat-bridge:schema:config:v1',
     title: 'Ringostat → Bitrix24 bridge config',
     description: 'Project config (docs/contracts.md §2). String values may reference environment variables as ${NAME}; '
-      + 'a custom field may be the target of one parameter only (S9); timeZone must be an IANA zone.',
+      + 'a custom field may be the target of one parameter only (S9); timeZone must be an IANA zone; '
+      + 'phones must be valid numbers of defaultCountry (or international, with +).',
   };
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** `${NAME}` / `${NAME:-default}` somewhere in a string, as config/config-loader.ts resolves it. */
+const ENV_REFERENCE = { type: 'string', pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}' };
+/** A whole-value reference, which the loader turns into a number or a flag. */
+const WHOLE_ENV_REFERENCE = { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$' };
+const CONSTRAINTS = ['pattern', 'format', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'type'];
+
+/**
+ * The loader resolves `${VAR}` before it validates, so a constrained value (a URL, a phone, a
+ * country, a number) may be written as a reference: the schema accepts a reference wherever it
+ * constrains a scalar — as strict as `config check` on what it can see, and no stricter.
+ */
+function allowEnvReferences(schema: JsonSchema): JsonSchema {
+  const type = schema.type;
+  if (type === 'object') {
+    const properties = schema.properties as Record<string, JsonSchema> | undefined;
+    const extra = schema.additionalProperties;
+    return {
+      ...schema,
+      ...(properties ? { properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, allowEnvReferences(v)])) } : {}),
+      ...(typeof extra === 'object' && extra !== null ? { additionalProperties: allowEnvReferences(extra as JsonSchema) } : {}),
+    };
+  }
+  if (type === 'array') return { ...schema, items: allowEnvReferences(schema.items as JsonSchema) };
+  const scalar = type === 'string' || type === 'number' || type === 'integer' || type === 'boolean';
+  if (!scalar || (type === 'string' && !CONSTRAINTS.some((c) => c !== 'type' && c in schema))) return schema;
+  const constraint = Object.fromEntries(Object.entries(schema).filter(([k]) => CONSTRAINTS.includes(k)));
+  const annotations = Object.fromEntries(Object.entries(schema).filter(([k]) => !CONSTRAINTS.includes(k)));
+  return { ...annotations, anyOf: [constraint, type === 'string' ? ENV_REFERENCE : WHOLE_ENV_REFERENCE] };
 }

@@ -44,6 +44,7 @@ const environmentSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }).optional(),
   CALL_IDLE_TIMEOUT_MS: positiveInteger('CALL_IDLE_TIMEOUT_MS').optional(),
+  PARKED_CALL_LIMIT_MS: positiveInteger('PARKED_CALL_LIMIT_MS').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInteger('WORKER_MAX_CACHED_WORKFLOWS').default(250),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   CREDENTIALS_DIR: z.string().optional(),
@@ -75,6 +76,8 @@ export interface Settings {
   logLevel?: (typeof LOG_LEVELS)[number];
   /** How long a call with no new event stays open; unset: the call workflow's 2 h. */
   callIdleTimeoutMs?: number;
+  /** PARKED_CALL_LIMIT_MS: how long a call may stay parked before it closes as `parked-too-long`; unset: 7 days. */
+  parkedCallLimitMs?: number;
   worker: { maxCachedWorkflows: number; workflowBundlePath?: string };
   /** Version 1's credentials folder, imported once at start (R7). */
   legacyCredentialsDir: string;
@@ -114,6 +117,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     ...(e.LOG_LEVEL ? { logLevel: e.LOG_LEVEL } : {}),
     ...(e.CALL_IDLE_TIMEOUT_MS ? { callIdleTimeoutMs: e.CALL_IDLE_TIMEOUT_MS } : {}),
+    ...(e.PARKED_CALL_LIMIT_MS ? { parkedCallLimitMs: e.PARKED_CALL_LIMIT_MS } : {}),
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
     legacyCredentialsDir: e.CREDENTIALS_DIR ?? path.join(dataDir, 'credentials'),
     dataDir,

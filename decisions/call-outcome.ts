@@ -8,7 +8,7 @@ export type CallOutcome =
   | 'task-on-existing' | 'lead-on-contact' | 'deal-on-contact' | 'task-on-contact'
   | 'callback-task' | 'nothing-outgoing-new'
   | 'skipped-internal' | 'skipped-transit' | 'skipped-transferred'
-  | 'skipped-not-resent' | 'no-events' | 'failed' | 'nothing-written';
+  | 'skipped-not-resent' | 'parked-too-long' | 'no-events' | 'failed' | 'nothing-written';
 
 /** S7: a call written nowhere says why. */
 export function skippedOutcome(reason: SkipReason): CallOutcome {
@@ -17,6 +17,9 @@ export function skippedOutcome(reason: SkipReason): CallOutcome {
 
 /** T4: a parked call that a reactivation without resend closed. */
 export const NOT_RESENT_OUTCOME: CallOutcome = 'skipped-not-resent';
+
+/** A parked call that no reactivation released within its limit (PARKED_CALL_LIMIT_MS). */
+export const PARKED_TOO_LONG_OUTCOME: CallOutcome = 'parked-too-long';
 
 /** A call workflow that never received an event. */
 export const NO_EVENTS_OUTCOME: CallOutcome = 'no-events';

@@ -3,7 +3,7 @@ import { callStartSummary } from '../decisions';
 import type { CallEventEnvelope, CallWorkflowInput } from '../schemas/workflow-io';
 import { callWorkflowV2 } from '../workflows';
 import {
-  CallIdKey, callEventSignal, CallPhaseKey, callWorkflowId, ClientNumberKey, ProjectIdKey, TASK_QUEUE,
+  BACKLOG_PRIORITY, CallIdKey, callEventSignal, CallPhaseKey, callWorkflowId, ClientNumberKey, ProjectIdKey, TASK_QUEUE,
 } from '../workflows/contract';
 
 export type Delivery = 'delivered' | 'already-done';
@@ -25,7 +25,7 @@ export const callWorkflowTarget: DeliveryTarget = { workflow: callWorkflowV2, ta
  * one that failed or was terminated may be, and the CRM markers keep that from doubling (R1).
  */
 export async function deliverToCallWorkflow(
-  temporal: Client, envelope: CallEventEnvelope, target: DeliveryTarget = callWorkflowTarget,
+  temporal: Client, envelope: CallEventEnvelope, target: DeliveryTarget = callWorkflowTarget, options: { backlog?: boolean } = {},
 ): Promise<Delivery> {
   const { event, clientE164 } = envelope;
   try {
@@ -37,6 +37,8 @@ export async function deliverToCallWorkflow(
       signal: callEventSignal,
       signalArgs: [envelope],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      // A call the resend starts is backlog: its tasks queue behind live calls (issue 15).
+      ...(options.backlog ? { priority: BACKLOG_PRIORITY } : {}),
       // The UI's one line for the call until the workflow describes it further (B4).
       staticSummary: callStartSummary(event),
       typedSearchAttributes: [

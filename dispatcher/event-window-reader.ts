@@ -11,16 +11,29 @@ export interface TopicWindow {
   end: Record<string, string>;
 }
 
+/** Messages of one partition, in offset order, all inside the window. */
+export interface WindowBatch {
+  partition: number;
+  messages: KafkaMessage[];
+  /** Keeps the throw-away consumer in its group while a long batch is handled. */
+  heartbeat(): Promise<void>;
+}
+
 /**
  * Re-reads a topic from a point in time up to the end offsets it had when the read began
  * (T3, replay). It uses a throw-away consumer group that commits nothing, so the dispatcher's
  * own offsets are untouched; messages arriving meanwhile are the dispatcher's business.
+ *
+ * Messages come a partition's batch at a time (`onBatch`), so a reader can work on many at once
+ * and keep a checkpoint per batch instead of per message; `onMessage` is the one-at-a-time form.
+ * When a batch's handler returns, `window.from` of its partition has moved past it.
  */
 export async function readTopicSince(options: {
   kafka: Kafka;
   topic: string;
   since: Date;
-  onMessage: (message: KafkaMessage, partition: number) => Promise<void>;
+  onMessage?: (message: KafkaMessage, partition: number) => Promise<void>;
+  onBatch?: (batch: WindowBatch) => Promise<void>;
   onProgress?: (progress: WindowReadProgress) => void;
   /** A window fixed by an earlier, interrupted read: resume it instead of looking offsets up again. */
   window?: TopicWindow;
@@ -41,6 +54,9 @@ export async function readTopicSince(options: {
     options.onProgress?.(progress);
     if (total === 0) return progress;
 
+    const handleBatch = options.onBatch ?? (async ({ messages, partition }: WindowBatch) => {
+      for (const message of messages) await options.onMessage?.(message, partition);
+    });
     const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await consumer.connect();
     try {
@@ -51,23 +67,27 @@ export async function readTopicSince(options: {
       await consumer.subscribe({ topic: options.topic, fromBeginning: false });
       await consumer.run({
         autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const range = ranges.find((r) => r.partition === partition);
-          if (!range || !pending.has(partition)) return;
-          const offset = BigInt(message.offset);
-          if (offset < range.from) return;
-          if (offset < range.end) {
+        eachBatch: async ({ batch, heartbeat, isRunning }) => {
+          const range = ranges.find((r) => r.partition === batch.partition);
+          if (!range || !pending.has(batch.partition) || !isRunning()) return;
+          const inWindow = batch.messages.filter((m) => {
+            const offset = BigInt(m.offset);
+            return offset >= range.from && offset < range.end;
+          });
+          if (inWindow.length > 0) {
             try {
-              await options.onMessage(message, partition);
+              await handleBatch({ partition: batch.partition, messages: inWindow, heartbeat });
             } catch (err) {
               fail(err);
               throw err;
             }
-            progress.read += 1;
+            range.from = BigInt((inWindow[inWindow.length - 1] as KafkaMessage).offset) + 1n;
+            progress.read += inWindow.length;
             options.onProgress?.(progress);
           }
-          if (offset >= range.end - 1n) {
-            pending.delete(partition);
+          const last = batch.messages[batch.messages.length - 1];
+          if (last && BigInt(last.offset) >= range.end - 1n) {
+            pending.delete(batch.partition);
             if (pending.size === 0) finish();
           }
         },

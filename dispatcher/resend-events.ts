@@ -1,42 +1,59 @@
 import type { Client } from '@temporalio/client';
-import type { Kafka } from 'kafkajs';
-import { decodeEvent } from './decode-event';
-import { deliverToCallWorkflow } from './deliver';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
-import { readTopicSince, type TopicWindow, type WindowReadProgress } from './event-window-reader';
+import type { CallEventEnvelope } from '../schemas/workflow-io';
+import { callVerdicts, type CallVerdict } from './call-verdict';
+import { decodeEvent } from './decode-event';
+import { callWorkflowTarget, deliverToCallWorkflow, type DeliveryTarget } from './deliver';
+import { readTopicSince, type TopicWindow, type WindowBatch, type WindowReadProgress } from './event-window-reader';
 
-export type CallResend = 'resent' | 'already-done' | 'skipped' | 'failed';
+/**
+ * What a resend came to (T3, T5). Calls are counted once each, at their `call.ended` event (a
+ * call's events share a partition, so no per-call memory is needed): resent (its workflow was
+ * missing, failed or lost, and got its events again), already done (completed before), in progress
+ * (running since before the resend, e.g. parked: it has its events, and is woken, not resent),
+ * skipped (ended before the window). `failed` counts events that could not be delivered, each
+ * named in `failures` (the first KEPT_FAILURES).
+ */
 export interface ResendSummary {
   events: number;
   calls: number;
   resent: number;
   alreadyDone: number;
+  inProgress: number;
   skipped: number;
   failed: number;
   failures: string[];
 }
 
 /**
- * Where an interrupted resend stands: the window still to read (its `from` moves past every
- * message handled) and what each call came to so far. A resend that crashed resumes from it.
+ * Where an interrupted resend stands: the window still to read (its `from` moves past every batch
+ * handled) and the counts so far. Its size does not grow with the calls in the window: offsets,
+ * counters and at most KEPT_FAILURES short lines, so it fits a heartbeat at any volume.
  */
-export interface ResendCheckpoint {
+export interface ResendCheckpoint extends ResendSummary {
   window: TopicWindow;
-  perCall: Record<string, CallResend>;
-  events: number;
   read: number;
   total: number;
-  failures: string[];
 }
 
-const RANK: Record<CallResend, number> = { skipped: 0, 'already-done': 1, resent: 2, failed: 3 };
 const KEPT_FAILURES = 20;
+const FAILURE_CHARS = 200;
+/** Deliveries in flight at once: enough to hide a round trip, few enough to leave the server to live calls. */
+export const RESEND_CONCURRENCY = 32;
+
+export function emptySummary(): ResendSummary {
+  return { events: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0, failures: [] };
+}
 
 /**
  * Re-reads one project's events since `since` and hands them to their call workflows again
- * (T3, replay). Idempotent: running calls drop events they saw (eventId), completed calls are
- * not restarted, and a call whose workflow is gone starts again behind the CRM markers (R1).
- * Events that happened before `since` are skipped even when Kafka got them later.
+ * (T3, replay). Idempotent and cheap where nothing is missing: a call whose workflow completed,
+ * or has been running since before the resend began (`startedAt`), is not signalled — it has its
+ * events, and signalling it would only wake it; a call whose workflow is gone, failed, or was
+ * started by this resend gets the event (R1 markers keep a restarted call from writing twice).
+ * Events that happened before `since` are skipped even when Kafka got them later. Other projects'
+ * events are passed over by their key, undecoded.
  */
 export async function resendProjectEvents(options: {
   kafka: Kafka;
@@ -45,24 +62,28 @@ export async function resendProjectEvents(options: {
   projectId: string;
   topic: string;
   since: Date;
+  /** When this resend began (kept across its retries): workflows started since then may be its own. */
+  startedAt?: Date;
   onProgress?: (progress: WindowReadProgress) => void;
   resumeFrom?: ResendCheckpoint;
+  /** After every batch: the state to resume from. */
   onCheckpoint?: (checkpoint: ResendCheckpoint) => void;
+  /** After every few deliveries, however slow Temporal answers: the caller's liveness beat. */
+  onAlive?: () => void;
+  /** Stops the resend (the activity was cancelled, or timed out and is retried elsewhere). */
+  signal?: AbortSignal;
+  concurrency?: number;
+  /** Where a lost call's events go: the call workflow on the bridge's task queue (a benchmark may point it elsewhere). */
+  target?: DeliveryTarget;
 }): Promise<ResendSummary> {
   const resumed = options.resumeFrom;
-  const perCall = new Map<string, CallResend>(Object.entries(resumed?.perCall ?? {}));
-  const failures: string[] = [...(resumed?.failures ?? [])];
-  let events = resumed?.events ?? 0;
+  const counts: ResendSummary = resumed ? pickSummary(resumed) : emptySummary();
   let window: TopicWindow | undefined = resumed?.window;
   let total = resumed?.total ?? 0;
   let read = resumed?.read ?? 0;
-  const mark = (callId: string, outcome: CallResend) => {
-    const before = perCall.get(callId);
-    if (!before || RANK[outcome] > RANK[before]) perCall.set(callId, outcome);
-  };
-  const checkpoint = (): ResendCheckpoint => ({
-    window: window ?? { from: {}, end: {} }, perCall: Object.fromEntries(perCall), events, read, total, failures,
-  });
+  const keyPrefix = Buffer.from(`${options.projectId}:`);
+  const verdicts = callVerdicts(options.temporal, options.startedAt ?? new Date());
+  const concurrency = options.concurrency ?? RESEND_CONCURRENCY;
 
   await readTopicSince({
     kafka: options.kafka,
@@ -76,32 +97,67 @@ export async function resendProjectEvents(options: {
       if (!resumed) total = progress.total;
       options.onProgress?.({ read, total });
     },
-    onMessage: async (message, partition) => {
-      await handle(message.value);
-      read += 1;
-      if (window) window.from[partition] = (BigInt(message.offset) + 1n).toString();
-      options.onCheckpoint?.(checkpoint());
+    onBatch: async (batch: WindowBatch) => {
+      const ours = batch.messages.filter((m) => isOurs(m, keyPrefix));
+      for (let i = 0; i < ours.length; i += concurrency) {
+        options.signal?.throwIfAborted();
+        await Promise.all(ours.slice(i, i + concurrency).map(handle));
+        await batch.heartbeat();
+        options.onAlive?.();
+      }
+      read += batch.messages.length;
+      if (window) window.from[batch.partition] = (BigInt((batch.messages[batch.messages.length - 1] as KafkaMessage).offset) + 1n).toString();
+      options.onCheckpoint?.({ ...counts, failures: [...counts.failures], window: window ?? { from: {}, end: {} }, read, total });
+      options.onProgress?.({ read, total });
     },
   });
 
-  async function handle(value: Buffer | null): Promise<void> {
-    const decoded = decodeEvent(value, options.config);
+  async function handle(message: KafkaMessage): Promise<void> {
+    const decoded = decodeEvent(message.value, options.config);
+    // Undecodable events are the dispatcher's to dead-letter, not the resend's.
     if (!decoded.ok || decoded.envelope.event.projectId !== options.projectId) return;
     const { event } = decoded.envelope;
-    events += 1;
-    if (Date.parse(event.occurredAt) < options.since.getTime()) return mark(event.callId, 'skipped');
+    counts.events += 1;
+    let outcome: CallVerdict | 'resent' | 'skipped' | 'failed';
+    if (Date.parse(event.occurredAt) < options.since.getTime()) outcome = 'skipped';
+    else outcome = await deliver(decoded.envelope);
+    if (event.type === 'call.ended' && outcome !== 'failed') count(outcome);
+  }
+
+  async function deliver(envelope: CallEventEnvelope): Promise<CallVerdict | 'resent' | 'failed'> {
+    const { event } = envelope;
     try {
-      mark(event.callId, (await deliverToCallWorkflow(options.temporal, decoded.envelope)) === 'delivered' ? 'resent' : 'already-done');
+      const verdict = await verdicts.of(event.projectId, event.callId);
+      if (verdict !== 'deliver') return verdict;
+      return (await deliverToCallWorkflow(options.temporal, envelope, options.target ?? callWorkflowTarget, { backlog: true })) === 'delivered' ? 'resent' : 'already-done';
     } catch (err) {
-      mark(event.callId, 'failed');
-      if (failures.length < KEPT_FAILURES) failures.push(`${event.callId}: ${(err as Error).message}`);
+      counts.failed += 1;
+      if (counts.failures.length < KEPT_FAILURES) counts.failures.push(`${event.callId}: ${(err as Error).message}`.slice(0, FAILURE_CHARS));
+      return 'failed';
     }
   }
 
-  const outcomes = [...perCall.values()];
-  const count = (o: CallResend) => outcomes.filter((x) => x === o).length;
+  function count(outcome: CallVerdict | 'resent' | 'skipped'): void {
+    counts.calls += 1;
+    if (outcome === 'resent' || outcome === 'deliver' || outcome === 'done-by-resend') counts.resent += 1;
+    else if (outcome === 'already-done') counts.alreadyDone += 1;
+    else if (outcome === 'in-progress') counts.inProgress += 1;
+    else counts.skipped += 1;
+  }
+
+  return counts;
+}
+
+/** Messages are keyed `{projectId}:{callId}`; an unkeyed one is decoded to be sure. */
+function isOurs(message: KafkaMessage, keyPrefix: Buffer): boolean {
+  const key = message.key;
+  if (!key || key.length === 0) return true;
+  return key.length > keyPrefix.length && key.subarray(0, keyPrefix.length).equals(keyPrefix);
+}
+
+function pickSummary(c: ResendSummary): ResendSummary {
   return {
-    events, calls: perCall.size, resent: count('resent'), alreadyDone: count('already-done'),
-    skipped: count('skipped'), failed: count('failed'), failures,
+    events: c.events, calls: c.calls, resent: c.resent, alreadyDone: c.alreadyDone, inProgress: c.inProgress ?? 0,
+    skipped: c.skipped, failed: c.failed, failures: [...c.failures],
   };
 }

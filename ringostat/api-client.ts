@@ -49,6 +49,10 @@ export function createRingostatClient(options: RingostatClientOptions): Ringosta
         signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (err) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      if (err instanceof Error && err.name === 'TimeoutError') {
+        throw new RingostatApiError('unavailable', `${what}: ${baseUrl} did not answer within ${Number((timeoutMs / 1000).toFixed(3))} s`);
+      }
       const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       throw new RingostatApiError('unavailable', hide(`${what}: no answer (${reason})`));
     }

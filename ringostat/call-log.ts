@@ -1,5 +1,5 @@
 import { CALL_EVENT_SCHEMA, type CallEvent } from '../schemas/call-event';
-import type { ProjectConfig } from '../schemas/project-config';
+import { ringostatTimeZone, type ProjectConfig } from '../schemas/project-config';
 import type { CallLogRow, RingostatClient } from './api-client';
 import { boundedEventId, mapRingostatPayload, normalizeStatusWord } from './payload-mapping';
 
@@ -78,11 +78,11 @@ export function reconciledEventId(callId: string): string {
  * all), marked `reconciled` and given a deterministic id. Calls still in flight, internal and
  * transit calls (never written to the CRM) are left out.
  */
-export function rowToEvent(row: CallLogRow, project: Pick<ProjectConfig, 'id' | 'timeZone'>, now: Date): RowEvent {
+export function rowToEvent(row: CallLogRow, project: Pick<ProjectConfig, 'id' | 'timeZone' | 'ringostat'>, now: Date): RowEvent {
   const callId = callIdOf(row);
   const status = typeof row.disposition === 'string' ? normalizeStatusWord(row.disposition) : '';
   if (IN_FLIGHT.has(status)) return { ok: false, callId, reason: 'in-flight' };
-  const mapped = mapRingostatPayload(row, { projectId: project.id, event: 'ended', timeZone: project.timeZone, receivedAt: now });
+  const mapped = mapRingostatPayload(row, { projectId: project.id, event: 'ended', timeZone: ringostatTimeZone(project), receivedAt: now });
   if (!mapped.ok) return { ok: false, callId, reason: 'unmappable', detail: `${mapped.error.field}: ${mapped.error.reason}` };
   const { raw: _raw, ...event } = mapped.event;
   if (event.internal || event.direction === 'transit') return { ok: false, callId, reason: 'internal' };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CONTACT_CARDS_TOPIC } from '../platform/kafka-topics';
 import type { Logger } from '../platform/logger';
 import { contactCardMessageSchema, type ContactCardMessage, type SmartPhoneContact } from '../schemas/contact-card';
-import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
+import { ringostatTimeZone, type BridgeConfig, type ProjectConfig } from '../schemas/project-config';
 import { createRingostatClient, type RingostatClient } from './api-client';
 import { RingostatApiError } from './api-errors';
 import { contactOf, latestPerClient, portalBaseUrl } from './contact-cards';
@@ -49,7 +49,7 @@ export async function startContactCardSync(options: ContactCardSyncOptions): Pro
   const projects = new Map<string, { project: ProjectConfig; client: RingostatClient; portal: string | undefined }>();
   for (const project of options.config.projects) {
     if (!project.ringostat) continue;
-    const client = createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone, fetch: options.fetch });
+    const client = createRingostatClient({ settings: project.ringostat, timeZone: ringostatTimeZone(project), fetch: options.fetch });
     projects.set(project.id, { project, client, portal: portalBaseUrl(project) });
   }
   let stopping = false;

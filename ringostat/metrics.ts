@@ -10,6 +10,7 @@ export interface RingostatMetrics {
   reconcileCalls: Counter<'project' | 'result'>;
   reconcileLastRun: Gauge<'project'>;
   reconcileLag: Gauge<'project'>;
+  reconcileClockSkew: Counter<'project' | 'sign'>;
   cardsPublished: Counter<'project' | 'outcome'>;
   cardsSynced: Counter<'project' | 'outcome'>;
   cardSyncErrors: Counter<'project' | 'kind'>;
@@ -30,6 +31,9 @@ export function ringostatMetrics(registry: Registry = register): RingostatMetric
       'Calls of Ringostat\'s log by what reconciliation did: recovered (never seen), unfinished, already_done, skipped, failed', ['project', 'result']),
     reconcileLastRun: gauge('ringostat_bridge_reconcile_last_run_timestamp_seconds', 'When the last reconciliation run finished'),
     reconcileLag: gauge('ringostat_bridge_reconcile_lag_seconds', 'Age of the newest call the last run checked, at its end'),
+    reconcileClockSkew: counter('ringostat_bridge_reconcile_clock_skew_suspected_total',
+      'Reconciliation runs whose call log looked shifted in time (ringostat.timeZone wrong?), by sign: future-rows, rows-after-bridge, empty-window',
+      ['project', 'sign']),
     cardsPublished: counter('ringostat_bridge_contact_cards_published_total',
       'Smart Phone cards (B9) put on Kafka after a call, or not: published, failed, invalid', ['project', 'outcome']),
     cardsSynced: counter('ringostat_bridge_contact_cards_synced_total',

@@ -56,7 +56,12 @@ export const releaseParkedInputSchema = z.object({
   ]),
 });
 
-export const resendInputSchema = z.object({ projectId: z.string(), credentialsVersion: z.number().int() });
+export const resendInputSchema = z.object({
+  projectId: z.string(),
+  credentialsVersion: z.number().int(),
+  /** When the reactivation's work began: call workflows started since may be the resend's own (absent from older workflows: the activity's start). */
+  startedAt: z.string().optional(),
+});
 export const resendResultSchema = resendCountsSchema.extend({ since: z.string(), failures: z.array(z.string()) });
 
 export type ResolveClientInput = z.infer<typeof resolveClientInputSchema>;

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/**
+ * What makes a reconciliation suspect that Ringostat's dates are read on the wrong clock:
+ * rows dated in the future; rows dated well after the bridge started their call's workflow
+ * (a call cannot happen after the bridge saw it); an empty call log for a window in which the
+ * bridge started calls.
+ */
+export const clockSkewSigns = ['future-rows', 'rows-after-bridge', 'empty-window'] as const;
+export type ClockSkewSign = (typeof clockSkewSigns)[number];
+
 /** What one reconciliation (B7) of a window found and did, per call of Ringostat's call log. */
 export const reconcileSummarySchema = z.object({
   projectId: z.string(),
@@ -20,6 +29,11 @@ export const reconcileSummarySchema = z.object({
   failed: z.number().int().nonnegative(),
   /** Ids of the published calls, the first 100 (the rest are counted only). */
   publishedCallIds: z.array(z.string()),
+  /**
+   * Set when the call log looks shifted in time — Ringostat's account on another time zone than
+   * the config says (`ringostat.timeZone`): what gave it away, in plain words.
+   */
+  clockSkew: z.object({ signs: z.array(z.enum(clockSkewSigns)), detail: z.string() }).optional(),
 });
 
 /** A scheduled run's result: what `status` and the Temporal UI show. */

@@ -60,7 +60,10 @@ export const resendCountsSchema = z.object({
   calls: z.number().int().nonnegative(),
   resent: z.number().int().nonnegative(),
   alreadyDone: z.number().int().nonnegative(),
+  /** Calls running since before the resend (e.g. parked ones): they have their events and are woken, not resent. Absent before it was counted. */
+  inProgress: z.number().int().nonnegative().optional(),
   skipped: z.number().int().nonnegative(),
+  /** Events that could not be delivered (named in `failures`). */
   failed: z.number().int().nonnegative(),
 });
 
@@ -77,7 +80,12 @@ export const resendRunSchema = resendCountsSchema.extend({
   /** False for a reactivation with --no-resend: nothing is read from Kafka. */
   resend: z.boolean(),
   failures: z.array(z.string()),
+  /** The workflow doing this reactivation's work (`reactivation:{projectId}:{version}`); its heartbeat holds the progress. Absent on runs of older bridges. */
+  workflowId: z.string().optional(),
 });
+
+/** A reactivation accepted while another one's work still runs: it starts when that one ends. */
+export const queuedReactivationSchema = z.object({ credentialsVersion: z.number().int().nonnegative(), resend: z.boolean() });
 
 export const integrationStateSchema = z.object({
   projectId: z.string(),
@@ -98,6 +106,8 @@ export const integrationStateSchema = z.object({
   /** The resend running now, if any, and the last one that finished (T5). */
   resend: resendRunSchema.optional(),
   lastResend: resendRunSchema.optional(),
+  /** Reactivations waiting for the running one's work, carried across continue-as-new. */
+  queued: z.array(queuedReactivationSchema).optional(),
 });
 
 /** The reactivate update (T2 from the CLI, T6 from a changed config file at start). */
@@ -130,3 +140,4 @@ export type ReactivateReply = z.infer<typeof reactivateReplySchema>;
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 export type ResendRun = z.infer<typeof resendRunSchema>;
 export type ResendCounts = z.infer<typeof resendCountsSchema>;
+export type QueuedReactivation = z.infer<typeof queuedReactivationSchema>;

@@ -35,7 +35,7 @@ export interface BridgeOptions {
   /** B9's topic (CONTACT_CARDS_TOPIC); default ringostat.contact-cards. */
   contactCardsTopic?: string;
   /** The worker's part of the settings: how long a call without news stays open, the sticky cache, a prebuilt bundle. */
-  workerTuning?: { callIdleTimeoutMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
+  workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
   /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
   onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
@@ -80,6 +80,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       activityDeps: {
         credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards,
         ...(tuning.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: tuning.callIdleTimeoutMs } : {}),
+        ...(tuning.parkedCallLimitMs !== undefined ? { parkedCallLimitMs: tuning.parkedCallLimitMs } : {}),
       },
       workflowBundle: await workflowBundle(tuning.workflowBundlePath),
       ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../tools/sandbox';
+import { registerConfigSecrets } from '../config/config-loader';
 import { bridgeConfigSchema, type BridgeConfig, type RingostatSettings } from '../schemas/project-config';
 
 export const DEMO_PROJECT_ID = 'demo';
@@ -20,7 +21,7 @@ export function demoConfig(sandbox: Sandbox, ringostat?: RingostatSettings): Bri
     dealCategories: [{ id: 3, name: 'Нова' }],
   });
   const webhookUrl = sandbox.admin.createWebhook(DEMO_PROJECT_ID, 1);
-  return bridgeConfigSchema.parse({
+  const config = bridgeConfigSchema.parse({
     projects: [{
       id: DEMO_PROJECT_ID,
       timeZone: 'Europe/Kyiv',
@@ -40,4 +41,6 @@ export function demoConfig(sandbox: Sandbox, ringostat?: RingostatSettings): Bri
       ...(ringostat ? { ringostat } : {}),
     }],
   });
+  registerConfigSecrets(config);
+  return config;
 }

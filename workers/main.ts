@@ -125,7 +125,9 @@ async function main(): Promise<void> {
       topic: topics.callEvents,
       dlqTopic: topics.deadLetters,
       contactCardsTopic: topics.contactCards,
-      workerTuning: { ...settings.worker, ...(settings.callIdleTimeoutMs ? { callIdleTimeoutMs: settings.callIdleTimeoutMs } : {}) },
+      workerTuning: { ...settings.worker, ...(settings.callIdleTimeoutMs ? { callIdleTimeoutMs: settings.callIdleTimeoutMs } : {}),
+        ...(settings.parkedCallLimitMs ? { parkedCallLimitMs: settings.parkedCallLimitMs } : {}),
+      },
       worker: components.has('worker'),
       dispatcher: components.has('dispatcher'),
       // Version 1 kept credentials here; imported once into the integration workflows, then ignored.

@@ -20,6 +20,14 @@ export const PARKED_RECHECK = '1 hour';
 /** Ends a parked call when the operator reactivated without resend (T4): it closes as skipped. */
 export class CallSkipped extends Error {}
 
+/** How long a call may stay parked unless the worker says otherwise (PARKED_CALL_LIMIT_MS). */
+export const DEFAULT_PARKED_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
+/** A parked call's own look at the credentials, in case the resume signal was missed: twice a day. */
+export const PARKED_SAFETY_CHECK_MS = 12 * 60 * 60 * 1000;
+
+/** Ends a call that stayed parked past its limit with no reactivation: it closes as `parked-too-long`. */
+export class ParkedTooLong extends Error {}
+
 /** The result a call starts with: ringing, nothing written yet. */
 export function newCallResult(input: CallWorkflowInput): CallResult {
   return {
@@ -110,6 +118,30 @@ export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts
   }
 }
 
+/**
+ * A parked call's wait (T1) from the parking-cost patch on: a look at the credentials when it
+ * parks (a reactivation may have come between its failure and now, before it was listed as
+ * parked), then nothing but a rare safety look (PARKED_SAFETY_CHECK_MS) until `signalled()` —
+ * the release after a reactivation — or the limit. A parked call costs a few actions a day and
+ * no memory on any worker. Gives the active credentials when a look ended the wait, `'limit'`
+ * when the limit came first, undefined when signalled.
+ */
+export async function waitParked(
+  signalled: () => boolean, credentialsStatus: () => Promise<CredentialsStatus>, limitMs: number,
+): Promise<CredentialsStatus | 'limit' | undefined> {
+  const deadline = Date.now() + limitMs;
+  const atPark = await credentialsStatus();
+  if (atPark.status === 'active') return atPark;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return 'limit';
+    if (await condition(signalled, Math.min(PARKED_SAFETY_CHECK_MS, left))) return undefined;
+    if (Date.now() >= deadline) return 'limit';
+    const status = await credentialsStatus();
+    if (status.status === 'active') return status;
+  }
+}
+
 /** The credentials as a parked call checks them (T1). */
 export interface CredentialsStatus {
   version: number;
@@ -117,7 +149,7 @@ export interface CredentialsStatus {
 }
 
 /**
- * A parked call's wait (T1): until `signalled()` (a resume or skip signal came) or, checked every
+ * A parked call's wait before the parking-cost patch (and in version 1): until `signalled()` (a resume or skip signal came) or, checked every
  * PARKED_RECHECK in case a signal was missed, the credentials are active again. Gives the active
  * credentials when the check ended the wait.
  */

@@ -2,17 +2,18 @@ import {
   condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, planRecords,
-  roundRobinApplies, skippedOutcome, type CallStage,
+  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
+  planRecords, roundRobinApplies, skippedOutcome, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
 import {
-  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, followCall, newCallResult, receiveCallEvents, runStep, waitWhileParked,
+  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
+  waitParked, waitWhileParked,
 } from './call-actor';
-import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
+import { BACKLOG_PRIORITY, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
 /**
  * Patch (calls started before it replay without it): the idle timeout is the worker's
@@ -20,6 +21,14 @@ import { CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedS
  * not after the first event.
  */
 export const IDLE_TIMEOUT_FROM_WORKER_PATCH = 'idle-timeout-from-worker';
+
+/**
+ * Patch (calls parked before it keep their hourly look): a parked call looks at the credentials
+ * when it parks and then only twice a day (call-actor.ts waitParked), and closes as
+ * `parked-too-long` after the worker's PARKED_CALL_LIMIT_MS (default 7 days) — 150k parked
+ * calls no longer cost 150k workflow tasks an hour.
+ */
+export const PARKING_COST_PATCH = 'parked-rarely-and-limited';
 
 /**
  * The call's actor (version 2): folds its events (any order, duplicates, missing ones), runs
@@ -36,6 +45,9 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   const callParks = metricMeter.createCounter('ringostat_bridge_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
   let phase: CallPhase = 'ringing';
   let resumedVersion = 0;
+  // After a park its Bitrix24 work is backlog: it queues behind live calls (BACKLOG_PRIORITY).
+  let wasParked = false;
+  const crmOptions = () => ({ ...CRM_ACTIVITY_OPTIONS, ...(wasParked ? { priority: BACKLOG_PRIORITY } : {}) });
   let resumeRequested = false;
   let skipRequested: string | undefined;
   let lastEventAt = Date.now();
@@ -90,12 +102,21 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   known.settings = settings;
   describe();
 
-  /** Parks until reactivation (T1); throws CallSkipped when the operator chose not to resend (T4). */
+  /**
+   * Parks until reactivation (T1); throws CallSkipped when the operator chose not to resend (T4),
+   * ParkedTooLong when no reactivation came within the limit.
+   */
   async function park(resumeTo: CallPhase): Promise<void> {
     setPhase('parked');
     callParks.add(1, { project: input.projectId });
     resumeRequested = false;
-    const active = await waitWhileParked(() => resumeRequested || skipRequested !== undefined, () => local.credentialsStatus({ projectId: input.projectId }));
+    const released = () => resumeRequested || skipRequested !== undefined;
+    const look = () => local.credentialsStatus({ projectId: input.projectId });
+    const active = patched(PARKING_COST_PATCH)
+      ? await waitParked(released, look, settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS)
+      : await waitWhileParked(released, look);
+    if (active === 'limit') throw new ParkedTooLong();
+    wasParked = true;
     if (active) resumedVersion = Math.max(resumedVersion, active.version);
     if (skipRequested !== undefined) throw new CallSkipped(skipRequested);
     setPhase(resumeTo);
@@ -111,7 +132,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
 
   async function resolveClient(facts: CallFacts, stage: CallStage): Promise<void> {
     const done = await step('resolve-client', () => phase, () => crm.resolveClient.executeWithOptions(
-      { ...CRM_ACTIVITY_OPTIONS, summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` },
+      { ...crmOptions(), summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` },
       [{ projectId: input.projectId, callId: input.callId, e164, facts, stage, minVersion: resumedVersion }],
     ));
     if (done) {
@@ -144,7 +165,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     const bindings = callBindings(client, created());
     if (records && records.tasks.length > 0) {
       const written = await step('create-tasks', () => endedPhase(facts), () => crm.completeCall.executeWithOptions(
-        { ...CRM_ACTIVITY_OPTIONS, summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
+        { ...crmOptions(), summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
         [{
           projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
           crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client), clientName: resolved?.clientName,
@@ -158,8 +179,18 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     result.crm = bindings;
     setPhase('completed', finalOutcome(records, result.failures));
   } catch (err) {
-    if (!(err instanceof CallSkipped)) throw err;
-    setPhase('completed', NOT_RESENT_OUTCOME);
+    if (err instanceof ParkedTooLong) {
+      const days = ((settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS) / 86_400_000).toFixed(1);
+      result.failures.push({
+        step: 'parked', type: PARKED_TOO_LONG_OUTCOME,
+        message: `parked ${days} days with no reactivation (PARKED_CALL_LIMIT_MS): closed without writing to Bitrix24`,
+      });
+      setPhase('completed', PARKED_TOO_LONG_OUTCOME);
+    } else if (err instanceof CallSkipped) {
+      setPhase('completed', NOT_RESENT_OUTCOME);
+    } else {
+      throw err;
+    }
   }
   callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
   return result;

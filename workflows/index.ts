@@ -9,3 +9,5 @@ export { clientLockWorkflow } from './legacy/client-lock-workflow';
 export { integrationWorkflow } from './legacy/integration-workflow-v1';
 // Ringostat call-log reconciliation (B7), run by a Schedule per project.
 export { reconcileWorkflow } from './reconcile-workflow';
+// The work after a reactivation (T3/T4), started by the integration workflow.
+export { reactivationWorkflow } from './reactivation-workflow';

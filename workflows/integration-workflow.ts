@@ -1,17 +1,28 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, sleep, workflowInfo,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, sleep,
+  startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { roundRobinPosition } from '../decisions';
 import type { IntegrationState, ReactivateReply, ReactivateRequest, ResendRun } from '../schemas/workflow-io';
 import { integrationWork, webhookCheck } from './activity-proxies';
 import {
-  FailureType, integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate, resendProgressSignal,
+  FailureType, integrationBrokenSignal, integrationStateQuery, nextRoundRobinUpdate, reactivateUpdate, reactivationFinishedSignal,
+  reactivationWorkflowId, resendProgressSignal,
 } from './contract';
+import { reactivationWorkflow } from './reactivation-workflow';
 import { failureMessage } from './activity-failure';
 import { recordBroken } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
+
+/**
+ * Patch (integrations whose history predates it replay without it): the work after a
+ * reactivation runs in its own workflow (reactivation-workflow.ts) instead of as activities here,
+ * so this workflow's history stays bounded during a resend of any length and it continues as new
+ * whenever the server suggests it, carrying reactivations that wait their turn.
+ */
+export const REACTIVATION_WORKFLOW_PATCH = 'reactivation-in-own-workflow';
 
 /**
  * One per project (`integration:{projectId}`), the one place that holds the project's
@@ -73,20 +84,57 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
     },
   });
 
+  setHandler(reactivationFinishedSignal, (run) => {
+    if (state.resend?.credentialsVersion !== run.credentialsVersion) return;
+    state.lastResend = run;
+    state.resend = undefined;
+    describe();
+  });
+  // Reactivations accepted by an earlier run that had not started their work yet.
+  for (const queued of initial.queued ?? []) pending.push(queued);
+  state.queued = undefined;
+
   for (;;) {
-    await condition(() => pending.length > 0 || workflowInfo().continueAsNewSuggested);
-    const next = pending.shift();
-    if (next) {
-      await afterReactivation(state, next, describe);
+    // A reactivation's work starts when the previous one's has finished (state.resend cleared by its signal).
+    await condition(() => (pending.length > 0 && !state.resend) || workflowInfo().continueAsNewSuggested);
+    if (pending.length > 0 && !state.resend) {
+      const next = pending.shift() as { credentialsVersion: number; resend: boolean };
+      if (patched(REACTIVATION_WORKFLOW_PATCH)) await startReactivation(state, next, describe);
+      else await afterReactivation(state, next, describe);
       continue;
     }
     // Lives as long as the project; history is kept short by continuing as new, between handlers.
     await condition(allHandlersFinished);
+    if (patched(REACTIVATION_WORKFLOW_PATCH)) {
+      await continueAsNew<typeof integrationWorkflowV2>({ ...state, queued: pending.length > 0 ? [...pending] : undefined });
+    }
     if (pending.length === 0) await continueAsNew<typeof integrationWorkflowV2>(state);
   }
 }
 
-/** T3/T4: wake or close the parked calls, then (T3) resend the last 3 days from Kafka. */
+/**
+ * T3/T4 from REACTIVATION_WORKFLOW_PATCH on: the reactivation's work starts as its own workflow,
+ * which outlives this run (it may continue as new meanwhile) and signals back when done.
+ */
+async function startReactivation(state: IntegrationState, run: { credentialsVersion: number; resend: boolean }, describe: () => void): Promise<void> {
+  const now = new Date().toISOString();
+  const workflowId = reactivationWorkflowId(state.projectId, run.credentialsVersion);
+  state.resend = {
+    credentialsVersion: run.credentialsVersion, since: now, startedAt: now, resend: run.resend, workflowId,
+    read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0, parkedResumed: 0, parkedSkipped: 0, failures: [],
+  };
+  describe();
+  await startChild(reactivationWorkflow, {
+    workflowId,
+    args: [{ projectId: state.projectId, credentialsVersion: run.credentialsVersion, resend: run.resend }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    // One reactivation's work once, even when this start is replayed on another worker.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: `${state.projectId}: ${run.resend ? 'wake parked calls and resend the last 3 days' : 'close parked calls as skipped'} (credentials version ${run.credentialsVersion})`,
+  });
+}
+
+/** T3/T4 before REACTIVATION_WORKFLOW_PATCH: wake or close the parked calls, then (T3) resend the last 3 days, here. */
 async function afterReactivation(state: IntegrationState, run: { credentialsVersion: number; resend: boolean }, describe: () => void): Promise<void> {
   const now = new Date().toISOString();
   const resend: ResendRun = {

@@ -1,9 +1,11 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
 import { readIntegrationState, requestReactivation } from '../../integration/integration-client';
+import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
+import { seconds } from '../deadlines';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
 
@@ -52,6 +54,10 @@ export function registerReactivate(program: Command, context: () => CliContext):
         reply = await requestReactivation(temporal, project.id, { webhook: secrets.seal(webhookUrl), resend, source: 'cli' });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${err.cause?.message ?? err.message}; nothing was changed`);
+        // The update waits for a worker to check the webhook against Bitrix24 (user.get).
+        if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          throw new CliError(`no bridge worker answered within ${seconds(ctx.timeoutMs)} (--timeout): the webhook was not checked against Bitrix24 and may not be in use yet; see status, or run again`);
+        }
         throw err;
       }
       if (!options.json) process.stdout.write(`${project.id}: webhook accepted by ${reply.portal ?? 'the portal'} (credentials version ${reply.credentialsVersion})\n`);
@@ -74,7 +80,7 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
     process.exit(130);
   });
   for (;;) {
-    const state = (await readIntegrationState(temporal, projectId)) as IntegrationState;
+    const state = (await readIntegrationStatus(temporal, projectId)) as IntegrationState;
     const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
     const running = state.resend?.credentialsVersion === version ? state.resend : undefined;
     const current = finished ?? running;
@@ -98,7 +104,7 @@ function summaryLines(run: ResendRun): string {
   if (!run.resend) return `parked calls closed as skipped: ${run.parkedSkipped}\n`;
   return [
     `parked calls resumed: ${run.parkedResumed}`,
-    `summary: calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, skipped ${run.skipped}, failed ${run.failed} (events read ${run.read} since ${run.since})`,
+    `summary: calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, skipped ${run.skipped}, failed ${run.failed} (events read ${run.read} since ${run.since})`,
     ...run.failures.slice(0, 10).map((f) => `  failed: ${f}`),
     '',
   ].join('\n');

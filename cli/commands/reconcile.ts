@@ -4,11 +4,15 @@ import { RingostatApiError } from '../../ringostat/api-errors';
 import { callEventPublisher } from '../../ringostat/event-publisher';
 import { reconcileCalls } from '../../ringostat/reconcile-calls';
 import { RECONCILE_SETTLE_MS } from '../../ringostat/reconcile-schedules';
+import { ringostatTimeZone } from '../../schemas/project-config';
 import type { ReconcileSummary } from '../../schemas/reconcile';
 import { CliError, type CliContext } from '../context';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
 import { parseSince } from '../since-date';
+
+/** docs/contracts.md §4: done, but the call log looked shifted in time (Ringostat's time zone). */
+const EXIT_CLOCK_SKEW = 4;
 
 function summaryLine(summary: ReconcileSummary): string {
   return `summary: calls in Ringostat's log ${summary.listed}, recovered ${summary.recovered}, unfinished resent ${summary.unfinished}, ` +
@@ -43,7 +47,7 @@ export function registerReconcile(program: Command, context: () => CliContext): 
       try {
         summary = await reconcileCalls(
           {
-            client: createRingostatClient({ settings: project.ringostat, timeZone: project.timeZone }),
+            client: createRingostatClient({ settings: project.ringostat, timeZone: ringostatTimeZone(project), timeoutMs: ctx.timeoutMs }),
             temporal, project, publish: callEventPublisher(producer, ctx.topic), logger: ctx.logger,
           },
           { from: since, to: until },
@@ -60,9 +64,12 @@ export function registerReconcile(program: Command, context: () => CliContext): 
         checking?.stop();
         await producer.disconnect();
       }
-      printResult(options.json, { ...summary, timeZone: project.timeZone }, () =>
+      printResult(options.json, { ...summary, timeZone: project.timeZone, ringostatTimeZone: ringostatTimeZone(project) }, () =>
         `reconciled ${project.id} from ${summary.from} to ${summary.to}\n${summaryLine(summary)}` +
-        (summary.publishedCallIds.length > 0 ? `  published: ${summary.publishedCallIds.join(', ')}\n` : ''));
+        (summary.publishedCallIds.length > 0 ? `  published: ${summary.publishedCallIds.join(', ')}\n` : '') +
+        (summary.clockSkew ? `  warning: ${summary.clockSkew.detail}\n` : ''));
       if (summary.failed > 0) process.exitCode = 2;
+      // reconcileCalls logged the warning (stderr); a script sees the code, --json the clockSkew field.
+      else if (summary.clockSkew) process.exitCode = EXIT_CLOCK_SKEW;
     });
 }

@@ -7,7 +7,7 @@ import { parseSince } from '../since-date';
 
 /** `summary: calls …` — the line reactivate prints too, so operators read one format. */
 export function resendSummaryLine(summary: ResendSummary): string {
-  return `summary: calls ${summary.calls}, resent ${summary.resent}, already done ${summary.alreadyDone}, ` +
+  return `summary: calls ${summary.calls}, resent ${summary.resent}, already done ${summary.alreadyDone}, in progress ${summary.inProgress}, ` +
     `skipped ${summary.skipped}, failed ${summary.failed} (events read ${summary.events})\n`;
 }
 

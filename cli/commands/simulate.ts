@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateCalls, type CallScenario } from '../call-simulator';
 import { registerSimulatedCalls } from '../stand-in-call-log';
 import { callEventKey } from '../../schemas/call-event';
-import type { CliContext } from '../context';
+import { CliError, type CliContext } from '../context';
 import { positiveInteger, positiveNumber } from '../option-parsers';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
@@ -84,6 +84,11 @@ export function registerSimulate(program: Command, context: () => CliContext): v
           }
           if (sent < calls.length) await sleep(Math.max(0, started + (sent / options.rate) * 1000 - performance.now()));
         }
+      } catch (err) {
+        // Some calls are on Kafka already: that is "done in part" (docs/contracts.md §4), like a stopped redrive.
+        if (events === 0) throw err;
+        const explained = ctx.explain(err);
+        throw new CliError(`publishing stopped after ${events} events of ${sent} calls: ${(explained as Error).message}`, 2, { calls: sent, events, seed });
       } finally {
         progress.stop();
         await producer.disconnect();

@@ -1,14 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { redactSecrets } from '../../platform/logger';
-import { parkedCallsQuery, readIntegrationState } from '../../integration/integration-client';
+import { parkedCallsQuery } from '../../integration/integration-client';
+import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState } from '../../schemas/workflow-io';
+import { PARKED_TOO_LONG_OUTCOME } from '../../decisions';
 import { callWorkflow, callWorkflowV2 } from '../../workflows';
+import { isTemporalDeadline, seconds, withinDeadline } from '../deadlines';
 
 /** Visibility pages are cheap but not free: the oldest parked call is looked for among this many. */
 const OLDEST_SCAN_CAP = 10_000;
-// Each probe answers or gives up on its own, so one dead server never hides what the others know.
-const PROBE_TIMEOUT_MS = 10_000;
 
 /** A probe's answer, or why there is none (the message is redacted: it may quote a webhook URL). */
 export type Probe<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -16,6 +17,8 @@ export type Probe<T> = { ok: true; value: T } | { ok: false; error: string };
 export interface CallCounts {
   running: number;
   parked: number;
+  /** Calls closed because they stayed parked past PARKED_CALL_LIMIT_MS (kept as long as Temporal retains them). */
+  parkedTooLong: number;
   oldestParked?: { workflowId: string; startTime: string };
   /** More parked calls than were scanned: the oldest is the oldest of the first OLDEST_SCAN_CAP. */
   oldestScanCapped: boolean;
@@ -30,20 +33,22 @@ export interface LagStatus {
   noCommittedOffsets: boolean;
 }
 
-export async function probe<T>(what: string, fn: () => Promise<T>, onTimeout?: () => void): Promise<Probe<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`));
-    }, PROBE_TIMEOUT_MS);
-  });
+/** How much longer than one request's deadline a probe of several requests may take. */
+const PROBE_MARGIN_MS = 1000;
+
+/**
+ * Each probe answers or gives up on its own, so one dead server never hides what the others
+ * know. Every request inside has the --timeout deadline and fails with a message naming its
+ * server; this deadline, a little later, bounds a probe's several requests together.
+ */
+export async function probe<T>(what: string, timeoutMs: number, fn: () => Promise<T>): Promise<Probe<T>> {
+  const ms = timeoutMs + PROBE_MARGIN_MS;
   try {
-    return { ok: true, value: await Promise.race([fn(), timeout]) };
+    return { ok: true, value: await withinDeadline(ms, fn, () => new Error(`no answer within ${seconds(ms)}`)) };
   } catch (err) {
-    return { ok: false, error: `${what}: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
-  } finally {
-    clearTimeout(timer);
+    const message = err instanceof Error ? err.message : String(err);
+    // "Kafka cannot be reached: …" names its server already; the probe's name would repeat it.
+    return { ok: false, error: / cannot be reached: /.test(message) ? redactSecrets(message) : `${what}: ${redactSecrets(message)}` };
   }
 }
 
@@ -51,8 +56,11 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
   // Both versions of the call workflow: calls started before an upgrade run version 1 to the end.
   const running = `ProjectId='${projectId}' AND WorkflowType IN (${[callWorkflow, callWorkflowV2].map((w) => `'${w.name}'`).join(', ')}) AND ExecutionStatus='Running'`;
   const parkedQuery = parkedCallsQuery(projectId);
-  const [runningCount, parkedCount] = await Promise.all([temporal.workflow.count(running), temporal.workflow.count(parkedQuery)]);
-  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, oldestScanCapped: false };
+  const tooLong = `ProjectId='${projectId.replace(/'/g, '')}' AND CallOutcome='${PARKED_TOO_LONG_OUTCOME}'`;
+  const [runningCount, parkedCount, tooLongCount] = await Promise.all([
+    temporal.workflow.count(running), temporal.workflow.count(parkedQuery), temporal.workflow.count(tooLong),
+  ]);
+  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, parkedTooLong: tooLongCount.count, oldestScanCapped: false };
   if (parkedCount.count === 0) return counts;
 
   // Visibility has no portable ORDER BY (SQL stores lack it), so scan and keep the minimum.
@@ -73,19 +81,18 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
 /** The integration workflow's own view (R7); `null` when it was never started for the project. */
 export async function integrationState(temporal: Client, projectId: string): Promise<IntegrationState | null> {
   try {
-    // A query needs a worker; the deadline turns "no worker running" into an error instead of a hang.
-    return (await temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 1000, () => readIntegrationState(temporal, projectId))) ?? null;
+    // A query needs a worker; the CLI's call deadline turns "no worker running" into an error instead of a hang.
+    return (await readIntegrationStatus(temporal, projectId)) ?? null;
   } catch (err) {
-    // grpc DEADLINE_EXCEEDED (4): the workflow exists but no worker picked the query up.
-    if ((err as { cause?: { code?: unknown } }).cause?.code === 4) throw new Error('no answer to the query: is a bridge worker running?');
+    // grpc DEADLINE_EXCEEDED: the workflow exists but no worker answered the query, or Temporal itself did not.
+    if (isTemporalDeadline(err)) throw new Error('no answer to the query: is a bridge worker running?');
     throw err;
   }
 }
 
 /** Lag of the dispatcher group on the call-events topic: high watermark minus committed offset, summed. */
-export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, group: string, onAdmin: (disconnect: () => Promise<void>) => void): Promise<LagStatus> {
+export async function consumerLag(kafka: () => Promise<Kafka>, topic: string, group: string): Promise<LagStatus> {
   const admin = (await kafka()).admin();
-  onAdmin(() => admin.disconnect());
   await admin.connect();
   try {
     const [highs, committed] = await Promise.all([

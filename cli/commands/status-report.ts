@@ -95,7 +95,7 @@ function table(rows: string[][]): string {
 }
 
 function resendLine(run: ResendRun): string {
-  const counts = `calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, skipped ${run.skipped}, failed ${run.failed}`;
+  const counts = `calls ${run.calls}, resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, skipped ${run.skipped}, failed ${run.failed}`;
   if (!run.resend) return `no resend (parked calls closed as skipped: ${run.parkedSkipped}), ${run.finishedAt ?? run.startedAt}`;
   const events = `events ${run.read}/${run.total} since ${run.since}`;
   return run.finishedAt ? `${run.finishedAt}: ${counts} (${events}, parked resumed ${run.parkedResumed})` : `started ${run.startedAt}: ${events}; ${counts}`;
@@ -127,6 +127,9 @@ export function formatHuman(report: StatusReport, topic: string, now: Date): str
     lines.push(...(p.integration.ok ? integrationLines(p.integration.value) : [`  integration   unavailable: ${p.integration.error}`]));
     if (!p.calls.ok) lines.push(`  calls         unavailable: ${p.calls.error}`);
     else if (p.calls.value.oldestParked) lines.push(`  oldest parked ${p.calls.value.oldestParked.workflowId}, started ${p.calls.value.oldestParked.startTime}`);
+    if (p.calls.ok && p.calls.value.parkedTooLong > 0) {
+      lines.push(`  parked too long ${p.calls.value.parkedTooLong} calls closed unwritten after PARKED_CALL_LIMIT_MS (CallOutcome='parked-too-long')`);
+    }
     if (p.lastErrors.length > 0) lines.push('  last errors', ...p.lastErrors.map((e) => `    ${e.at}  ${e.type}  ${e.message}`));
     if (p.reconcile) lines.push(`  reconcile     ${reconcileLine(p.reconcile)}`);
   }

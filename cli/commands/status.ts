@@ -10,11 +10,11 @@ import { formatHuman, problemsOf, projectStatus, reportJson, type StatusReport }
 /** docs/contracts.md §4: a broken project or an unreachable Temporal/Kafka. */
 const EXIT_UNHEALTHY = 3;
 
-async function temporalProbes(temporal: Probe<Client>, projectId: string): Promise<[Probe<IntegrationState | null>, Probe<CallCounts>]> {
+async function temporalProbes(temporal: Probe<Client>, projectId: string, timeoutMs: number): Promise<[Probe<IntegrationState | null>, Probe<CallCounts>]> {
   if (!temporal.ok) return [temporal, temporal];
   return Promise.all([
-    probe('integration query', () => integrationState(temporal.value, projectId)),
-    probe('visibility', () => callCounts(temporal.value, projectId)),
+    probe('integration query', timeoutMs, () => integrationState(temporal.value, projectId)),
+    probe('visibility', timeoutMs, () => callCounts(temporal.value, projectId)),
   ]);
 }
 
@@ -32,22 +32,21 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       const ctx = context();
       let ringostatCards: Probe<number> | undefined;
       const projects = options.project ? [await ctx.project(options.project)] : (await ctx.config()).projects;
-      const temporal = await probe('temporal', () => ctx.temporal());
-      let disconnect: (() => Promise<void>) | undefined;
-      const lagPromise = probe('kafka', () => consumerLag(() => ctx.reachableKafka(), ctx.topic, ctx.dispatcherGroupId, (d) => (disconnect = d)), () => {
-        // kafkajs keeps retrying the connection in the background; stop it so the CLI can exit.
-        disconnect?.().catch(() => undefined);
-      });
-      const statuses = await Promise.all(projects.map(async (project) => projectStatus(project, ...(await temporalProbes(temporal, project.id)))));
+      const timeoutMs = ctx.timeoutMs;
+      // Kafka and Temporal are asked at the same time: two silent servers cost one deadline, not two.
+      // Whatever a timed-out probe left connecting is closed with the context (cli/context.ts).
+      const lagPromise = probe('kafka', timeoutMs, () => consumerLag(() => ctx.reachableKafka(), ctx.topic, ctx.dispatcherGroupId));
+      const temporal = await probe('temporal', timeoutMs, () => ctx.temporal());
+      const statuses = await Promise.all(projects.map(async (project) => projectStatus(project, ...(await temporalProbes(temporal, project.id, timeoutMs)))));
       const kafka = await lagPromise;
       // B7, B9: only for projects that talk to Ringostat.
       const ringostat = projects.filter((p) => p.ringostat);
       if (ringostat.length > 0) {
         const reconcile: Record<string, Probe<ReconcileStatus | null>> = {};
         if (temporal.ok) {
-          for (const p of ringostat) reconcile[p.id] = await probe('reconciliation schedule', async () => (await reconcileStatus(temporal.value, p.id)) ?? null);
+          for (const p of ringostat) reconcile[p.id] = await probe('reconciliation schedule', timeoutMs, async () => (await reconcileStatus(temporal.value, p.id)) ?? null);
         }
-        const cards = kafka.ok ? await probe('contact cards', async () => pendingContactCards(await ctx.reachableKafka(), { topic: ctx.contactCardsTopic })) : kafka;
+        const cards = kafka.ok ? await probe('contact cards', timeoutMs, async () => pendingContactCards(await ctx.reachableKafka(), { topic: ctx.contactCardsTopic })) : kafka;
         for (const status of statuses) {
           if (reconcile[status.projectId]) status.reconcile = reconcile[status.projectId];
         }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_EVENT_BYTES } from '../../dispatcher/decode-event';
 import { callEventKey } from '../../schemas/call-event';
+import { ringostatTimeZone } from '../../schemas/project-config';
 import { sendError } from '../server/replies';
 import { mapRingostatPayload } from '../../ringostat/payload-mapping';
 import type { Producer } from 'kafkajs';
@@ -38,7 +39,8 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext, si
     const mapped = mapRingostatPayload(payload, {
       projectId: project.id,
       event: routeEvent ?? queryEvent,
-      timeZone: project.timeZone,
+      // Ringostat prints its dates on its account's clock.
+      timeZone: ringostatTimeZone(project),
       receivedAt: new Date(),
     });
     if (!mapped.ok) {

@@ -105,13 +105,17 @@ function none(result: RoutingResult, matched?: { entity: EntityKind; id: number 
   return matched ? { result, employee: null, destination: null, matched } : { result, employee: null, destination: null };
 }
 
-/** The public employee: numbers in E.164 where they parse, so Ringostat gets international numbers. */
+/**
+ * The public employee, numbers in E.164 so Ringostat gets international numbers. The config
+ * refuses a phone that does not normalise; one that slipped past (a config built in code) is left
+ * out rather than handed to Ringostat as written.
+ */
 export function routingEmployee(employee: Employee, defaultCountry: string): RoutingEmployee {
   return {
     code: employee.code,
     extension: employee.extension ?? null,
     sip: [...employee.sip],
-    phones: employee.phones.map((p) => normalizePhone(p, defaultCountry) ?? p),
+    phones: employee.phones.flatMap((p) => normalizePhone(p, defaultCountry) ?? []),
     bitrix24UserId: employee.bitrix24UserId,
   };
 }

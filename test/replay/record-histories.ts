@@ -23,7 +23,7 @@ import { temporal } from '@temporalio/proto';
 import { freePorts } from '../../platform/ports';
 import { startStack, type Stack } from '../../tools/infra/stack';
 import type { CallResult } from '../../schemas/workflow-io';
-import { callStateQuery, callWorkflowId, integrationWorkflowId } from '../../workflows/contract';
+import { callStateQuery, callWorkflowId, integrationWorkflowId, reactivationWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -68,10 +68,13 @@ async function main(): Promise<void> {
     // The worker's idle timeout, short, so the never-ended call closes quickly; the timer is there
     // either way, so every other history has the same command shape as with the 2-hour default.
     process.env.CALL_IDLE_TIMEOUT_MS = '4000';
+    // Short enough that a call parked with no reactivation closes as parked-too-long here; long
+    // enough that the parked call below is reactivated well within it.
+    process.env.PARKED_CALL_LIMIT_MS = '20000';
     h = await startHarness({
-      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }],
+      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }],
     });
-    const [rec, rr, park] = h.projectIds as [string, string, string];
+    const [rec, rr, park, limit] = h.projectIds as [string, string, string, string];
     const secrets = h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string);
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -144,12 +147,19 @@ async function main(): Promise<void> {
     });
     const newWebhook = h.sandbox.admin.createWebhook(park, 1);
     secrets.push(newWebhook.split('/').at(-2) as string);
-    const reactivated = await runCli(h, ['reactivate', '--project', park, '--webhook-url', newWebhook]);
-    assert.equal(reactivated.code, 0, reactivated.stderr);
+    const cli = await runCli(h, ['reactivate', '--project', park, '--webhook-url', newWebhook, '--json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const reactivated = JSON.parse(cli.stdout) as { credentialsVersion: number };
     const resumed = await h.callResult(park, callId(parked), 120_000);
     assert.equal(resumed.phase, 'completed');
     await record(h, 'parked-resumed', parkedHandle.workflowId, `token revoked → parked → reactivate → ${resumed.outcome}`, secrets);
     await record(h, 'integration-broken-reactivated', integrationWorkflowId(park), 'integration actor: broken, then reactivated (running)', secrets);
+    await record(h, 'reactivation-resend', reactivationWorkflowId(park, reactivated.credentialsVersion), 'reactivation: wake parked calls, resend the window', secrets);
+
+    // Parked with no reactivation: closes as parked-too-long after PARKED_CALL_LIMIT_MS.
+    h.sandbox.admin.revokeWebhook(h.config.projects[3]!.bitrix24.webhookUrl);
+    await outcome('parked-too-long', limit, callEvents({ projectId: limit, callId: 'limit-parked', clientNumber: '+380501230011', employee: { staffId: '101' } }),
+      'token revoked → parked → no reactivation within the limit', /parked-too-long/);
   } finally {
     await h?.stop();
     await stack?.stop();

@@ -70,6 +70,17 @@ projects:
       lead: { utmTerm: UF_CRM_RS_TERM, gaClientId: UF_CRM_RS_TERM }
 `;
 
+/** Issue 17's values that once passed: phones that are no numbers, an unknown country, an e-mail that is none. */
+const cannotWorkYaml = `
+projects:
+  - id: acme
+    defaultCountry: XX
+    bitrix24: { webhookUrl: "http://127.0.0.1:1/rest/1/${SECRET}/" }
+    seniorManager: 1
+    employees:
+      - { code: "101", name: Olena, bitrix24UserId: 7, email: not-an-email, phones: [hello, "12"] }
+`;
+
 describe('CLI config check (R6, docs/contracts.md §4)', () => {
   let dir: string;
   let valid: string;
@@ -133,6 +144,15 @@ describe('CLI config check (R6, docs/contracts.md §4)', () => {
 
   it('R6 broken rules (unknown time zone, S9 two parameters on one field) name their fields too', async () => {
     await expectIssues(brokenRules, ['projects[0].timeZone', 'projects[0].customFields.lead.gaClientId']);
+  });
+
+  it('values that cannot work are refused, each line naming the field and quoting the value', async () => {
+    const file = join(dir, 'cannot-work.yaml');
+    await writeFile(file, cannotWorkYaml);
+    const lines = await expectIssues(file, ['projects[0].defaultCountry', 'projects[0].employees[0].email', 'projects[0].employees[0].phones[0]']);
+    assert.ok(lines.includes('projects[0].employees[0].phones[0]: "hello" is not a valid phone number'), lines.join('\n'));
+    assert.ok(lines.includes('projects[0].employees[0].email: "not-an-email" is not an e-mail address'), lines.join('\n'));
+    assert.ok(lines.some((line) => line.startsWith('projects[0].defaultCountry: "XX" is not a country code')), lines.join('\n'));
   });
 
   it('R6 an unset environment reference names the field and the variable', async () => {

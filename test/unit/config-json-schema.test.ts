@@ -25,7 +25,10 @@ void describe('JSON Schema export', () => {
     const project = (schema.properties?.projects as unknown as { items: ObjectSchema }).items;
     assert.deepEqual([...(project.required ?? [])].sort(), ['bitrix24', 'id', 'seniorManager']);
     const scenario = project.properties?.scenario as unknown as ObjectSchema;
-    assert.deepEqual(scenario.properties?.entities?.enum, ['lead', 'contact', 'lead+contact', 'deal+contact']);
+    // A constrained value may also be written as a ${VAR} reference: the constraint is the first choice.
+    const entities = scenario.properties?.entities as unknown as { anyOf: { enum?: unknown[] }[] };
+    assert.deepEqual(entities.anyOf[0]?.enum, ['lead', 'contact', 'lead+contact', 'deal+contact']);
+    assert.equal(project.additionalProperties, false);
   });
 
   void test('the output is plain JSON and a fresh object each call', () => {

@@ -36,6 +36,7 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
   let bridge: Memory;
   let floor: Memory;
   let requestsAfterRevoke = 0;
+  let restarted: { rss: number; heap: number; stillParked: number } | undefined;
   try {
     bridge = await inChild(async (child) => {
       await child.start({
@@ -50,6 +51,11 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
       };
     }, ctx, count, 'parked');
     requestsAfterRevoke = env.sandbox.admin.requestLog(projectId).length;
+
+    // The same bridge started afresh while the calls stay parked: what parked calls cost a worker
+    // that did not take them in. They live in Temporal; the growth above is the intake's high-water
+    // mark (allocators keep what a burst took), not memory per parked call.
+    restarted = await freshWorker(env, ctx, count);
 
     // After the bridge: the floor's consumer group starts at the topic's end, past the bridge's calls.
     floor = await inChild(async (child) => {
@@ -74,6 +80,7 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
       ['floor', `${mb(floor.waiting)} RSS, minimal floor with ${count} calls open (idle ${mb(floor.idle)}, peak ${mb(floor.peak)})`],
       ['idle', `${mb(bridge.idle)} RSS, the bridge started and polling, before any call`],
       ['  bare', `${mb(bridge.bare)} RSS before the bridge started (modules loaded; start-up adds the workflow bundle, Temporal's runtime, Kafka)`],
+      ['restarted', restarted ? `${mb(restarted.rss)} RSS, a fresh bridge process with ${restarted.stillParked} calls still parked (heap used ${mb(restarted.heap)}): ${fixed((restarted.rss - bridge.idle) / Math.max(1, restarted.stillParked) / 1024, 2)} KB per parked call over idle` : 'not measured'],
       ['growth', `bridge ${mb(bridge.waiting - bridge.idle)} for ${count} parked calls (${fixed((bridge.waiting - bridge.idle) / count / 1024, 1)} KB each); floor ${mb(floor.waiting - floor.idle)}`],
     ],
     verdict: measured ? verdict(pass) : 'NOT MEASURED',
@@ -86,6 +93,24 @@ export async function benchP6(ctx: BenchContext): Promise<BenchResult> {
       'heap used is the main thread\'s; the Temporal SDK runs workflows in a worker thread whose heap (the workflow cache, up to maxCachedWorkflows) shows only in RSS',
     ],
   };
+}
+
+/** A new bridge process on the same deployment, with the calls of the first still parked in Temporal. */
+async function freshWorker(env: Awaited<ReturnType<typeof createBenchEnv>>, ctx: BenchContext, count: number): Promise<{ rss: number; heap: number; stillParked: number }> {
+  const child = forkChildBridge();
+  try {
+    await child.start({
+      config: env.config, temporalAddress: ctx.stack.temporalAddress, kafkaBrokers: ctx.stack.kafkaBrokers,
+      topic: env.topic, dlqTopic: env.dlqTopic, secretKey: env.secretKey, groupId: env.groupId,
+    });
+    ctx.progress(`P6: a fresh bridge (pid ${child.pid}) with ${count} calls parked; settling`);
+    await sleep(SETTLE_MS * 4);
+    const sample = await child.memory();
+    const stillParked = (await env.temporal.workflow.count(parkedCallsQuery(env.projects.main as string))).count;
+    return { rss: sample.rss, heap: sample.heapUsed, stillParked };
+  } finally {
+    await child.stop().catch(() => undefined);
+  }
 }
 
 const mb = (bytes: number): string => `${fixed(bytes / MB, 0)} MB`;

@@ -21,14 +21,22 @@ export interface StandInProjectBlock {
   projectId: string;
   baseUrl: string;
   reconcileEvery?: string;
+  timeZone?: string;
 }
 
-/** A fresh stand-in project and the config `ringostat:` block that opens it. */
-export function standInProject(standIn: RingostatStandIn, reconcileEvery?: string): StandInProjectBlock {
+/**
+ * A fresh stand-in project and the config `ringostat:` block that opens it. The account runs on
+ * Kyiv's clock unless `account` names another zone, which the block states (`ringostat.timeZone`)
+ * only when `configured`.
+ */
+export function standInProject(standIn: RingostatStandIn, reconcileEvery?: string, account?: { timeZone: string; configured: boolean }): StandInProjectBlock {
   const projectId = String(randomInt(100_000, 999_999_999));
   const apiKey = `rs-test-key-${projectId}`;
-  standIn.admin.createProject({ projectId, apiKey, timeZone: 'Europe/Kyiv' });
-  return { apiKey, projectId, baseUrl: standIn.baseUrl, ...(reconcileEvery ? { reconcileEvery } : {}) };
+  standIn.admin.createProject({ projectId, apiKey, timeZone: account?.timeZone ?? 'Europe/Kyiv' });
+  return {
+    apiKey, projectId, baseUrl: standIn.baseUrl, ...(reconcileEvery ? { reconcileEvery } : {}),
+    ...(account?.configured ? { timeZone: account.timeZone } : {}),
+  };
 }
 
 export interface ReconcileWorker {

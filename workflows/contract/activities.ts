@@ -15,6 +15,8 @@ import type { ProjectSettings, StepFailure } from '../../schemas/workflow-io';
 export type CallSettings = ProjectSettings & {
   /** How long a call with no new event stays open (CALL_IDLE_TIMEOUT_MS on the worker); absent: the workflow's 2 h. */
   callIdleTimeoutMs?: number;
+  /** How long a call may stay parked before it closes as `parked-too-long` (PARKED_CALL_LIMIT_MS on the worker); absent: 7 days. */
+  parkedCallLimitMs?: number;
 };
 
 /**

@@ -24,3 +24,19 @@ export function clientLockWorkflowId(projectId: string, e164: string): string {
 export function reconcileScheduleId(projectId: string): string {
   return `reconcile:${projectId}`;
 }
+
+/**
+ * The work after one accepted reactivation (T3/T4): waking or closing the parked calls and the
+ * 3-day resend, in a workflow of its own so the integration workflow stays short-lived in history.
+ */
+export function reactivationWorkflowId(projectId: string, credentialsVersion: number): string {
+  return `reactivation:${projectId}:${credentialsVersion}`;
+}
+
+/**
+ * The task priority of backlog work (issue 15): what a call does after it was parked, and calls
+ * the resend starts. Temporal dispatches lower numbers first (1–5, default 3), so after a
+ * reactivation a project's 150k resumed calls wait behind every project's live calls in the task
+ * queue instead of ahead of them: live calls keep their felt latency while the backlog drains.
+ */
+export const BACKLOG_PRIORITY = { priorityKey: 4 } as const;

@@ -3,7 +3,9 @@
  * their handlers with these definitions, and callers (dispatcher, CLI, activities) send with them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts } from '../../schemas/workflow-io';
+import type {
+  CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts, ResendRun,
+} from '../../schemas/workflow-io';
 
 // Call actor
 export const callEventSignal = defineSignal<[CallEventEnvelope]>('callEvent');
@@ -30,5 +32,11 @@ export const nextRoundRobinUpdate = defineUpdate<number, [{ size: number }]>('ne
  * portal on a worker before it changes anything; a refusal fails the update with the portal's reason.
  */
 export const reactivateUpdate = defineUpdate<ReactivateReply, [ReactivateRequest]>('reactivate');
-/** The resend activity's progress, so that `status` and the watching CLI can show it (T5). */
+/**
+ * The resend activity's progress, pushed by bridges before reactivation work had its own workflow;
+ * kept so that such a resend still in flight during an upgrade lands. New bridges send none: the
+ * progress is read from the reactivation workflow's heartbeat.
+ */
 export const resendProgressSignal = defineSignal<[{ credentialsVersion: number; since: string; counts: ResendCounts }]>('resendProgress');
+/** The reactivation workflow's work is done (T3–T5): the integration records it as the last resend. */
+export const reactivationFinishedSignal = defineSignal<[ResendRun]>('reactivationFinished');

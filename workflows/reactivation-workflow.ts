@@ -1,0 +1,60 @@
+import { getExternalWorkflowHandle, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
+import type { ResendRun } from '../schemas/workflow-io';
+import { integrationWork } from './activity-proxies';
+import { integrationWorkflowId, reactivationFinishedSignal } from './contract';
+import { failureMessage } from './activity-failure';
+
+/** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
+const SECOND_PASS = '5 seconds';
+
+export interface ReactivationInput {
+  projectId: string;
+  credentialsVersion: number;
+  /** T3: resend the last 3 days; false (T4): close parked calls as skipped. */
+  resend: boolean;
+}
+
+/**
+ * The work after one accepted reactivation (`reactivation:{projectId}:{version}`, T3/T4): wake
+ * the parked calls (or close them as skipped), then resend the last 3 days from Kafka. Its
+ * history is a handful of events whatever the volume — the resend is one heartbeating activity,
+ * and its progress lives in that heartbeat — so it can run for hours; the integration workflow
+ * that started it stays free to continue as new meanwhile. When done it tells the integration.
+ */
+export async function reactivationWorkflow(input: ReactivationInput): Promise<ResendRun> {
+  const startedAt = new Date(workflowInfo().runStartTime).toISOString();
+  const run: ResendRun = {
+    credentialsVersion: input.credentialsVersion, since: startedAt, startedAt, resend: input.resend,
+    read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0,
+    parkedResumed: 0, parkedSkipped: 0, failures: [], workflowId: workflowInfo().workflowId,
+  };
+  const action = input.resend
+    ? { resume: { credentialsVersion: input.credentialsVersion } }
+    : { skip: { reason: `reactivated without resend (credentials version ${input.credentialsVersion})` } };
+  setCurrentDetails(`${input.projectId}: ${input.resend ? 'waking parked calls' : 'closing parked calls as skipped'}`);
+  let released = 0;
+  for (const pass of [1, 2]) {
+    if (pass === 2) await sleep(SECOND_PASS);
+    try {
+      released += (await integrationWork.releaseParkedCalls({ projectId: input.projectId, action })).released;
+    } catch (err) {
+      run.failures.push(`release: ${failureMessage(err)}`);
+    }
+  }
+  if (input.resend) run.parkedResumed = released;
+  else run.parkedSkipped = released;
+  if (input.resend) {
+    setCurrentDetails(`${input.projectId}: ${released} parked calls woken; resending events since the window start`);
+    try {
+      const { failures, ...counts } = await integrationWork.resendEvents({ projectId: input.projectId, credentialsVersion: input.credentialsVersion, startedAt });
+      Object.assign(run, counts);
+      run.failures.push(...failures);
+    } catch (err) {
+      run.failures.push(failureMessage(err));
+    }
+  }
+  run.finishedAt = new Date().toISOString();
+  setCurrentDetails(`${input.projectId}: done — resumed ${run.parkedResumed}, skipped ${run.parkedSkipped}; resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, failed ${run.failed}`);
+  await getExternalWorkflowHandle(integrationWorkflowId(input.projectId)).signal(reactivationFinishedSignal, run);
+  return run;
+}
