@@ -3,30 +3,59 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../platform/paths';
-import { CliError, createCliContext, type CliContext } from './context';
+import type { CliContext } from './context';
 import { addJsonOption } from './output';
 import { DEFAULT_TIMEOUT_MS } from './deadlines';
 import { positiveNumber } from './option-parsers';
-import { registerConfigCheck } from './commands/config-check';
-import { registerDlq } from './commands/dlq';
-import { registerReactivate } from './commands/reactivate';
-import { registerReconcile } from './commands/reconcile';
-import { registerReplay } from './commands/replay';
-import { registerSimulate } from './commands/simulate';
-import { registerStatus } from './commands/status';
 
 type Register = (program: Command, context: () => CliContext) => void;
 
-/** The commands, in the order `--help` lists them. A new command is one more line here. */
-const commands: Register[] = [
-  registerReactivate,
-  registerStatus,
-  registerReplay,
-  registerDlq,
-  registerConfigCheck,
-  registerSimulate,
-  registerReconcile,
+/**
+ * A module loaded when it is first needed. The commands and their context import the Temporal and
+ * Kafka clients, which take most of a second to load: `--version` loads none of them, and a
+ * command loads only its own (docs/contracts.md §4: the CLI answers `--version` in under 0.3 s).
+ */
+function load<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  return require(id) as T;
+}
+
+/** The commands by name, in the order `--help` lists them. A new command is one more line here. */
+const commands: [name: string, register: () => Register][] = [
+  ['reactivate', () => load<typeof import('./commands/reactivate')>('./commands/reactivate').registerReactivate],
+  ['status', () => load<typeof import('./commands/status')>('./commands/status').registerStatus],
+  ['replay', () => load<typeof import('./commands/replay')>('./commands/replay').registerReplay],
+  ['dlq', () => load<typeof import('./commands/dlq')>('./commands/dlq').registerDlq],
+  ['config', () => load<typeof import('./commands/config-check')>('./commands/config-check').registerConfigCheck],
+  ['simulate', () => load<typeof import('./commands/simulate')>('./commands/simulate').registerSimulate],
+  ['reconcile', () => load<typeof import('./commands/reconcile')>('./commands/reconcile').registerReconcile],
 ];
+
+/** The global options that take a value: the word after them is not a command. */
+const VALUE_OPTIONS = new Set(['--config', '--timeout']);
+
+/** The command argv names (its first operand), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * The commands this run registers: the one argv names; none for a bare `--version`; all of them
+ * otherwise — the full `--help`, and an unknown command, for which commander suggests a known one.
+ */
+function commandsFor(argv: readonly string[]): (() => Register)[] {
+  const name = commandOf(argv);
+  const named = commands.filter(([command]) => command === name);
+  if (named.length > 0) return named.map(([, register]) => register);
+  if (name === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
+  return commands.map(([, register]) => register);
+}
 
 const ENVIRONMENT = `
 Environment:
@@ -51,7 +80,9 @@ function packageVersion(): string {
  * `ringostat-bridge` — the operator's CLI (docs/contracts.md §4). Each command lives in cli/commands/
  * and gets a lazily opened context; every failure ends in main() with one message and its code.
  */
-export function buildCli(env: Readonly<Record<string, string | undefined>>): { program: Command; close: () => Promise<void>; explain: (err: unknown) => unknown } {
+export function buildCli(
+  env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = process.argv,
+): { program: Command; close: () => Promise<void>; explain: (err: unknown) => unknown } {
   const program = new Command('ringostat-bridge')
     .description('Ringostat → Bitrix24 call bridge: operate integrations, replay events and dead letters, check config')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -65,21 +96,26 @@ export function buildCli(env: Readonly<Record<string, string | undefined>>): { p
   let context: CliContext | undefined;
   const getContext = () => {
     const global = program.opts<{ config?: string; timeout: number; verbose?: boolean }>();
-    return (context ??= createCliContext({ configPath: global.config, env, timeoutMs: global.timeout * 1000, verbose: global.verbose }));
+    return (context ??= load<typeof import('./context')>('./context').createCliContext({
+      configPath: global.config, env, timeoutMs: global.timeout * 1000, verbose: global.verbose,
+    }));
   };
-  for (const register of commands) register(program, getContext);
+  for (const register of commandsFor(argv)) register()(program, getContext);
   addJsonOption(program);
   return { program, close: async () => context?.close(), explain: (err: unknown) => context?.explain(err) ?? err };
 }
 
+/** The CliError class, once a command has thrown one (only commands do: ./context is loaded by then). */
+const cliErrorClass = () => load<typeof import('./context')>('./context').CliError;
+
 function exitCodeOf(err: unknown): number {
-  if (err instanceof CliError || err instanceof CommanderError) return err.exitCode;
+  if (err instanceof CommanderError || err instanceof cliErrorClass()) return err.exitCode;
   return 1;
 }
 
 /** The entry point: the only place the CLI reads its environment. */
 export async function main(argv = process.argv, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
-  const { program, close, explain } = buildCli(env);
+  const { program, close, explain } = buildCli(env, argv);
   quietWarnings(argv, env);
   const json = argv.includes('--json');
   // `… | head` closes stdout early: that is the reader's choice, not a crash.
@@ -98,7 +134,7 @@ export async function main(argv = process.argv, env: Readonly<Record<string, str
     // Commander printed its own message on stderr already.
     if (!(err instanceof CommanderError)) process.stderr.write(`error: ${message}\n`);
     if (json) {
-      const details = err instanceof CliError ? err.details : {};
+      const details = err instanceof cliErrorClass() ? err.details : {};
       process.stdout.write(`${JSON.stringify({ error: message.replace(/^error: /, ''), exitCode: process.exitCode, ...details }, null, 2)}\n`);
     }
   } finally {

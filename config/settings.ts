@@ -50,6 +50,10 @@ const environmentSchema = z.object({
   CREDENTIALS_DIR: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
   SANDBOX_PORT: port('SANDBOX_PORT').default(8090),
+  TEMPORAL_PORT: port('TEMPORAL_PORT').optional(),
+  TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').optional(),
+  KAFKA_PORT: port('KAFKA_PORT').optional(),
+  KAFKA_CONTROLLER_PORT: port('KAFKA_CONTROLLER_PORT').optional(),
 });
 
 /** What the entry points hand down: typed, defaulted, frozen. */
@@ -80,6 +84,8 @@ export interface Settings {
   /** Local state of the demo and the dev stack (never the bridge's own state: R7). */
   dataDir: string;
   sandboxPort: number;
+  /** The ports of the Temporal dev server and Kafka broker `npm start` starts (unset: 7233, 8233, 9092, 9093). */
+  devStack: { temporalPort?: number; uiPort?: number; kafkaPort?: number; controllerPort?: number };
 }
 
 export class SettingsError extends Error {
@@ -116,6 +122,12 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     legacyCredentialsDir: e.CREDENTIALS_DIR ?? path.join(dataDir, 'credentials'),
     dataDir,
     sandboxPort: e.SANDBOX_PORT,
+    devStack: {
+      ...(e.TEMPORAL_PORT ? { temporalPort: e.TEMPORAL_PORT } : {}),
+      ...(e.TEMPORAL_UI_PORT ? { uiPort: e.TEMPORAL_UI_PORT } : {}),
+      ...(e.KAFKA_PORT ? { kafkaPort: e.KAFKA_PORT } : {}),
+      ...(e.KAFKA_CONTROLLER_PORT ? { controllerPort: e.KAFKA_CONTROLLER_PORT } : {}),
+    },
   };
   return deepFreeze(settings);
 }

@@ -1,5 +1,5 @@
 /**
- * `tsx http/main.ts`: the HTTP service on its own, beside the worker (docs/contracts.md §5).
+ * `npm run http` (node dist/http/main.js): the HTTP service on its own, beside the worker (docs/contracts.md §5).
  * Env: CONFIG_PATH (required), KAFKA_BROKERS, HTTP_PORT (8080), HTTP_HOST (127.0.0.1),
  * CALL_EVENTS_TOPIC, TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE and BRIDGE_SECRET_KEY (the webhooks
  * come from the integration workflows, so a broken integration answers none). `workers/main.ts`

@@ -12,17 +12,17 @@ export interface BitrixMetrics {
 }
 
 export function createBitrixMetrics(registry: Registry = processRegistry()): BitrixMetrics {
-  const requests = registeredOnce(registry, 'ringostat_bitrix_requests_total', () => new Counter({
-    name: 'ringostat_bitrix_requests_total', help: 'HTTP requests to Bitrix24 (a batch counts once) by method and result',
+  const requests = registeredOnce(registry, 'ringostat_bridge_bitrix_requests_total', () => new Counter({
+    name: 'ringostat_bridge_bitrix_requests_total', help: 'HTTP requests to Bitrix24 (a batch counts once) by method and result',
     labelNames: ['project', 'method', 'result'], registers: [registry],
   }));
-  const duration = registeredOnce(registry, 'ringostat_bitrix_request_duration_seconds', () => new Histogram({
-    name: 'ringostat_bitrix_request_duration_seconds', help: 'Time to Bitrix24\'s answer, per request',
+  const duration = registeredOnce(registry, 'ringostat_bridge_bitrix_request_duration_seconds', () => new Histogram({
+    name: 'ringostat_bridge_bitrix_request_duration_seconds', help: 'Time to Bitrix24\'s answer, per request',
     labelNames: ['project'], registers: [registry],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   }));
-  const waited = registeredOnce(registry, 'ringostat_bitrix_limiter_wait_seconds', () => new Histogram({
-    name: 'ringostat_bitrix_limiter_wait_seconds', help: 'Time a request waited for a slot of the portal\'s leaky bucket (client side)',
+  const waited = registeredOnce(registry, 'ringostat_bridge_bitrix_limiter_wait_seconds', () => new Histogram({
+    name: 'ringostat_bridge_bitrix_limiter_wait_seconds', help: 'Time a request waited for a slot of the portal\'s leaky bucket (client side)',
     labelNames: ['project'], registers: [registry],
     // From "no wait" to a 3-day backlog queued at 2 requests/s.
     buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900],

@@ -24,10 +24,10 @@ export async function consumerLag(admin: Pick<Admin, 'fetchOffsets' | 'fetchTopi
   }).sort((a, b) => a.partition - b.partition);
 }
 
-/** `ringostat_consumer_lag{topic,partition}`, sampled (not on scrape: a scrape must not wait on Kafka). */
+/** `ringostat_bridge_consumer_lag_messages{topic,partition}`, sampled (not on scrape: a scrape must not wait on Kafka). */
 export function consumerLagGauge(registry: Registry = processRegistry()): Gauge<'topic' | 'partition'> {
-  return registeredOnce(registry, 'ringostat_consumer_lag', () => new Gauge({
-    name: 'ringostat_consumer_lag', help: 'Call events on Kafka not yet handled by the dispatcher, per partition (sampled)',
+  return registeredOnce(registry, 'ringostat_bridge_consumer_lag_messages', () => new Gauge({
+    name: 'ringostat_bridge_consumer_lag_messages', help: 'Call events on Kafka not yet handled by the dispatcher, per partition (sampled)',
     labelNames: ['topic', 'partition'], registers: [registry],
   }));
 }

@@ -8,13 +8,13 @@ export interface DispatcherMetrics {
 }
 
 export function createDispatcherMetrics(registry: Registry = processRegistry()): DispatcherMetrics {
-  const consumed = registeredOnce(registry, 'ringostat_events_consumed_total', () => new Counter({
-    name: 'ringostat_events_consumed_total',
+  const consumed = registeredOnce(registry, 'ringostat_bridge_events_consumed_total', () => new Counter({
+    name: 'ringostat_bridge_events_consumed_total',
     help: 'Call events handed to their call workflow (delivered) or dropped as replays of a completed call (already-done)',
     labelNames: ['project', 'type', 'delivery'], registers: [registry],
   }));
-  const deadLettered = registeredOnce(registry, 'ringostat_events_dead_lettered_total', () => new Counter({
-    name: 'ringostat_events_dead_lettered_total',
+  const deadLettered = registeredOnce(registry, 'ringostat_bridge_events_dead_lettered_total', () => new Counter({
+    name: 'ringostat_bridge_events_dead_lettered_total',
     help: 'Events sent to the dead-letter topic, by reason (R2)',
     labelNames: ['project', 'reason'], registers: [registry],
   }));

@@ -51,12 +51,12 @@ export function createReadiness(options: { timeoutMs?: number; registry?: Regist
 }
 
 /**
- * `ringostat_ready{check}` (1/0), evaluated on each scrape: Prometheus reads /metrics, not
+ * `ringostat_bridge_ready{check}` (1/0), evaluated on each scrape: Prometheus reads /metrics, not
  * /readyz, and the "worker down" alert needs to see a worker that stopped in a live process.
  */
 function exportReadinessGauge(registry: Registry, readiness: Readiness): void {
-  registeredOnce(registry, 'ringostat_ready', () => new Gauge({
-    name: 'ringostat_ready', help: 'Readiness of each part of the bridge (1 ready, 0 not), as /readyz reports it',
+  registeredOnce(registry, 'ringostat_bridge_ready', () => new Gauge({
+    name: 'ringostat_bridge_ready', help: 'Readiness of each part of the bridge (1 ready, 0 not), as /readyz reports it',
     labelNames: ['check'], registers: [registry],
     async collect() {
       const report = await readiness.evaluate();
@@ -84,7 +84,7 @@ async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckResul
 
 let shared: Readiness | undefined;
 
-/** The process's readiness, served by its /readyz and exported as `ringostat_ready`. */
+/** The process's readiness, served by its /readyz and exported as `ringostat_bridge_ready`. */
 export function processReadiness(): Readiness {
   shared ??= createReadiness({ registry: processRegistry() });
   return shared;

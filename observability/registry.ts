@@ -8,6 +8,9 @@ import { Registry } from 'prom-client';
  */
 let shared: Registry | undefined;
 
+/** The one prefix of every metric the bridge exports (docs/contracts.md §5), the Temporal SDK's included. */
+export const METRIC_PREFIX = 'ringostat_bridge_';
+
 export function processRegistry(): Registry {
   shared ??= new Registry();
   return shared;

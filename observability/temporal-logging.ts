@@ -1,11 +1,12 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../platform/logger';
+import { METRIC_PREFIX } from './registry';
 
 /**
  * The Temporal SDK's process-wide Runtime: its own logs (worker, core, workflow `log`) go into
  * the bridge's pino logger, so there is one structured stream, and its metrics (worker task
  * slots, poll and schedule latencies, and the workflows' own `metricMeter` counters such as
- * `ringostat_calls_completed`) go to a Prometheus endpoint that the bridge's /metrics merges
+ * `ringostat_bridge_calls_completed`) go to a Prometheus endpoint that the bridge's /metrics merges
  * in (observability/temporal-sdk-metrics.ts), so Prometheus scrapes one target.
  * Runtime.install may run once per process, before any worker or native connection exists.
  */
@@ -40,9 +41,14 @@ export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN',
     }),
     ...(bindAddress ? {
       telemetryOptions: {
-        // Core's own metrics get the `temporal_` prefix; the workflows' metricMeter counters keep
-        // their names (sdk-core: get_metric_meter has no prefix). `_total` keeps PromQL conventional.
-        metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+        // One prefix for all the bridge exports (docs/contracts.md §5): Core's own metrics get
+        // METRIC_PREFIX + `temporal_` instead of `temporal_`; the workflows' metricMeter counters
+        // are named with the prefix already (Core adds none to them). Base units in the names:
+        // `_total` on counters, `_seconds` on the histograms of durations.
+        metrics: {
+          metricPrefix: `${METRIC_PREFIX}temporal_`,
+          prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+        },
       },
     } : {}),
   });

@@ -17,12 +17,12 @@ export interface WorkflowGauges {
 
 export function workflowGauges(registry: Registry = processRegistry()): WorkflowGauges {
   return {
-    parked: registeredOnce(registry, 'ringostat_parked_calls', () => new Gauge({
-      name: 'ringostat_parked_calls', help: 'Call workflows parked until the integration is reactivated (sampled from Temporal visibility)',
+    parked: registeredOnce(registry, 'ringostat_bridge_parked_calls', () => new Gauge({
+      name: 'ringostat_bridge_parked_calls', help: 'Call workflows parked until the integration is reactivated (sampled from Temporal visibility)',
       labelNames: ['project'], registers: [registry],
     })),
-    broken: registeredOnce(registry, 'ringostat_integration_broken', () => new Gauge({
-      name: 'ringostat_integration_broken', help: '1 while the project\'s Bitrix24 integration is broken (T6), else 0',
+    broken: registeredOnce(registry, 'ringostat_bridge_integration_broken', () => new Gauge({
+      name: 'ringostat_bridge_integration_broken', help: '1 while the project\'s Bitrix24 integration is broken (T6), else 0',
       labelNames: ['project'], registers: [registry],
     })),
   };

@@ -1,4 +1,7 @@
 import path from 'node:path';
 
-/** The repository root (this file lives in <root>/platform): relative settings resolve against it. */
-export const projectRoot = path.resolve(__dirname, '..');
+/** <root>/platform as TypeScript, <root>/dist/platform as the build's JavaScript (`npm run build`). */
+const parent = path.resolve(__dirname, '..');
+
+/** The repository root: relative settings resolve against it, in the source and in the build alike. */
+export const projectRoot = path.basename(parent) === 'dist' ? path.dirname(parent) : parent;

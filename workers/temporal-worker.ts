@@ -1,5 +1,7 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
@@ -24,13 +26,18 @@ export interface BridgeWorkerOptions {
 
 let cachedBundle: Promise<WorkflowBundleOption> | undefined;
 
+/** `npm run build` bundles the compiled workflows beside them: dist/workflow-bundle.js. */
+const builtBundle = path.join(__dirname, '..', 'workflow-bundle.js');
+
 /**
- * Webpack-bundles the workflow code once per process; it is the slow part of a worker start.
- * `prebuilt` (WORKFLOW_BUNDLE_PATH): a bundle written once for many processes (the test runner does this).
+ * The workflow code as the worker loads it, once per process. `prebuilt` (WORKFLOW_BUNDLE_PATH)
+ * first; else, run from dist/, the build's bundle, so the worker starts without compiling; else
+ * (TypeScript through tsx: tests, tools) webpack bundles the source, the slow part of a worker start.
  */
 export function workflowBundle(prebuilt?: string): Promise<WorkflowBundleOption> {
-  const bundle = cachedBundle ?? (prebuilt
-    ? Promise.resolve({ codePath: prebuilt })
+  const codePath = prebuilt ?? (__filename.endsWith('.js') && existsSync(builtBundle) ? builtBundle : undefined);
+  const bundle = cachedBundle ?? (codePath
+    ? Promise.resolve({ codePath })
     : bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger }));
   cachedBundle = bundle;
   return bundle;

@@ -41,8 +41,8 @@ export const PARKING_COST_PATCH = 'parked-rarely-and-limited';
  * call is answered and one when it ends (operators find calls by phase and outcome, B4).
  */
 export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResult> {
-  const callsCompleted = metricMeter.createCounter('ringostat_calls_completed', 'calls', 'Calls completed, by project and outcome');
-  const callParks = metricMeter.createCounter('ringostat_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
+  const callsCompleted = metricMeter.createCounter('ringostat_bridge_calls_completed', 'calls', 'Calls completed, by project and outcome');
+  const callParks = metricMeter.createCounter('ringostat_bridge_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
   let phase: CallPhase = 'ringing';
   let resumedVersion = 0;
   // After a park its Bitrix24 work is backlog: it queues behind live calls (BACKLOG_PRIORITY).

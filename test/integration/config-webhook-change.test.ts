@@ -5,7 +5,7 @@
  * are written with it; refused → an error log line names the project and the portal's reason,
  * and the project stays as it was (version and webhook in use). A project broken before the
  * restart comes back with a good new webhook in the config, and its parked calls complete.
- * Each bridge is a separate process (`node --import tsx workers/main.ts`) with its own DATA_DIR.
+ * Each bridge is a separate process (`node dist/workers/main.js`, the build) with its own DATA_DIR.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -19,7 +19,8 @@ import { fetchSdkMetrics } from '../../observability/temporal-sdk-metrics';
 import { installTemporalLogging, temporalSdkMetricsUrl } from '../../observability/temporal-logging';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
-import { metricNamesInOps, scrapedNames, sampleValue } from '../../tools/testkit/metrics-text';
+import { inContract, metricNamesInOps, scrapedNames, sampleValue } from '../../tools/testkit/metrics-text';
+import { METRIC_PREFIX } from '../../observability/metric-catalog';
 import { runCli } from '../../tools/testkit/run-cli';
 import { stackEnv } from '../../tools/testkit/stack-env';
 import { waitFor } from '../../tools/testkit/wait-for';
@@ -64,19 +65,19 @@ void describe('metrics on the real path (B10, T6)', () => {
     assert.equal(result.phase, 'completed');
     const text = await waitFor('the SDK to export the completed call', async () => {
       const t = await scrape();
-      return sampleValue(t, 'ringostat_calls_completed_total', { project }) !== undefined && t;
+      return sampleValue(t, 'ringostat_bridge_calls_completed_total', { project }) !== undefined && t;
     }, 30_000);
     for (const type of ['call.ringing', 'call.answered', 'call.ended']) {
-      assert.equal(sampleValue(text, 'ringostat_events_consumed_total', { project, type, delivery: 'delivered' }), 1, type);
+      assert.equal(sampleValue(text, 'ringostat_bridge_events_consumed_total', { project, type, delivery: 'delivered' }), 1, type);
     }
-    assert.equal(sampleValue(text, 'ringostat_calls_completed_total', { project, outcome: result.outcome }), 1, `outcome ${result.outcome}`);
+    assert.equal(sampleValue(text, 'ringostat_bridge_calls_completed_total', { project, outcome: result.outcome }), 1, `outcome ${result.outcome}`);
     // Its Bitrix24 work, counted by the client's observer (activities/bitrix-session.ts gives it one per project).
-    assert.ok((sampleValue(text, 'ringostat_bitrix_requests_total', { project, result: 'ok' }) ?? 0) > 0, 'Bitrix24 requests counted');
-    assert.ok((sampleValue(text, 'ringostat_bitrix_limiter_wait_seconds_count', { project }) ?? 0) > 0, 'limiter waits measured');
+    assert.ok((sampleValue(text, 'ringostat_bridge_bitrix_requests_total', { project, result: 'ok' }) ?? 0) > 0, 'Bitrix24 requests counted');
+    assert.ok((sampleValue(text, 'ringostat_bridge_bitrix_limiter_wait_seconds_count', { project }) ?? 0) > 0, 'limiter waits measured');
     // Replaying the same events (Kafka redelivery) delivers nothing new and counts no second call.
     await h.publish(events.slice(-1));
-    await waitFor('the replayed event', async () => sampleValue(await scrape(), 'ringostat_events_consumed_total', { project, type: 'call.ended', delivery: 'already-done' }) === 1);
-    assert.equal(sampleValue(await scrape(), 'ringostat_calls_completed_total', { project, outcome: result.outcome }), 1);
+    await waitFor('the replayed event', async () => sampleValue(await scrape(), 'ringostat_bridge_events_consumed_total', { project, type: 'call.ended', delivery: 'already-done' }) === 1);
+    assert.equal(sampleValue(await scrape(), 'ringostat_bridge_calls_completed_total', { project, outcome: result.outcome }), 1);
   });
 
   void it('dead letters counted by reason, with the project when the event names a configured one (R2)', async () => {
@@ -84,16 +85,16 @@ void describe('metrics on the real path (B10, T6)', () => {
     await h.publishRaw(JSON.stringify({ schema: 'ringostat.call-event/v1', projectId: project, type: 'call.ended', callId: 'x' }));
     const text = await waitFor('two dead letters', async () => {
       const t = await scrape();
-      return sampleValue(t, 'ringostat_events_dead_lettered_total', { project, reason: 'invalid-schema' }) === 1 && t;
+      return sampleValue(t, 'ringostat_bridge_events_dead_lettered_total', { project, reason: 'invalid-schema' }) === 1 && t;
     });
-    assert.equal(sampleValue(text, 'ringostat_events_dead_lettered_total', { project: 'unknown', reason: 'not-json' }), 1);
+    assert.equal(sampleValue(text, 'ringostat_bridge_events_dead_lettered_total', { project: 'unknown', reason: 'not-json' }), 1);
   });
 
   void it('consumer lag per partition is sampled from Kafka', async () => {
     await observability.sampleNow();
     const text = await scrape();
     for (const partition of ['0', '1', '2']) {
-      assert.notEqual(sampleValue(text, 'ringostat_consumer_lag', { topic: h.topic, partition }), undefined, `partition ${partition}`);
+      assert.notEqual(sampleValue(text, 'ringostat_bridge_consumer_lag_messages', { topic: h.topic, partition }), undefined, `partition ${partition}`);
     }
   });
 
@@ -104,7 +105,7 @@ void describe('metrics on the real path (B10, T6)', () => {
     await waitFor('2 parked calls and a broken integration in /metrics', async () => {
       await observability.sampleNow();
       const text = await scrape();
-      return sampleValue(text, 'ringostat_parked_calls', { project }) === 2 && sampleValue(text, 'ringostat_integration_broken', { project }) === 1;
+      return sampleValue(text, 'ringostat_bridge_parked_calls', { project }) === 2 && sampleValue(text, 'ringostat_bridge_integration_broken', { project }) === 1;
     }, 90_000);
 
     const reactivated = await runCli(h, ['reactivate', '--project', project, '--webhook-url', h.sandbox.admin.createWebhook(project, 1)]);
@@ -113,8 +114,15 @@ void describe('metrics on the real path (B10, T6)', () => {
     await waitFor('no parked call and an active integration in /metrics', async () => {
       await observability.sampleNow();
       const text = await scrape();
-      return sampleValue(text, 'ringostat_parked_calls', { project }) === 0 && sampleValue(text, 'ringostat_integration_broken', { project }) === 0;
+      return sampleValue(text, 'ringostat_bridge_parked_calls', { project }) === 0 && sampleValue(text, 'ringostat_bridge_integration_broken', { project }) === 0;
     }, 60_000);
+  });
+
+  void it('every metric a live /metrics serves — the bridge\'s, Node\'s, the Temporal SDK\'s — has the prefix and is in docs/contracts.md §5', async () => {
+    const families = [...(await scrape()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    assert.ok(families.some((name) => name.startsWith(`${METRIC_PREFIX}temporal_`)), 'the SDK\'s metrics are merged in');
+    assert.deepEqual(families.filter((name) => !name.startsWith(METRIC_PREFIX)), [], `all start with ${METRIC_PREFIX}`);
+    assert.deepEqual(families.filter((name) => !inContract(name)), [], 'all are in docs/contracts.md §5');
   });
 
   void it('every metric the alert rules and the dashboard use is served by a live /metrics', async () => {

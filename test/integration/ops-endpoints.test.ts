@@ -3,7 +3,7 @@
  * dispatcher (BRIDGE_COMPONENTS) still answers /healthz, /readyz and /metrics on its HTTP_PORT,
  * so a supervisor can probe it and Prometheus can scrape its own Bitrix24 and dispatcher
  * metrics; the webhook and routing endpoints stay with the HTTP component. Real processes
- * (`node --import tsx workers/main.ts`) on the test stack, against the Bitrix24 sandbox.
+ * (`node dist/workers/main.js`, the build) on the test stack, against the Bitrix24 sandbox.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -79,8 +79,8 @@ describe('health and metrics on every process, whatever it runs (B10, docs/contr
     }
     // Each process's own metrics: Bitrix24 requests on the worker, consumed events on the dispatcher.
     const workerMetrics = await (await get(worker, '/metrics')).text();
-    assert.match(workerMetrics, /^ringostat_bitrix_requests_total\{[^}]*project="[^"]*"[^}]*\} [1-9]/m, 'worker: its Bitrix24 requests');
+    assert.match(workerMetrics, /^ringostat_bridge_bitrix_requests_total\{[^}]*project="[^"]*"[^}]*\} [1-9]/m, 'worker: its Bitrix24 requests');
     const dispatcherMetrics = await (await get(dispatcher, '/metrics')).text();
-    assert.match(dispatcherMetrics, /^ringostat_events_consumed_total\{[^}]*delivery="delivered"[^}]*\} [1-9]/m, 'dispatcher: the events it delivered');
+    assert.match(dispatcherMetrics, /^ringostat_bridge_events_consumed_total\{[^}]*delivery="delivered"[^}]*\} [1-9]/m, 'dispatcher: the events it delivered');
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnCli } from '../../tools/testkit/run-cli';
 
@@ -92,7 +92,28 @@ describe('ringostat-bridge binary (docs/contracts.md §4)', () => {
     assert.match(replay.stderr, /^error: Temporal cannot be reached/m);
   });
 
-  it('npx ringostat-bridge works in the checkout with no build step, and prints nothing but JSON on stdout', async () => {
+  it('--version loads no command and no client; a command loads only its own module (the CLI answers at once)', async () => {
+    /** The project's modules and the clients a run of the compiled CLI with `args` loaded. */
+    const loaded = async (args: string[]): Promise<string[]> => {
+      const script = `require(${JSON.stringify(join(root, 'dist', 'cli', 'index.js'))}).main(['node', 'ringostat-bridge', ...${JSON.stringify(args)}])` +
+        '.then(() => process.stderr.write(JSON.stringify(Object.keys(require.cache))))';
+      const run = await spawnCli([], { command: [process.execPath, '-e', script] });
+      assert.equal(run.code, 0, run.stderr);
+      const modules = JSON.parse(run.stderr) as string[];
+      return modules.flatMap((file) => {
+        const client = /node_modules\/(@temporalio\/[^/]+|kafkajs)\//.exec(file)?.[1];
+        if (client) return [client];
+        return file.startsWith(join(root, 'dist')) ? [relative(join(root, 'dist'), file)] : [];
+      });
+    };
+    const version = await loaded(['--version']);
+    assert.deepEqual(version.filter((m) => m.startsWith('cli/commands/') || m === 'cli/context.js' || !m.endsWith('.js')), [], 'nothing heavy for --version');
+    const status = new Set(await loaded(['status', '--help']));
+    assert.ok(status.has('cli/commands/status.js'));
+    for (const other of ['dlq', 'replay', 'reactivate', 'reconcile', 'simulate', 'config-check']) assert.ok(!status.has(`cli/commands/${other}.js`), `status loads no ${other}`);
+  });
+
+  it('npx ringostat-bridge runs the build in the checkout, and prints nothing but JSON on stdout', async () => {
     const run = await spawnCli(['--config', config, 'config', 'check', '--json'], { command: ['npx', '--no-install', 'ringostat-bridge'] });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { file: config, valid: true, projects: ['acme'] });

@@ -5,7 +5,9 @@
  * (2026-06-23) — and the deployment's promises are asserted on the parsed file and Dockerfile.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
@@ -19,7 +21,7 @@ interface Service {
   build?: unknown;
   profiles?: string[];
   environment?: Record<string, string | number>;
-  volumes?: string[];
+  volumes?: Array<string | { type: string; source: string; target: string; read_only?: boolean; bind?: { create_host_path?: boolean } }>;
   ports?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }> | string[];
@@ -30,6 +32,8 @@ interface Compose { services: Record<string, Service>; volumes: Record<string, u
 // `merge`: the file shares one environment block through a YAML merge key, as Compose reads it.
 const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
 const services = compose.services;
+/** The `source:target[:mode]` mounts of a service (the long form is an object). */
+const shortMounts = (s: Service): string[] => (s.volumes ?? []).filter((v): v is string => typeof v === 'string');
 const service = (name: string): Service => {
   const found = services[name];
   assert.ok(found, `service ${name} exists`);
@@ -63,7 +67,7 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
   it('Kafka keeps its log dir on a named volume, under a fixed cluster id', () => {
     const kafka = service('kafka');
     const logDir = String(kafka.environment?.KAFKA_LOG_DIRS);
-    const mount = kafka.volumes?.find((v) => v.split(':')[1] === logDir);
+    const mount = shortMounts(kafka).find((v) => v.split(':')[1] === logDir);
     assert.ok(mount, `a volume is mounted at KAFKA_LOG_DIRS=${logDir}`);
     assert.ok(compose.volumes[mount.split(':')[0]!] !== undefined, 'a named volume, not a container path');
     // Kafka's cluster ids are 16 bytes in base64url: 22 characters.
@@ -93,26 +97,38 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
     assert.match(service('temporal-ui').image ?? '', /^temporalio\/ui:/);
     // The scripts the set-up mounts exist and do what their services are for.
     for (const [name, script, needle] of [['temporal-schema', 'temporal-setup-schema.sh', 'temporal-sql-tool'], ['temporal-namespace', 'temporal-create-namespace.sh', 'namespace create']] as const) {
-      assert.ok(service(name).volumes?.some((v) => v.startsWith(`./docker/${script}:`)), `${name} mounts docker/${script}`);
+      assert.ok(shortMounts(service(name)).some((v) => v.startsWith(`./docker/${script}:`)), `${name} mounts docker/${script}`);
       assert.ok(read(`docker/${script}`).includes(needle), `docker/${script} runs ${needle}`);
     }
   });
 
-  it('the bridge: HTTP on 0.0.0.0 published to the host, an init, BRIDGE_SECRET_KEY required from the environment', () => {
+  it('the bridge: HTTP on 0.0.0.0 published to the host, no second init, BRIDGE_SECRET_KEY required from the environment', () => {
     const bridge = service('bridge');
     assert.equal(bridge.environment?.HTTP_HOST, '0.0.0.0');
     assert.ok(bridge.ports?.includes(`${bridge.environment?.HTTP_PORT}:${bridge.environment?.HTTP_PORT}`), 'the HTTP port is published');
-    assert.equal(bridge.init, true);
+    // One init: the image's tini (Dockerfile ENTRYPOINT); compose's would put tini under tini.
+    assert.equal(bridge.init, undefined);
     assert.match(String(bridge.environment?.BRIDGE_SECRET_KEY), /^\$\{BRIDGE_SECRET_KEY:\?.+\}$/, 'compose refuses to start without the key');
     assert.equal(bridge.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
     assert.equal(bridge.environment?.KAFKA_BROKERS, 'kafka:29092');
+  });
+
+  it('the bridge requires its config: CONFIG_PATH names a read-only bind of a file that must exist', () => {
+    const bridge = service('bridge');
+    const configPath = bridge.environment?.CONFIG_PATH;
+    assert.ok(configPath, 'CONFIG_PATH is set');
+    const mount = bridge.volumes?.find((volume) => typeof volume === 'object' && volume.target === configPath);
+    assert.ok(mount && typeof mount === 'object', `${String(configPath)} is mounted`);
+    assert.equal(mount.type, 'bind');
+    assert.equal(mount.read_only, true);
+    assert.equal(mount.bind?.create_host_path, false, 'a missing file stops compose instead of becoming an empty directory');
   });
 
   it('the monitoring profile runs Prometheus and Grafana on the files in ops/', () => {
     const monitoring = Object.entries(services).filter(([, s]) => s.profiles?.includes('monitoring')).map(([name]) => name);
     assert.deepEqual(monitoring.sort(), ['grafana', 'prometheus']);
     for (const name of monitoring) {
-      for (const volume of service(name).volumes ?? []) {
+      for (const volume of shortMounts(service(name))) {
         const source = volume.split(':')[0]!;
         if (source.startsWith('./')) assert.ok(existsSync(join(root, source)), `${name} mounts ${source}, which exists`);
       }
@@ -123,6 +139,22 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const instructions = (keyword: string) => [...dockerfile.matchAll(new RegExp(`^${keyword}\\s+(.+)$`, 'gm'))].map((m) => m[1]!);
+
+  it('without a config the image\'s CMD exits 1 saying so, before it starts anything; the demo is npm start\'s (--demo)', () => {
+    const cmd = JSON.parse(/^CMD\s+(\[.+\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    assert.deepEqual(cmd.slice(0, 2), ['node', 'dist/workers/main.js']);
+    assert.ok(!cmd.includes('--demo'));
+    // As in compose: Temporal and Kafka are elsewhere (here: nowhere), so even a wrong build starts no infra of its own.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'image-no-config-')), TEMPORAL_ADDRESS: '127.0.0.1:1', KAFKA_BROKERS: '127.0.0.1:1',
+    };
+    for (const name of ['CONFIG_PATH', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT']) delete env[name];
+    const run = spawnSync(process.execPath, cmd.slice(1), { cwd: root, env, encoding: 'utf8', timeout: 15_000 });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^bridge not started: CONFIG_PATH is not set\. .*--demo/m);
+    assert.doesNotMatch(run.stderr + run.stdout, /\[infra\]|Temporal|Kafka ready|\n\s+at /, 'nothing started, no stack trace');
+    assert.match((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start ?? '', /^node dist\/workers\/main\.js --demo$/);
+  });
 
   it('runs on Node 24, the major .ci/run installs, within package.json engines', () => {
     const images = instructions('FROM').map((from) => from.split(/\s+/)[0]!);
@@ -137,9 +169,13 @@ describe('Dockerfile', () => {
     assert.ok(users.length > 0 && !['root', '0'].includes(users.at(-1)!), `last USER is not root: ${users.join(', ')}`);
     assert.match(instructions('ENTRYPOINT').at(-1) ?? '', /tini/);
     assert.ok(instructions('RUN').some((run) => /npm ci\b.*--omit=dev/.test(run)), 'npm ci --omit=dev');
-    assert.ok(instructions('RUN').some((run) => run.includes('docker/write-workflow-bundle')), 'the bundle is written at build time');
-    assert.match(dockerfile, /WORKFLOW_BUNDLE_PATH=\/app\/workflow-bundle\.js/);
+    // `npm run build` writes the workflow bundle into dist/ beside the compiled code; the image copies dist/.
+    assert.ok(instructions('RUN').includes('npm run build'), 'the build (and its workflow bundle) runs at image build time');
+    assert.ok(instructions('COPY').some((copy) => /^--from=build \/app\/dist\b/.test(copy)), 'the image takes dist/ from the build stage');
+    assert.match(read('tools/build/build'), /workflow-bundle\.js/);
     assert.match(dockerfile, /^HEALTHCHECK[\s\S]+\/healthz/m);
+    const packageJson = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    assert.ok(!('tsx' in packageJson.dependencies) && 'tsx' in packageJson.devDependencies, 'tsx is a dev tool only');
     const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
     for (const entry of ['.env', 'node_modules', '.git', '.data']) assert.ok(ignored.includes(entry), `.dockerignore has ${entry}`);
   });

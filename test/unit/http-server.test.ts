@@ -281,12 +281,12 @@ void describe('healthz, metrics, logs', () => {
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     const text = res.body;
-    assert.match(text, /bridge_ingest_webhooks_total\{project="acme",outcome="accepted",reason="ok"\} 1/);
-    assert.match(text, /bridge_ingest_webhooks_total\{project="acme",outcome="rejected",reason="unauthorized"\} 1/);
-    assert.match(text, /bridge_ingest_webhooks_total\{project="acme",outcome="rejected",reason="invalid_payload"\} 1/);
-    assert.match(text, /bridge_routing_answers_total\{project="acme",result="matched"\} 1/);
-    assert.match(text, /bridge_http_requests_total\{method="POST",route="\/v1\/projects\/:projectId\/ringostat-webhook",status="202"\} 1/);
-    assert.match(text, /bridge_http_request_duration_seconds_bucket/);
+    assert.match(text, /ringostat_bridge_ingest_webhooks_total\{project="acme",outcome="accepted",reason="ok"\} 1/);
+    assert.match(text, /ringostat_bridge_ingest_webhooks_total\{project="acme",outcome="rejected",reason="unauthorized"\} 1/);
+    assert.match(text, /ringostat_bridge_ingest_webhooks_total\{project="acme",outcome="rejected",reason="invalid_payload"\} 1/);
+    assert.match(text, /ringostat_bridge_routing_answers_total\{project="acme",result="matched"\} 1/);
+    assert.match(text, /ringostat_bridge_http_requests_total\{method="POST",route="\/v1\/projects\/:projectId\/ringostat-webhook",status="202"\} 1/);
+    assert.match(text, /ringostat_bridge_http_request_duration_seconds_bucket/);
     assert.match(text, /process_cpu_user_seconds_total/);
   });
 

@@ -42,13 +42,13 @@ void describe('Bitrix24 request metrics (B10)', () => {
     const client = createBitrixClient({ webhook, rateLimit: false, rateLimitRetries: 0, fetch: scriptedFetch, observer: metrics.observerFor('acme') });
     for (const method of Object.keys(ANSWERS)) await client.call(method).catch(() => undefined);
     const text = await registry.metrics();
-    const count = (method: string, result: string) => sample(text, 'ringostat_bitrix_requests_total', `project="acme",method="${method}",result="${result}"`);
+    const count = (method: string, result: string) => sample(text, 'ringostat_bridge_bitrix_requests_total', `project="acme",method="${method}",result="${result}"`);
     assert.equal(count('user.get', 'ok'), 1);
     assert.equal(count('crm.lead.add', 'bad-request'), 1);
     assert.equal(count('crm.lead.list', 'transient'), 1);
     assert.equal(count('crm.deal.list', 'token'), 1);
     assert.equal(count('tasks.task.add', 'rate-limited'), 1);
-    assert.equal(sample(text, 'ringostat_bitrix_request_duration_seconds_count', 'project="acme"'), 5);
+    assert.equal(sample(text, 'ringostat_bridge_bitrix_request_duration_seconds_count', 'project="acme"'), 5);
   });
 
   void it('maps every error class of the taxonomy onto its label', () => {
@@ -73,6 +73,6 @@ void describe('Bitrix24 request metrics (B10)', () => {
     const registry = new Registry();
     const client = createBitrixClient({ webhook, rateLimit: { perSecond: 50, burst: 50 }, fetch: scriptedFetch, observer: createBitrixMetrics(registry).observerFor('beta') });
     await client.call('user.get');
-    assert.equal(sample(await registry.metrics(), 'ringostat_bitrix_limiter_wait_seconds_count', 'project="beta"'), 1);
+    assert.equal(sample(await registry.metrics(), 'ringostat_bridge_bitrix_limiter_wait_seconds_count', 'project="beta"'), 1);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * docs/contracts.md §5: /readyz answers 200 when every registered part is ready and 503 naming the
- * failing one otherwise; `ringostat_ready{check}` exports the same for alerts; a part that
+ * failing one otherwise; `ringostat_bridge_ready{check}` exports the same for alerts; a part that
  * dies for good ends the process (exitOnFatal). Also the consumer-lag arithmetic.
  */
 import assert from 'node:assert/strict';
@@ -54,14 +54,14 @@ void describe('readiness checks', () => {
     assert.equal((await readiness.evaluate()).ready, true);
   });
 
-  void it('ringostat_ready{check} is 1 or 0 per check, evaluated on scrape', async () => {
+  void it('ringostat_bridge_ready{check} is 1 or 0 per check, evaluated on scrape', async () => {
     const registry = new Registry();
     const readiness = createReadiness({ registry });
     let workerUp = true;
     readiness.register('worker', () => workerUp);
-    assert.match(await registry.metrics(), /ringostat_ready\{check="worker"\} 1/);
+    assert.match(await registry.metrics(), /ringostat_bridge_ready\{check="worker"\} 1/);
     workerUp = false;
-    assert.match(await registry.metrics(), /ringostat_ready\{check="worker"\} 0/);
+    assert.match(await registry.metrics(), /ringostat_bridge_ready\{check="worker"\} 0/);
   });
 });
 
@@ -92,7 +92,7 @@ void describe('GET /healthz and /readyz (docs/contracts.md §5)', () => {
       metricsExtras: [async () => '# TYPE extra_one gauge\nextra_one 1\n', async () => ''],
     });
     const text = (await app.inject({ url: '/metrics' })).body;
-    assert.match(text, /bridge_http_requests_total/);
+    assert.match(text, /ringostat_bridge_http_requests_total/);
     assert.match(text, /^extra_one 1$/m);
   });
 });

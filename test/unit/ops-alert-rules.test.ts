@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { registeredMetricNames, TEMPORAL_EXPORTED_METRICS } from '../../observability/metric-catalog';
-import { ALERTS_FILE, DASHBOARD_FILE, metricNamesInOps } from '../../tools/testkit/metrics-text';
+import { CLUSTER_WIDE_GAUGES, registeredMetricNames, TEMPORAL_EXPORTED_METRICS } from '../../observability/metric-catalog';
+import { ALERTS_FILE, DASHBOARD_FILE, metricNamesInOps, opsExpressions } from '../../tools/testkit/metrics-text';
 
 const opsDir = join(__dirname, '..', '..', 'ops');
 
@@ -23,16 +23,27 @@ function promtool(args: string[], cwd = opsDir): string {
 }
 
 void describe('Prometheus files (promtool)', () => {
-  void it('alerts.yml: valid rules, each with a severity and a summary', () => {
-    assert.match(promtool(['check', 'rules', ALERTS_FILE]), /SUCCESS: 8 rules found/);
+  void it('alerts.yml: valid rules, each with a severity, a summary and a runbook in docs/runbook.md', () => {
+    assert.match(promtool(['check', 'rules', ALERTS_FILE]), /SUCCESS: 12 rules found/);
     const text = readFileSync(ALERTS_FILE, 'utf8');
-    const alerts = [...text.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
+    const alerts = [...text.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
     assert.deepEqual(alerts, [
       'BridgeDown', 'BridgeNotReady', 'IntegrationBroken', 'CallsParkedTooLong', 'EventsDeadLettered',
       'ConsumerLagHigh', 'BitrixErrorRateHigh', 'WorkflowTasksStalled',
+      'ReconciliationFailed', 'ContactCardsNotDelivered', 'HttpServerErrors', 'IngestRejected',
     ]);
     assert.equal(text.match(/severity: (critical|warning)/g)?.length, alerts.length);
     assert.equal(text.match(/summary: /g)?.length, alerts.length);
+    // Each alert's runbook is its own section of docs/runbook.md, which names CLI commands to run.
+    const runbooks = [...text.matchAll(/runbook_url: "docs\/runbook\.md#([a-z]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(runbooks, alerts.map((alert) => alert.toLowerCase()));
+    const runbook = readFileSync(join(opsDir, '..', 'docs', 'runbook.md'), 'utf8');
+    for (const alert of alerts) {
+      const section = new RegExp(`^## ${alert}$([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(runbook)?.[1];
+      assert.ok(section, `docs/runbook.md has a section "## ${alert}"`);
+      assert.match(section, /\*\*What it means\.\*\*/, `${alert}: what it means`);
+      assert.match(section, /\*\*What to do\.\*\*/, `${alert}: what to do`);
+    }
   });
 
   void it('the rules fire on the series they are meant for, with their annotations (promtool test rules)', () => {
@@ -50,6 +61,19 @@ void describe('Prometheus files (promtool)', () => {
 });
 
 void describe('metric names in the rules and the dashboard', () => {
+  void it('the cluster-wide gauges are read through max by, so replicas are not added up', () => {
+    let reads = 0;
+    for (const expr of opsExpressions()) {
+      for (const gauge of CLUSTER_WIDE_GAUGES) {
+        for (const match of expr.matchAll(new RegExp(`\\b${gauge}\\b`, 'g'))) {
+          reads++;
+          assert.match(expr.slice(0, match.index), /max by \([^)]*\) \($/, `${gauge} through max by in: ${expr}`);
+        }
+      }
+    }
+    assert.ok(reads >= 8, `${reads} reads of the cluster-wide gauges`);
+  });
+
   void it('each is registered by the bridge or exported through the Temporal Runtime', async () => {
     const known = new Set<string>(['up', ...(await registeredMetricNames()), ...TEMPORAL_EXPORTED_METRICS]);
     const used = metricNamesInOps();

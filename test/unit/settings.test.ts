@@ -26,6 +26,7 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
       TEMPORAL_NAMESPACE: 'calls', TEMPORAL_METRICS_ADDRESS: '0.0.0.0:9464', KAFKA_BROKERS: 'k1:9092, k2:9092', CALL_EVENTS_TOPIC: 'ev',
       CONTACT_CARDS_TOPIC: 'cards', DISPATCHER_GROUP_ID: 'g', HTTP_PORT: '9000', HTTP_HOST: '0.0.0.0', LOG_LEVEL: 'debug',
       CALL_IDLE_TIMEOUT_MS: '60000', WORKER_MAX_CACHED_WORKFLOWS: '50', WORKFLOW_BUNDLE_PATH: '/b.js', CREDENTIALS_DIR: '/old', DATA_DIR: '/var/bridge',
+      TEMPORAL_PORT: '7301', TEMPORAL_UI_PORT: '7302', KAFKA_PORT: '7303', KAFKA_CONTROLLER_PORT: '7304',
     });
     assert.deepEqual({ ...settings }, {
       configPath: '/etc/bridge.yaml', secretKey: 'a2V5', components: 'worker', temporalAddress: 't:7233', temporalNamespace: 'calls',
@@ -33,6 +34,7 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
       topics: { callEvents: 'ev', deadLetters: 'ev.dlq', contactCards: 'cards' }, dispatcherGroupId: 'g',
       http: { port: 9000, host: '0.0.0.0' }, logLevel: 'debug', callIdleTimeoutMs: 60000,
       worker: { maxCachedWorkflows: 50, workflowBundlePath: '/b.js' }, legacyCredentialsDir: '/old', dataDir: '/var/bridge', sandboxPort: 8090,
+      devStack: { temporalPort: 7301, uiPort: 7302, kafkaPort: 7303, controllerPort: 7304 },
     });
   });
 

@@ -54,10 +54,38 @@ export function runCommand(command: string, args: string[], options: RunOptions 
   });
 }
 
-/** Spawns a long-running service whose output is kept in a tail for error messages. */
+/** The services this process started and that still run. */
+const services = new Set<ChildProcess>();
+
+/** Signals the child's whole process group (it leads one: see spawnService). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || hasExited(child)) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/** Ends every service this process started, at once (a second Ctrl-C; an exit without a stop). */
+export function killServices(): void {
+  for (const child of services) signalGroup(child, 'SIGKILL');
+}
+
+// Whatever way this process ends, no service it started outlives it.
+process.once('exit', killServices);
+
+/**
+ * Spawns a long-running service whose output is kept in a tail for error messages. It leads a
+ * process group of its own (detached): a terminal's Ctrl-C signals the foreground group, which
+ * must reach only the process that started it, so that the bridge drains while Temporal and Kafka
+ * still answer and then stops them itself (stopChild).
+ */
 export function spawnService(command: string, args: string[], options: SpawnOptions = {}): { child: ChildProcess; tail: OutputTail } {
   const tail = new OutputTail(60);
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  services.add(child);
+  child.once('exit', () => services.delete(child));
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
   // Without a listener a spawn failure (ENOENT) would crash the process instead of failing the start.
@@ -90,9 +118,9 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  */
 export async function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
   if (hasExited(child)) return;
-  child.kill('SIGTERM');
+  signalGroup(child, 'SIGTERM');
   if (await waitForExit(child, timeoutMs)) return;
-  child.kill('SIGKILL');
+  signalGroup(child, 'SIGKILL');
   await waitForExit(child, 5_000);
 }
 

@@ -16,7 +16,6 @@ import fs from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -32,8 +31,8 @@ import { employees, portalUsers } from './bridge-harness';
 
 export { employees, portalUsers };
 
-/** tsx's loader by absolute URL: the CLI runs from a folder of its own, not the checkout (cwd-independent). */
-const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [projectRoot] })).href;
+/** The build (`npm run build`; the test runner makes it): processes run as users run them, on plain node. */
+const DIST = path.join(projectRoot, 'dist');
 
 /** 32 random bytes, base64: a deployment's BRIDGE_SECRET_KEY (docs/contracts.md §2). */
 export function newSecretKey(): string {
@@ -115,7 +114,7 @@ process.once('exit', () => {
   for (const handle of running) killGroup(handle.pid, 'SIGKILL');
 });
 
-function spawnLogged(options: {
+export function spawnLogged(options: {
   name: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -178,7 +177,7 @@ function spawnLogged(options: {
 }
 
 /** The environment a child starts from: the test's, less what would point it at shared state. */
-function baseEnv(): NodeJS.ProcessEnv {
+export function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['CONFIG_PATH', 'CREDENTIALS_DIR', 'DATA_DIR', 'BRIDGE_SECRET_KEY', 'BRIDGE_COMPONENTS', 'DISPATCHER_GROUP_ID',
     'HTTP_PORT', 'SANDBOX_PORT', 'TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CALL_EVENTS_TOPIC', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS']) {
@@ -219,7 +218,7 @@ export interface BridgeProcessOptions {
   env?: Record<string, string>;
 }
 
-/** `node --import tsx workers/main.ts` as its own process, with its own DATA_DIR. */
+/** `node dist/workers/main.js` (what `npm start` runs; `--demo` without a config) as its own process, with its own DATA_DIR. */
 export async function startBridgeProcess(options: BridgeProcessOptions): Promise<ProcessHandle & { httpPort: number }> {
   const dataDir = await tempDir(`bridge-${options.name}-data`);
   const [freePort] = await freePorts(1);
@@ -234,7 +233,7 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
     ...options.env,
   };
   const { handle } = spawnLogged({
-    name: options.name, args: ['--import', TSX_LOADER, path.join(projectRoot, 'workers', 'main.ts')],
+    name: options.name, args: [path.join(DIST, 'workers', 'main.js'), ...(options.configPath ? [] : ['--demo'])],
     env, cwd: projectRoot, dataDir, logDir: options.logDir,
   });
   return Object.assign(handle, { httpPort });
@@ -259,7 +258,7 @@ export async function spawnCli(options: CliOptions): Promise<ProcessHandle> {
   const env: NodeJS.ProcessEnv = { ...deploymentEnv(dataDir, options), LOG_LEVEL: 'info' };
   const { handle, child } = spawnLogged({
     name: options.name,
-    args: ['--import', TSX_LOADER, path.join(projectRoot, 'cli', 'index.ts'), '--config', options.configPath, ...options.args],
+    args: [path.join(DIST, 'cli', 'index.js'), '--config', options.configPath, ...options.args],
     env, cwd: dataDir, dataDir, logDir: options.logDir, stdin: 'pipe',
   });
   child.stdin?.on('error', () => undefined);

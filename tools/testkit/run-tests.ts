@@ -1,12 +1,12 @@
 /**
- * `npm test`: starts Temporal + Kafka ONCE on test ports (not the dev ports, so a running
+ * `npm test`: builds dist/ when it is missing or stale (the CLI and bridge processes the tests
+ * spawn run the build, as users run it), starts Temporal + Kafka ONCE on test ports (not the dev ports, so a running
  * `npm start` is not disturbed), then runs node:test over the given files, or every
  * test/unit/**\/*.test.ts followed by test/integration/**\/*.test.ts. Tests find the services
  * through TEMPORAL_ADDRESS / KAFKA_BROKERS (see tools/testkit/stack-env.ts); when those are
  * already set, nothing is started. The stack is always stopped and its temp data removed.
  */
-import { spawn } from 'node:child_process';
-import { workflowBundle } from '../../workers/temporal-worker';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,12 +70,11 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function writeWorkflowBundle(dir: string): Promise<string> {
-  const bundle = await workflowBundle();
-  if (!('code' in bundle)) return bundle.codePath;
-  const file = path.join(dir, 'workflow-bundle.js');
-  fs.writeFileSync(file, bundle.code);
-  return file;
+/** `npm run build --if-stale`; its workflow bundle serves every test file's workers too. */
+function ensureBuild(): string {
+  const build = spawnSync(process.execPath, [path.join(projectRoot, 'tools', 'build', 'build'), '--if-stale'], { cwd: projectRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the build failed (npm run build)');
+  return path.join(projectRoot, 'dist', 'workflow-bundle.js');
 }
 
 async function main(): Promise<number> {
@@ -93,13 +92,12 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignalDuringStart);
   process.on('SIGTERM', onSignalDuringStart);
 
+  const bundlePath = ensureBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-test-'));
   let stack: Stack | undefined;
   try {
     const started = Date.now();
-    // Bundling the workflow code takes ~10 s; do it once here, beside the stack, for every test file.
-    const [startedStack, bundlePath] = await Promise.all([startStack({ dataDir, ...(await choosePorts()) }), writeWorkflowBundle(dataDir)]);
-    stack = startedStack;
+    stack = await startStack({ dataDir, ...(await choosePorts()) });
     process.stderr.write(
       `[run-tests] stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `TEMPORAL_ADDRESS=${stack.temporalAddress} KAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,
