@@ -7,7 +7,8 @@ import { BitrixError } from '../bitrix/errors';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
 import { releaseParkedCalls } from '../integration/integration-client';
 import type { SecretBox } from '../integration/secret-box';
-import { resendProjectEvents, type ResendCheckpoint } from '../dispatcher/resend-events';
+import { resendProjectEvents } from '../dispatcher/resend-events';
+import type { ResendCheckpoint, ResendHeartbeat } from '../schemas/resend';
 import { resendWindowStart } from '../dispatcher/resend-window';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
@@ -21,17 +22,6 @@ export interface IntegrationActivityDeps {
   kafka: () => Kafka;
   topic: string;
   logger: Logger;
-}
-
-/**
- * What a resend heartbeats: its window start, when it began, and where it stands (offsets and
- * counters, a few KB at any volume), to resume after a crash. `status` and the CLI read progress
- * from it (integration/resend-progress.ts): nothing is signalled while it runs.
- */
-export interface ResendHeartbeat {
-  since: string;
-  startedAt: string;
-  checkpoint?: ResendCheckpoint;
 }
 
 export function createIntegrationActivities(deps: IntegrationActivityDeps): IntegrationActivities {

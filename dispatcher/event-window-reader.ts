@@ -1,15 +1,11 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type { TopicWindow } from '../schemas/resend';
 
 export interface WindowReadProgress {
   read: number;
   total: number;
 }
 
-/** Offsets per partition (as strings): where a read starts, and where it stops (exclusive). */
-export interface TopicWindow {
-  from: Record<string, string>;
-  end: Record<string, string>;
-}
 
 /** Messages of one partition, in offset order, all inside the window. */
 export interface WindowBatch {

@@ -1,42 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
+import type { ResendCheckpoint, ResendSummary, TopicWindow } from '../schemas/resend';
 import type { CallEventEnvelope } from '../schemas/workflow-io';
 import { callVerdicts, type CallVerdict } from './call-verdict';
 import { decodeEvent } from './decode-event';
 import { callWorkflowTarget, deliverToCallWorkflow, type DeliveryTarget } from './deliver';
-import { readTopicSince, type TopicWindow, type WindowBatch, type WindowReadProgress } from './event-window-reader';
+import { readTopicSince, type WindowBatch, type WindowReadProgress } from './event-window-reader';
 
-/**
- * What a resend came to (T3, T5). Calls are counted once each, at their `call.ended` event (a
- * call's events share a partition, so no per-call memory is needed): resent (its workflow was
- * missing, failed or lost, and got its events again), already done (completed before), in progress
- * (running since before the resend, e.g. parked: it has its events, and is woken, not resent),
- * skipped (ended before the window). `failed` counts events that could not be delivered, each
- * named in `failures` (the first KEPT_FAILURES).
- */
-export interface ResendSummary {
-  events: number;
-  calls: number;
-  resent: number;
-  alreadyDone: number;
-  inProgress: number;
-  skipped: number;
-  failed: number;
-  failures: string[];
-}
-
-/**
- * Where an interrupted resend stands: the window still to read (its `from` moves past every batch
- * handled) and the counts so far. Its size does not grow with the calls in the window: offsets,
- * counters and at most KEPT_FAILURES short lines, so it fits a heartbeat at any volume.
- */
-export interface ResendCheckpoint extends ResendSummary {
-  window: TopicWindow;
-  read: number;
-  total: number;
-}
-
+/** A checkpoint names at most this many failed deliveries (the count goes on). */
 const KEPT_FAILURES = 20;
 const FAILURE_CHARS = 200;
 /** Deliveries in flight at once: enough to hide a round trip, few enough to leave the server to live calls. */

@@ -1,14 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import type { ResendCheckpoint } from '../dispatcher/resend-events';
+import type { ResendHeartbeat } from '../schemas/resend';
 import type { IntegrationState } from '../schemas/workflow-io';
 import { readIntegrationState } from './integration-client';
-
-/** The part of the resend's heartbeat (activities/integration-activities.ts) that progress needs. */
-interface ResendBeat {
-  since?: string;
-  checkpoint?: ResendCheckpoint;
-}
 
 /**
  * The project's integration state as operators see it (`status`, the watching CLI): the
@@ -32,9 +26,9 @@ export async function readIntegrationStatus(temporal: Client, projectId: string)
   };
 }
 
-async function lastResendBeat(temporal: Client, workflowId: string): Promise<ResendBeat | undefined> {
+async function lastResendBeat(temporal: Client, workflowId: string): Promise<Partial<ResendHeartbeat> | undefined> {
   const { raw } = await temporal.workflow.getHandle(workflowId).describe();
   const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'resendEvents');
   if (!pending?.heartbeatDetails?.payloads?.length) return undefined;
-  return decodeFromPayloadsAtIndex<ResendBeat>(temporal.options.loadedDataConverter, 0, pending.heartbeatDetails.payloads);
+  return decodeFromPayloadsAtIndex<Partial<ResendHeartbeat>>(temporal.options.loadedDataConverter, 0, pending.heartbeatDetails.payloads);
 }

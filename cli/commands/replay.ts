@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { resendProjectEvents, type ResendSummary } from '../../dispatcher/resend-events';
+import { resendProjectEvents } from '../../dispatcher/resend-events';
+import type { ResendSummary } from '../../schemas/resend';
 import type { CliContext } from '../context';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
