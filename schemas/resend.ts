@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resendCountsSchema } from './workflow-io';
 
 /** Offsets per partition (as strings): where a read of a topic starts, and where it stops (exclusive). */
 export const topicWindowSchema = z.object({
@@ -14,14 +15,10 @@ export const topicWindowSchema = z.object({
  * skipped (ended before the window). `failed` counts events that could not be delivered, each
  * named in `failures` (the first few).
  */
-export const resendSummarySchema = z.object({
+export const resendSummarySchema = resendCountsSchema.omit({ read: true, total: true }).extend({
+  /** Events of the project read in the window. */
   events: z.number().int().nonnegative(),
-  calls: z.number().int().nonnegative(),
-  resent: z.number().int().nonnegative(),
-  alreadyDone: z.number().int().nonnegative(),
   inProgress: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
   failures: z.array(z.string()),
 });
 
