@@ -124,14 +124,21 @@ async function startReactivation(state: IntegrationState, run: { credentialsVers
     read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0, parkedResumed: 0, parkedSkipped: 0, failures: [],
   };
   describe();
-  await startChild(reactivationWorkflow, {
-    workflowId,
-    args: [{ projectId: state.projectId, credentialsVersion: run.credentialsVersion, resend: run.resend }],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    // One reactivation's work once, even when this start is replayed on another worker.
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: `${state.projectId}: ${run.resend ? 'wake parked calls and resend the last 3 days' : 'close parked calls as skipped'} (credentials version ${run.credentialsVersion})`,
-  });
+  try {
+    await startChild(reactivationWorkflow, {
+      workflowId,
+      args: [{ projectId: state.projectId, credentialsVersion: run.credentialsVersion, resend: run.resend }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      // A closed run of the same id (an integration recreated blank counts versions again) is no obstacle.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: `${state.projectId}: ${run.resend ? 'wake parked calls and resend the last 3 days' : 'close parked calls as skipped'} (credentials version ${run.credentialsVersion})`,
+    });
+  } catch (err) {
+    // Its work could not start (the id still running): said where operators look, and the next reactivation is not held up.
+    state.lastResend = { ...state.resend, finishedAt: new Date().toISOString(), failures: [`the reactivation's work did not start: ${failureMessage(err)}`] };
+    state.resend = undefined;
+    describe();
+  }
 }
 
 /** T3/T4 before REACTIVATION_WORKFLOW_PATCH: wake or close the parked calls, then (T3) resend the last 3 days, here. */
