@@ -5,7 +5,7 @@ import { readIntegrationState, requestReactivation } from '../../integration/int
 import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
-import { seconds } from '../deadlines';
+import { isTemporalDeadline, seconds } from '../deadlines';
 import { printResult } from '../output';
 import { createProgress } from '../progress';
 
@@ -18,6 +18,8 @@ interface ReactivateOptions {
 
 /** How often the CLI looks at the resend it watches. */
 const WATCH_EVERY_MS = 500;
+/** How long the watching bears a query with no answer (each one bounded by --timeout) before it gives up. */
+const WATCH_PATIENCE_MS = 60_000;
 
 /**
  * T2–T5: the new webhook, sealed here with BRIDGE_SECRET_KEY, goes to the project's integration
@@ -79,8 +81,23 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
     process.stderr.write(`\nstopped watching; the resend goes on in the bridge — see it with: ringostat-bridge status --project ${projectId}\n`);
     process.exit(130);
   });
+  let unanswered: number | undefined;
   for (;;) {
-    const state = (await readIntegrationStatus(temporal, projectId)) as IntegrationState;
+    let state: IntegrationState;
+    try {
+      state = (await readIntegrationStatus(temporal, projectId)) as IntegrationState;
+      unanswered = undefined;
+    } catch (err) {
+      // A worker that died or restarts leaves the integration's query unanswered for a while; the
+      // resend goes on in the bridge. Keep watching for WATCH_PATIENCE_MS, then say how to follow it.
+      if (!isTemporalDeadline(err)) throw err;
+      unanswered ??= Date.now();
+      if (Date.now() - unanswered > WATCH_PATIENCE_MS) {
+        progress?.stop();
+        throw new CliError(`the integration workflow gave no answer for ${seconds(WATCH_PATIENCE_MS)}: is a bridge worker running? The resend goes on in the bridge; follow it with: ringostat-bridge status --project ${projectId}`);
+      }
+      continue;
+    }
     const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
     const running = state.resend?.credentialsVersion === version ? state.resend : undefined;
     const current = finished ?? running;

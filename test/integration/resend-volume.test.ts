@@ -2,7 +2,8 @@
  * Issue 15 (T3, T5, P8): a reactivation whose resend reads tens of thousands of calls' events, on
  * the real path with separate worker processes: the worker running the resend is SIGKILLed
  * mid-way and another takes it over from the heartbeat's checkpoint; the integration workflow
- * continues as new while the resend runs (round-robin draws fill its history); queries answer
+ * continues as new while the resend runs (its history filled by round-robin draws and by
+ * reports of superseded credentials, both of which it takes in any number); queries answer
  * throughout; the heartbeat stays small; the calls whose workflows were lost are written once
  * each, calls running since before the resend are not signalled, calls before the window are
  * skipped, and another project's events are passed over. Behaviour, not timing: P8 has the figures.
@@ -25,7 +26,7 @@ import {
 } from '../../tools/testkit/bridge-process';
 import { seedResendVolume, type VolumeShape } from '../../tools/testkit/resend-volume';
 import { stackEnv } from '../../tools/testkit/stack-env';
-import { callWorkflowId, integrationWorkflowId } from '../../workflows/contract';
+import { callWorkflowId, integrationBrokenSignal, integrationWorkflowId } from '../../workflows/contract';
 
 const SHAPE: VolumeShape = { skipped: 25_000, inProgress: 2_000, lost: 120, otherEvents: 15_000 };
 /** What the server refuses is 2 MB; the issue's bar for a heartbeat is 64 KB at any volume. */
@@ -114,14 +115,20 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
     const reactivationId = await waitUntil('the reactivation workflow', async () => (await readIntegrationStatus(client, projectId))?.resend?.workflowId, 60_000);
     timeline.push(`resend started ${at()}`);
 
-    // Round-robin draws while the resend runs, from its start until the server suggests
-    // continue-as-new and the run changes (each draw adds a handful of history events).
+    // While the resend runs, its history grows until the server suggests continue-as-new and the
+    // run changes: round-robin draws (updates), and — to get there within the resend on a fast
+    // box — reports that a superseded credentials version failed (signals it records and ignores).
     let draws = 0;
+    let reports = 0;
+    const report = () => integration.signal(integrationBrokenSignal, { at: new Date().toISOString(), type: 'BitrixTokenInvalid', message: 'superseded', credentialsVersion: 0 });
     const continuedAsNew = waitUntil('the integration workflow to continue as new mid-resend', async () => {
-      await Promise.all(Array.from({ length: 8 }, () => nextRoundRobinPosition(client, projectId, 3, `draw-${suffix}-${draws++}`)));
+      await Promise.all([
+        ...Array.from({ length: 8 }, () => nextRoundRobinPosition(client, projectId, 3, `draw-${suffix}-${draws++}`)),
+        ...Array.from({ length: 40 }, () => { reports += 1; return report(); }),
+      ]);
       const { runId } = await integration.describe();
       return runId !== firstRunId ? runId : undefined;
-    }, 300_000, undefined, 0).then((runId) => { timeline.push(`continued as new after ${draws} draws ${at()}`); return runId; });
+    }, 300_000, undefined, 0).then((runId) => { timeline.push(`continued as new after ${draws} draws and ${reports} reports ${at()}`); return runId; });
     continuedAsNew.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
 
     // The resend's first checkpoint reaches the server: kill the worker that runs it.
@@ -147,6 +154,8 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
     const replacement = await worker('worker-3');
     await waitForWorkerPolling(client, replacement);
     await continuedAsNew;
+    // A few draws on the new run as well.
+    for (let i = 0; i < 8; i += 1) await nextRoundRobinPosition(client, projectId, 3, `draw-${suffix}-${draws++}`);
 
     const heartbeats: number[] = [first.bytes];
     const exit = await waitUntil('the CLI to finish', async () => {
