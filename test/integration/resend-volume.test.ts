@@ -120,11 +120,24 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
     // box — reports that a superseded credentials version failed (signals it records and ignores).
     let draws = 0;
     let reports = 0;
+    // A draw that meets the run while it closes is refused (FAILED_PRECONDITION); the bridge's
+    // local activity retries it, and so does the test.
+    const draw = async () => {
+      const id = `draw-${suffix}-${draws++}`;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await nextRoundRobinPosition(client, projectId, 3, id);
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+      }
+    };
     const report = () => integration.signal(integrationBrokenSignal, { at: new Date().toISOString(), type: 'BitrixTokenInvalid', message: 'superseded', credentialsVersion: 0 });
     const continuedAsNew = waitUntil('the integration workflow to continue as new mid-resend', async () => {
       await Promise.all([
-        ...Array.from({ length: 8 }, () => nextRoundRobinPosition(client, projectId, 3, `draw-${suffix}-${draws++}`)),
-        ...Array.from({ length: 40 }, () => { reports += 1; return report(); }),
+        ...Array.from({ length: 8 }, draw),
+        ...Array.from({ length: 100 }, () => { reports += 1; return report(); }),
       ]);
       const { runId } = await integration.describe();
       return runId !== firstRunId ? runId : undefined;
@@ -155,7 +168,7 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
     await waitForWorkerPolling(client, replacement);
     await continuedAsNew;
     // A few draws on the new run as well.
-    for (let i = 0; i < 8; i += 1) await nextRoundRobinPosition(client, projectId, 3, `draw-${suffix}-${draws++}`);
+    for (let i = 0; i < 8; i += 1) await draw();
 
     const heartbeats: number[] = [first.bytes];
     const exit = await waitUntil('the CLI to finish', async () => {
