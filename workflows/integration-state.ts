@@ -1,10 +1,18 @@
-import type { IntegrationState } from '../schemas/workflow-io';
+import type { IntegrationState, ResendRun } from '../schemas/workflow-io';
 
 /**
  * What both versions of the integration workflow do to its state (version 2 in
  * integration-workflow.ts, version 1 frozen in legacy/integration-workflow-v1.ts). Running
  * integrations replay on it, so a change here must leave both versions' commands as they were.
  */
+
+/** A reactivation's work as it starts (T3/T4): nothing counted yet; `since` is replaced by the window start once the resend knows it. */
+export function newResendRun(run: { credentialsVersion: number; resend: boolean; startedAt: string; workflowId: string }): ResendRun {
+  return {
+    ...run, since: run.startedAt,
+    read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0, parkedResumed: 0, parkedSkipped: 0, failures: [],
+  };
+}
 
 /** The last Bitrix24 errors an integration keeps for `status` (T6). */
 const KEPT_ERRORS = 20;

@@ -11,7 +11,7 @@ import {
 } from './contract';
 import { reactivationWorkflow } from './reactivation-workflow';
 import { failureMessage } from './activity-failure';
-import { recordBroken } from './integration-state';
+import { newResendRun, recordBroken } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
@@ -117,12 +117,8 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
  * which outlives this run (it may continue as new meanwhile) and signals back when done.
  */
 async function startReactivation(state: IntegrationState, run: { credentialsVersion: number; resend: boolean }, describe: () => void): Promise<void> {
-  const now = new Date().toISOString();
   const workflowId = reactivationWorkflowId(state.projectId, run.credentialsVersion);
-  state.resend = {
-    credentialsVersion: run.credentialsVersion, since: now, startedAt: now, resend: run.resend, workflowId,
-    read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0, parkedResumed: 0, parkedSkipped: 0, failures: [],
-  };
+  state.resend = newResendRun({ ...run, startedAt: new Date().toISOString(), workflowId });
   describe();
   try {
     await startChild(reactivationWorkflow, {

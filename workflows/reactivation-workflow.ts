@@ -3,6 +3,7 @@ import type { ResendRun } from '../schemas/workflow-io';
 import { integrationWork } from './activity-proxies';
 import { integrationWorkflowId, reactivationFinishedSignal } from './contract';
 import { failureMessage } from './activity-failure';
+import { newResendRun } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
@@ -23,11 +24,7 @@ export interface ReactivationInput {
  */
 export async function reactivationWorkflow(input: ReactivationInput): Promise<ResendRun> {
   const startedAt = new Date(workflowInfo().runStartTime).toISOString();
-  const run: ResendRun = {
-    credentialsVersion: input.credentialsVersion, since: startedAt, startedAt, resend: input.resend,
-    read: 0, total: 0, calls: 0, resent: 0, alreadyDone: 0, inProgress: 0, skipped: 0, failed: 0,
-    parkedResumed: 0, parkedSkipped: 0, failures: [], workflowId: workflowInfo().workflowId,
-  };
+  const run = newResendRun({ credentialsVersion: input.credentialsVersion, resend: input.resend, startedAt, workflowId: workflowInfo().workflowId });
   const action = input.resend
     ? { resume: { credentialsVersion: input.credentialsVersion } }
     : { skip: { reason: `reactivated without resend (credentials version ${input.credentialsVersion})` } };

@@ -96,6 +96,7 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
         progress?.stop();
         throw new CliError(`the integration workflow gave no answer for ${seconds(WATCH_PATIENCE_MS)}: is a bridge worker running? The resend goes on in the bridge; follow it with: ringostat-bridge status --project ${projectId}`);
       }
+      await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
       continue;
     }
     const finished = state.lastResend?.credentialsVersion === version ? state.lastResend : undefined;
