@@ -21,6 +21,31 @@ function determinism(...patterns) {
   }];
 }
 
+/**
+ * Version 1 is frozen (docs/upgrades.md): its workflows replay and act on workflows/legacy/ only,
+ * so an edit to live code cannot change what version-1 calls do. A file at `depth` folders below
+ * workflows/legacy/ may import, relatively: workflows/legacy/** (`./`, or at most `depth` times
+ * `../`), workflows/contract/ (the wire names: signals, queries, search attributes, activity
+ * interfaces), and schemas/ as types only (erased at build: they cannot change behaviour); of
+ * packages, @temporalio/workflow only.
+ */
+function frozenLegacy(depth) {
+  const staysInside = depth === 0 ? '\\./' : `\\./|(\\.\\./){1,${depth}}(?!\\.\\./)`;
+  const up = (n) => `(\\.\\./){${n}}`;
+  const message = 'version 1 is frozen: workflows/legacy/ imports only itself, workflows/contract/, schemas/ types and @temporalio/workflow (copy what it needs into workflows/legacy/frozen/, docs/upgrades.md)';
+  return {
+    files: [`workflows/legacy/${'*/'.repeat(depth)}*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: `^(?!${staysInside}|${up(depth + 1)}contract(/|$)|${up(depth + 2)}schemas/|@temporalio/workflow$)`, message },
+          { regex: `^${up(depth + 2)}schemas/`, allowTypeImports: true, message: `${message}: schemas/ as types only` },
+        ],
+      }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.infra/**', '.data/**', 'dist/**', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -48,6 +73,8 @@ export default tseslint.config(
       ),
     },
   },
+  // workflows/legacy/*.ts, legacy/frozen/*.ts, legacy/frozen/decisions/*.ts, and one level more for room.
+  ...[0, 1, 2, 3].map(frozenLegacy),
   {
     // The decision table is pure: what it reads comes in as arguments, typed by schemas/.
     files: ['decisions/**/*.ts'],

@@ -7,9 +7,10 @@ import { callEventSignal, FailureType } from './contract';
 import { failureMessage, failureType } from './activity-failure';
 
 /**
- * What both versions of the call workflow run (version 2 in call-workflow.ts, version 1 frozen in
- * legacy/call-workflow-v1.ts). Calls in flight replay on it, so a change here must leave the
- * commands of both versions as they were: test/unit/workflow-replay.test.ts replays both.
+ * What the version-2 call workflow (call-workflow.ts) runs of the call actor. Calls in flight
+ * replay on it, so a change here must leave their commands as they were (or sit behind a patch):
+ * test/unit/workflow-replay.test.ts replays them. Version 1 has its own frozen copy
+ * (legacy/frozen/call-actor.ts): nothing here changes what version-1 calls do.
  */
 
 /** A call with no event for this long is closed with what it has (Ringostat may never send call.ended). */
@@ -149,7 +150,7 @@ export interface CredentialsStatus {
 }
 
 /**
- * A parked call's wait before the parking-cost patch (and in version 1): until `signalled()` (a resume or skip signal came) or, checked every
+ * A parked call's wait before the parking-cost patch: until `signalled()` (a resume or skip signal came) or, checked every
  * PARKED_RECHECK in case a signal was missed, the credentials are active again. Gives the active
  * credentials when the check ended the wait.
  */

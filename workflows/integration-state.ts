@@ -1,9 +1,9 @@
 import type { IntegrationState, ResendRun } from '../schemas/workflow-io';
 
 /**
- * What both versions of the integration workflow do to its state (version 2 in
- * integration-workflow.ts, version 1 frozen in legacy/integration-workflow-v1.ts). Running
- * integrations replay on it, so a change here must leave both versions' commands as they were.
+ * What the integration workflows of version 2 (integration-workflow.ts, reactivation-workflow.ts)
+ * do to the integration's state. Running integrations replay on it, so a change here must leave
+ * their commands as they were. Version 1 has its own frozen copy (legacy/frozen/integration-state.ts).
  */
 
 /** A reactivation's work as it starts (T3/T4): nothing counted yet; `since` is replaced by the window start once the resend knows it. */

@@ -85,6 +85,42 @@ function findCycle(graph: Map<string, Map<string, Import>>): string[] | undefine
   return undefined;
 }
 
+/**
+ * Every import of a file, resolved (relative ones to a project path), and whether it is erased at
+ * build: `import type`, or only `type` specifiers, or an `export type … from`.
+ */
+function resolvedImports(file: string): Array<{ to: string; typeOnly: boolean }> {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const out: Array<{ to: string; typeOnly: boolean }> = [];
+  for (const node of source.statements) {
+    let spec: ts.Expression | undefined;
+    let typeOnly = false;
+    if (ts.isImportDeclaration(node)) {
+      spec = node.moduleSpecifier;
+      const clause = node.importClause;
+      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+      typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      spec = node.moduleSpecifier;
+      typeOnly = node.isTypeOnly;
+    }
+    if (!spec || !ts.isStringLiteral(spec)) continue;
+    const to = spec.text.startsWith('.') ? path.relative(projectRoot, path.resolve(path.dirname(file), spec.text)) : spec.text;
+    out.push({ to, typeOnly });
+  }
+  return out;
+}
+
+/**
+ * What a frozen folder's files import that they may not: `allowed` prefixes at run time,
+ * `typesFrom` prefixes as types only. An empty list is a frozen folder.
+ */
+function escapes(dir: string, allowed: string[], typesFrom: string[]): string[] {
+  return tsFiles(path.join(projectRoot, dir)).flatMap((file) => resolvedImports(file)
+    .filter(({ to, typeOnly }) => !allowed.some((a) => to === a || to.startsWith(`${a}/`)) && !(typeOnly && typesFrom.some((t) => to.startsWith(`${t}/`))))
+    .map(({ to, typeOnly }) => `${path.relative(projectRoot, file)} imports ${typeOnly ? 'types of ' : ''}${to}`));
+}
+
 describe('layout: what the README promises a newcomer (issue #11)', () => {
   it('has no import cycle between folders', () => {
     const graph = folderGraph();
@@ -105,6 +141,22 @@ describe('layout: what the README promises a newcomer (issue #11)', () => {
   it('keeps the tools apart: the product reaches tools/ only to run the demo and simulate', () => {
     const reaching = imports.filter((edge) => PRODUCT.includes(unitOf(edge.from)) && edge.to.startsWith('tools/') && !DEMO_FILES.has(edge.from));
     assert.deepEqual(reaching.map((edge) => `${edge.from} imports ${edge.to}`), []);
+  });
+
+  it('keeps version 1 frozen: workflows/legacy/ imports only itself, the contract, schemas/ types and @temporalio/workflow (issue 16)', () => {
+    // An edit to live code (call-actor.ts, decisions/, …) must not change what version-1 calls do:
+    // what version 1 needs of it is copied into workflows/legacy/frozen/ (docs/upgrades.md).
+    assert.deepEqual(escapes('workflows/legacy', ['workflows/legacy', 'workflows/contract', '@temporalio/workflow'], ['schemas']), []);
+  });
+
+  it('keeps the contract free of workflow and product code (version 1 imports it)', () => {
+    assert.deepEqual(escapes('workflows/contract', ['workflows/contract', '@temporalio/workflow', '@temporalio/common'], ['schemas']), []);
+  });
+
+  it('finds a frozen folder\'s escape (negative control of the checks above)', () => {
+    // workflows/ imports decisions/ and @temporalio/workflow at run time: not frozen.
+    const found = escapes('workflows', ['workflows'], ['schemas']);
+    assert.ok(found.some((line) => line.endsWith(' imports decisions')), found.join('; '));
   });
 
   it('has no grab-bag lib/ folder', () => {

@@ -1,19 +1,20 @@
 // Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
-// so what it does must not change (nor what it shares with version 2 in ../call-actor.ts and
-// decisions/); new calls run workflows/call-workflow.ts. See docs/upgrades.md.
+// so what it does must not change; it imports only workflows/legacy/ (its own frozen copy of the
+// call actor and decisions/ in ./frozen), workflows/contract/ and schemas/ types (eslint.config.mjs).
+// New calls run workflows/call-workflow.ts. See docs/upgrades.md.
 import {
   condition, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import {
   classifyClient, endedPhase, finalOutcome, missedCallAssignee, missedCallPool, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, planEntities,
   planRecords, roundRobinApplies, skippedOutcome, type CallStage,
-} from '../../decisions';
+} from './frozen/decisions';
 import type { CallFacts, ClientState, CrmBindings } from '../../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../../schemas/workflow-io';
 import { crm, local } from './activity-proxies-v1';
 import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, followCall, newCallResult, receiveCallEvents, runStep, waitWhileParked,
-} from '../call-actor';
+} from './frozen/call-actor';
 import { CallOutcomeKey, CallPhaseKey, callStateQuery, clientLockGrantedSignal, ClientNumberKey, resumeSignal, skipParkedSignal } from '../contract';
 
 /** How long to wait for the per-number lock before asking for it again. */

@@ -1,13 +1,14 @@
 // Frozen (version 1): the code of workflows started before version 2. Running ones replay on it,
-// so what it does must not change (nor what it shares with version 2 in ../integration-state.ts and
-// decisions/); new integrations run workflows/integration-workflow.ts. See docs/upgrades.md.
+// so what it does must not change; it imports only workflows/legacy/ (its own frozen copies in
+// ./frozen), workflows/contract/ and schemas/ types (eslint.config.mjs). New integrations run
+// workflows/integration-workflow.ts. See docs/upgrades.md.
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { roundRobinPosition } from '../../decisions';
+import { roundRobinPosition } from './frozen/decisions';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import {
   integrationBrokenSignal, integrationReactivatedSignal, integrationStateQuery, nextRoundRobinUpdate,
 } from '../contract';
-import { recordBroken } from '../integration-state';
+import { recordBroken } from './frozen/integration-state';
 
 /**
  * One per project (`integration:{projectId}`): the integration's state as operators see it
