@@ -3,7 +3,8 @@
  * to workflow code that would break running workflows (a reordered activity, a new timer, a
  * removed signal wait) fails a unit test instead of a production worker.
  *
- *   npx tsx test/replay/record-histories.ts
+ *   npx tsx test/replay/record-histories.ts                    # every history
+ *   npx tsx test/replay/record-histories.ts reconcile-window   # only the named ones (others untouched)
  *
  * Starts its own Temporal + Kafka on free ports (or uses TEMPORAL_ADDRESS / KAFKA_BROKERS when
  * both are set), drives a handful of representative calls through the real bridge (Kafka →
@@ -27,9 +28,20 @@ import { callStateQuery, callWorkflowId, integrationWorkflowId, reactivationWork
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
+import { createKafka } from '../../platform/kafka';
+import { stackEnv } from '../../tools/testkit/stack-env';
+import { createLogger } from '../../platform/logger';
+import { reconcileWorkflow } from '../../workflows';
+import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
+import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { standInProject, startReconcileWorker, type ReconcileWorker } from '../../tools/testkit/ringostat-harness';
 
 /** Version 2's histories; v1/ holds what calls started before it recorded (kept: they must still replay). */
 const OUT_DIR = path.join(__dirname, 'histories', 'v2');
+
+/** The histories named on the command line (all when none is): the others are neither driven nor written. */
+const only = process.argv.slice(2);
+const wanted = (...names: string[]): boolean => only.length === 0 || names.some((name) => only.includes(name));
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,6 +52,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 }
 
 async function record(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[]): Promise<void> {
+  if (!wanted(name)) return;
   const handle = h.bridge.temporal.workflow.getHandle(workflowId);
   const { type } = await handle.describe();
   // Not @temporalio/common's historyToJSON: with this install's two copies of protobufjs 8 (one
@@ -57,6 +70,8 @@ async function main(): Promise<void> {
   let stack: Stack | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-histories-'));
   let h: Harness | undefined;
+  let standIn: RingostatStandIn | undefined;
+  let reconcileWorker: ReconcileWorker | undefined;
   try {
     if (!process.env.TEMPORAL_ADDRESS || !process.env.KAFKA_BROKERS) {
       const [temporalPort, uiPort, kafkaPort, controllerPort] = await freePorts(4);
@@ -71,11 +86,15 @@ async function main(): Promise<void> {
     // Short enough that a call parked with no reactivation closes as parked-too-long here; long
     // enough that the parked call below is reactivated well within it.
     process.env.PARKED_CALL_LIMIT_MS = '20000';
+    standIn = await startRingostatStandIn();
+    const ringostat = standInProject(standIn);
     h = await startHarness({
-      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }],
+      projects: [
+        { id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'recon', ringostat },
+      ],
     });
-    const [rec, rr, park, limit] = h.projectIds as [string, string, string, string];
-    const secrets = h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string);
+    const [rec, rr, park, limit, recon] = h.projectIds as [string, string, string, string, string];
+    const secrets = [...h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string), ringostat.apiKey];
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
     const run = async (projectId: string, events: ReturnType<typeof callEvents>, publishOrder = events): Promise<CallResult> => {
@@ -84,6 +103,7 @@ async function main(): Promise<void> {
     };
     const callId = (events: ReturnType<typeof callEvents>) => events[0]!.callId;
     const outcome = async (name: string, projectId: string, events: ReturnType<typeof callEvents>, scenario: string, expected: RegExp, publishOrder = events) => {
+      if (!wanted(name)) return;
       const result = await run(projectId, events, publishOrder);
       assert.match(result.outcome, expected, `${name}: outcome ${result.outcome}`);
       await record(h!, name, callWorkflowId(projectId, callId(events)), `${scenario} → ${result.outcome}`, secrets);
@@ -120,6 +140,7 @@ async function main(): Promise<void> {
     await outcome('never-ended', rec, neverEnded, 'ringing, answered, then silence until the idle timeout', /./, neverEnded.slice(0, 2));
 
     // B2: two concurrent calls from one new number: one keeps its lead, the other is written to it.
+    if (wanted('concurrent-first', 'concurrent-second')) {
     const first = callEvents({ projectId: rec, callId: 'rec-concurrent-1', clientNumber: '+380501230008', employee: { staffId: '101' } });
     const second = callEvents({ projectId: rec, callId: 'rec-concurrent-2', clientNumber: '0501230008', employee: { staffId: '102' } });
     await h.publish([first[0]!, second[0]!, first[1]!, second[1]!, first[2]!, second[2]!]);
@@ -127,13 +148,17 @@ async function main(): Promise<void> {
     assert.equal(h.sandbox.admin.state(rec).leads.filter((l) => (l.PHONE as Array<{ VALUE: string }>).some((p) => p.VALUE === '+380501230008')).length, 1);
     await record(h, 'concurrent-first', callWorkflowId(rec, callId(first)), `concurrent call 1 of 2 from one new number → ${results[0].outcome}`, secrets);
     await record(h, 'concurrent-second', callWorkflowId(rec, callId(second)), `concurrent call 2 of 2 from one new number → ${results[1].outcome}`, secrets);
+    }
 
     // S4.2 round robin: the position comes from the project's integration actor (an update).
+    if (wanted('missed-round-robin', 'integration-round-robin')) {
     await outcome('missed-round-robin', rr, callEvents({ projectId: rr, callId: 'rr-missed', clientNumber: '+380501230009', disposition: 'busy' }),
       'incoming busy, new number, missedNewClientAssignee round-robin', /./);
     await record(h, 'integration-round-robin', integrationWorkflowId(rr), 'integration actor after one round-robin update (running)', secrets);
+    }
 
     // T1/T2: the webhook is revoked, the call parks; `reactivate` with a new webhook resumes it.
+    if (wanted('parked-resumed', 'integration-broken-reactivated', 'reactivation-resend')) {
     h.sandbox.admin.revokeWebhook(h.config.projects[2]!.bitrix24.webhookUrl);
     const parked = callEvents({ projectId: park, callId: 'park-resumed', clientNumber: '+380501230010', employee: { staffId: '101' } });
     await h.publish(parked);
@@ -155,13 +180,33 @@ async function main(): Promise<void> {
     await record(h, 'parked-resumed', parkedHandle.workflowId, `token revoked → parked → reactivate → ${resumed.outcome}`, secrets);
     await record(h, 'integration-broken-reactivated', integrationWorkflowId(park), 'integration actor: broken, then reactivated (running)', secrets);
     await record(h, 'reactivation-resend', reactivationWorkflowId(park, reactivated.credentialsVersion), 'reactivation: wake parked calls, resend the window', secrets);
+    }
 
     // Parked with no reactivation: closes as parked-too-long after PARKED_CALL_LIMIT_MS.
     h.sandbox.admin.revokeWebhook(h.config.projects[3]!.bitrix24.webhookUrl);
     await outcome('parked-too-long', limit, callEvents({ projectId: limit, callId: 'limit-parked', clientNumber: '+380501230011', employee: { staffId: '101' } }),
       'token revoked → parked → no reactivation within the limit', /parked-too-long/);
+
+    // B7: one reconciliation run over a call log holding a call whose webhooks were lost.
+    if (wanted('reconcile-window')) {
+      const logger = createLogger({ level: 'error' });
+      reconcileWorker = await startReconcileWorker({
+        temporalAddress: h.temporalAddress, temporal: h.bridge.temporal, kafka: createKafka({ brokers: stackEnv().kafkaBrokers, clientId: 'record-histories', logger }),
+        config: h.config, topic: h.topic, logger, taskQueue: 'record-reconcile',
+      });
+      const lost = callEvents({ projectId: recon, callId: 'recon-lost', clientNumber: '+380501230012', employee: { staffId: '101' }, at: new Date(Date.now() - 10 * 60_000) });
+      standIn.admin.registerCalls(ringostat.projectId, [callLogRow(lost, 'Europe/Kyiv')]);
+      const workflowId = `reconcile:${recon}:recorded`;
+      const result = await h.bridge.temporal.workflow.execute(reconcileWorkflow, {
+        workflowId, taskQueue: reconcileWorker.taskQueue, args: [{ projectId: recon, lookbackMs: 60 * 60_000, settleMs: 60_000 }],
+      });
+      assert.equal(result.recovered, 1, `reconcile: ${JSON.stringify(result)}`);
+      await record(h, 'reconcile-window', workflowId, `reconcile run: one call in the log the bridge never saw → recovered ${result.recovered}`, secrets);
+    }
   } finally {
+    await reconcileWorker?.stop();
     await h?.stop();
+    await standIn?.stop();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,0 +1,251 @@
+/**
+ * The negative controls of the replay test (test/unit/workflow-replay-mutations.test.ts): realistic
+ * mistakes, made by editing the REAL workflow source — a dropped `patched()` branch, two steps
+ * reordered, a moved, dropped or added timer — each of which must make replay of the recorded
+ * histories it names fail with a non-determinism error. They prove that the replay test catches
+ * the mistakes it exists for, not just that replay can fail.
+ *
+ * One row per mistake; every registered workflow type (workflows/index.ts) needs at least one row
+ * (the test fails otherwise), so a new workflow type gets its control by adding a row here.
+ *
+ * Each edit's `find` must occur exactly once in the file as it is today: when the workflow code
+ * changes, the test says which row no longer applies, and the row is updated to make the same
+ * kind of mistake in the new code. Pick the histories with care: a mistake changes commands only
+ * for some histories (dropping a patch's old path breaks only histories recorded after the patch,
+ * its new path only those recorded before it); each named history must fail.
+ */
+
+export interface Mutation {
+  /** The workflow type the mistake is made in (an export of workflows/index.ts). */
+  workflowType: string;
+  /** The mistake, as a developer would make it. */
+  mistake: string;
+  /** The file edited, from the project root. */
+  file: string;
+  /** Textual edits, applied in order; each `find` occurs exactly once in the file. */
+  edits: Array<{ find: string; replace: string }>;
+  /** Recorded histories (test/replay/histories/<name>.json) whose replay must fail, each of `workflowType`. */
+  histories: string[];
+}
+
+export const MUTATIONS: Mutation[] = [
+  // callWorkflowV2: both patches dropped both ways, two steps reordered, the idle timer moved, a look dropped.
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the idle-timeout-from-worker patch, keeping its old path for every call',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined', replace: 'undefined' }],
+    histories: ['v2/answered-new-client', 'v2/never-ended'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the parked-rarely-and-limited patch, keeping its new path for every parked call',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'const active = patched(PARKING_COST_PATCH)\n', replace: 'const active = true\n' }],
+    histories: ['v2/parked-resumed.before-parked-rarely-and-limited'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the parked-rarely-and-limited patch, keeping its old path for every parked call',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'const active = patched(PARKING_COST_PATCH)\n', replace: 'const active = false\n' }],
+    histories: ['v2/parked-resumed', 'v2/parked-too-long'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'marks the call answered only after its client is resolved (two steps reordered)',
+    file: 'workflows/call-actor.ts',
+    edits: [{
+      find: "    if (stage === 'answered') call.answered();\n    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n",
+      replace: "    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n    if (stage === 'answered') call.answered();\n",
+    }],
+    histories: ['v2/concurrent-first', 'v2/existing-client-review'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'arms the idle timer at the first wait for a further event, not at the start (the timer moved)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{
+      find: '  armIdleTimer(idleTimeout);\n  const nextEvent = async (processed: number) => {\n',
+      replace: '  let armed = false;\n  const nextEvent = async (processed: number) => {\n    if (processed > 0 && !armed) {\n      armed = true;\n      armIdleTimer(idleTimeout);\n    }\n',
+    }],
+    // Calls whose first events came together: the timer now follows their answered upsert and resolveClient.
+    histories: ['v2/concurrent-first', 'v2/existing-client-review'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the look at the credentials when a call parks (an activity dropped)',
+    file: 'workflows/call-actor.ts',
+    edits: [{ find: "  const atPark = await credentialsStatus();\n  if (atPark.status === 'active') return atPark;\n", replace: '' }],
+    histories: ['v2/parked-resumed', 'v2/parked-too-long'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'a call parked before parked-rarely-and-limited looks at the credentials before its hourly wait (timer and activity reordered)',
+    file: 'workflows/call-actor.ts',
+    edits: [{
+      find: "    if (await condition(signalled, PARKED_RECHECK)) return undefined;\n    const status = await credentialsStatus();\n    if (status.status === 'active') return status;\n",
+      replace: "    const status = await credentialsStatus();\n    if (status.status === 'active') return status;\n    if (await condition(signalled, PARKED_RECHECK)) return undefined;\n",
+    }],
+    histories: ['v2/parked-resumed.before-parked-rarely-and-limited'],
+  },
+
+  // integrationWorkflowV2: the reactivation-in-own-workflow patch dropped both ways.
+  {
+    workflowType: 'integrationWorkflowV2',
+    mistake: 'drops the reactivation-in-own-workflow patch, keeping its new path for every integration',
+    file: 'workflows/integration-workflow.ts',
+    edits: [{ find: 'if (patched(REACTIVATION_WORKFLOW_PATCH)) await startReactivation(', replace: 'if (true) await startReactivation(' }],
+    histories: ['v2/integration-broken-reactivated.before-reactivation-in-own-workflow'],
+  },
+  {
+    workflowType: 'integrationWorkflowV2',
+    mistake: 'drops the reactivation-in-own-workflow patch, keeping its old path for every integration',
+    file: 'workflows/integration-workflow.ts',
+    edits: [{ find: 'if (patched(REACTIVATION_WORKFLOW_PATCH)) await startReactivation(', replace: 'if (false) await startReactivation(' }],
+    histories: ['v2/integration-broken-reactivated'],
+  },
+  {
+    workflowType: 'integrationWorkflowV2',
+    mistake: 'drops the wait before the second release pass in the old path (a timer dropped)',
+    file: 'workflows/integration-workflow.ts',
+    edits: [{ find: '    if (pass === 2) await sleep(SECOND_PASS);\n', replace: '' }],
+    histories: ['v2/integration-broken-reactivated.before-reactivation-in-own-workflow'],
+  },
+
+  // reactivationWorkflow: two activities reordered, the second-pass timer dropped and moved.
+  {
+    workflowType: 'reactivationWorkflow',
+    mistake: 'starts the resend while it wakes the parked calls (two activities reordered)',
+    file: 'workflows/reactivation-workflow.ts',
+    edits: [
+      {
+        find: '  let released = 0;\n',
+        replace: '  let released = 0;\n  const resending = input.resend ? integrationWork.resendEvents({ projectId: input.projectId, credentialsVersion: input.credentialsVersion, startedAt }) : undefined;\n',
+      },
+      {
+        find: 'await integrationWork.resendEvents({ projectId: input.projectId, credentialsVersion: input.credentialsVersion, startedAt });',
+        replace: 'await (resending as ReturnType<typeof integrationWork.resendEvents>);',
+      },
+    ],
+    histories: ['v2/reactivation-resend'],
+  },
+  {
+    workflowType: 'reactivationWorkflow',
+    mistake: 'drops the wait before the second release pass (a timer dropped)',
+    file: 'workflows/reactivation-workflow.ts',
+    edits: [{ find: '    if (pass === 2) await sleep(SECOND_PASS);\n', replace: '' }],
+    histories: ['v2/reactivation-resend'],
+  },
+  {
+    workflowType: 'reactivationWorkflow',
+    mistake: 'waits after each release pass instead of before the second (the timer moved)',
+    file: 'workflows/reactivation-workflow.ts',
+    edits: [
+      { find: '    if (pass === 2) await sleep(SECOND_PASS);\n', replace: '' },
+      { find: '      run.failures.push(`release: ${failureMessage(err)}`);\n    }\n', replace: '      run.failures.push(`release: ${failureMessage(err)}`);\n    }\n    await sleep(SECOND_PASS);\n' },
+    ],
+    histories: ['v2/reactivation-resend'],
+  },
+
+  // reconcileWorkflow: a timer added before its one activity.
+  {
+    workflowType: 'reconcileWorkflow',
+    mistake: 'waits out the settle time before reading the call log (a timer added)',
+    file: 'workflows/reconcile-workflow.ts',
+    edits: [
+      { find: "import { proxyActivities } from '@temporalio/workflow';", replace: "import { proxyActivities, sleep } from '@temporalio/workflow';" },
+      { find: '  const startedAt = new Date();\n', replace: '  await sleep(input.settleMs);\n  const startedAt = new Date();\n' },
+    ],
+    histories: ['v2/reconcile-window'],
+  },
+
+  // Version 1 (frozen): a mistaken edit of the frozen code is caught too.
+  {
+    workflowType: 'callWorkflow',
+    mistake: 'loads the settings before it records the client number (two steps reordered)',
+    file: 'workflows/legacy/call-workflow-v1.ts',
+    edits: [{
+      find: '  upsertSearchAttributes([{ key: ClientNumberKey, value: e164 }, { key: CallPhaseKey, value: phase }]);\n  const settings: ProjectSettings = await local.loadProjectSettings(input.projectId);\n',
+      replace: '  const settings: ProjectSettings = await local.loadProjectSettings(input.projectId);\n  upsertSearchAttributes([{ key: ClientNumberKey, value: e164 }, { key: CallPhaseKey, value: phase }]);\n',
+    }],
+    histories: ['v1/answered-new-client', 'v1/internal-skipped'],
+  },
+  {
+    workflowType: 'callWorkflow',
+    mistake: 'drops the per-number lock (version 2 has none; an activity and a timer dropped)',
+    file: 'workflows/legacy/call-workflow-v1.ts',
+    edits: [{ find: '    do await local.requestClientLock(lock);\n    while (!(await condition(() => grantedLock === holder, LOCK_WAIT)));\n', replace: '' }],
+    histories: ['v1/answered-new-client', 'v1/concurrent-second'],
+  },
+  {
+    workflowType: 'callWorkflow',
+    mistake: 'a parked call looks at the credentials before its hourly wait (frozen call actor: timer and activity reordered)',
+    file: 'workflows/legacy/frozen/call-actor.ts',
+    edits: [{
+      find: "    if (await condition(signalled, PARKED_RECHECK)) return undefined;\n    const status = await credentialsStatus();\n    if (status.status === 'active') return status;\n",
+      replace: "    const status = await credentialsStatus();\n    if (status.status === 'active') return status;\n    if (await condition(signalled, PARKED_RECHECK)) return undefined;\n",
+    }],
+    histories: ['v1/parked-resumed'],
+  },
+  {
+    workflowType: 'clientLockWorkflow',
+    mistake: 'grants the lock without a lease (a timer dropped)',
+    file: 'workflows/legacy/client-lock-workflow.ts',
+    edits: [{ find: 'await condition(() => holder === undefined, LEASE)', replace: 'await condition(() => holder === undefined).then(() => true)' }],
+    histories: ['v1/client-lock'],
+  },
+  {
+    workflowType: 'integrationWorkflow',
+    mistake: 'continues as new once a day (a timer added)',
+    file: 'workflows/legacy/integration-workflow-v1.ts',
+    edits: [{ find: 'await condition(() => workflowInfo().continueAsNewSuggested);', replace: "await condition(() => workflowInfo().continueAsNewSuggested, '1 day');" }],
+    // Not v1/integration-broken-reactivated: a command in a task followed only by signals is not checked (BLIND_SPOTS).
+    histories: ['v1/integration-round-robin'],
+  },
+];
+
+/**
+ * Mistakes replay does NOT catch (found by this test; the SDK core does not match them): each
+ * must replay without error, so the day an SDK starts catching one, the test says so and it
+ * moves to MUTATIONS. Such changes need a patch all the same; review, not replay, catches them.
+ *
+ * - A local activity moved across a timer: core matches local-activity markers by their own
+ *   sequence, not by their place among the other commands.
+ * - A command added to a workflow task whose history is followed only by signals (no command
+ *   events): v1/integration-broken-reactivated with a timer added replays cleanly; the same
+ *   mistake fails against v1/integration-round-robin (an update follows).
+ */
+export const BLIND_SPOTS: Mutation[] = [
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the idle-timeout-from-worker patch, keeping its new path for every call (the settings local activity moves ahead of the idle timer)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined', replace: 'await local.loadProjectSettings(input.projectId)' }],
+    histories: ['v2/answered-new-client.before-idle-timeout-from-worker', 'v2/parked-resumed.before-idle-timeout-from-worker'],
+  },
+  {
+    workflowType: 'integrationWorkflow',
+    mistake: 'continues as new once a day (a timer added), replayed against a history of signals only',
+    file: 'workflows/legacy/integration-workflow-v1.ts',
+    edits: [{ find: 'await condition(() => workflowInfo().continueAsNewSuggested);', replace: "await condition(() => workflowInfo().continueAsNewSuggested, '1 day');" }],
+    histories: ['v1/integration-broken-reactivated'],
+  },
+];
+
+/** Applies a row's edits to a file's text; throws, naming the row, when an edit's `find` is not there exactly once. */
+export function mutate(source: string, mutation: Mutation): string {
+  let text = source;
+  for (const { find, replace } of mutation.edits) {
+    const count = text.split(find).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `mutation "${mutation.mistake}" (${mutation.workflowType}): its search string occurs ${count} times in ${mutation.file}, not once — `
+        + `the workflow code changed; update the row in test/replay/mutations.ts so that it makes the same mistake in today's code.\n`
+        + `search string: ${JSON.stringify(find)}`,
+      );
+    }
+    text = text.replace(find, () => replace);
+  }
+  return text;
+}
