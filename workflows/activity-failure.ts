@@ -29,3 +29,14 @@ export function retriesExhausted(err: unknown): string | undefined {
   if (err.retryState === 'MAXIMUM_ATTEMPTS_REACHED') return `gave up after its last retry: ${failureMessage(err)}`;
   return undefined;
 }
+
+/**
+ * Whether retrying could have helped: not an ApplicationFailure marked non-retryable or of one of
+ * `nonRetryableTypes`. A local activity that failed so has used up its bounded attempts (its
+ * failure's retry state does not always say so).
+ */
+export function wasRetryable(err: unknown, nonRetryableTypes: readonly string[]): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure)) return true;
+  return !cause.nonRetryable && !nonRetryableTypes.includes(cause.type ?? '');
+}

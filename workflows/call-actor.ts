@@ -3,8 +3,8 @@ import { callStage, closeNeverEnded, creationDueAt, factsFromEvents, skipReason,
 import type { CallFacts } from '../schemas/crm-plan';
 import type { Scenario } from '../schemas/project-config';
 import type { CallEventEnvelope, CallResult, CallWorkflowInput } from '../schemas/workflow-io';
-import { callEventSignal, FailureType } from './contract';
-import { failureMessage, failureType, retriesExhausted } from './activity-failure';
+import { callEventSignal, FailureType, NON_RETRYABLE } from './contract';
+import { failureMessage, failureType, retriesExhausted, wasRetryable } from './activity-failure';
 
 /**
  * Patch (issue 16, item 6; calls whose history predates it fail as before): an activity whose
@@ -43,8 +43,9 @@ export async function localStep<T>(result: CallResult, step: string, run: () => 
     return await run();
   } catch (err) {
     if (!patched(BOUNDED_RETRIES_PATCH)) throw err;
-    const type = retriesExhausted(err) !== undefined ? FailureType.LocalActivityGaveUp : (failureType(err) ?? FailureType.LocalActivityGaveUp);
-    result.failures.push({ step, type, message: retriesExhausted(err) ?? failureMessage(err) });
+    const exhausted = retriesExhausted(err) ?? (wasRetryable(err, NON_RETRYABLE) ? `gave up after its last retry: ${failureMessage(err)}` : undefined);
+    const type = exhausted !== undefined ? FailureType.LocalActivityGaveUp : (failureType(err) ?? FailureType.LocalActivityGaveUp);
+    result.failures.push({ step, type, message: exhausted ?? failureMessage(err) });
     log.warn('local activity failed for good', { step, type });
     return undefined;
   }

@@ -23,7 +23,8 @@ import { temporal } from '@temporalio/proto';
 import { freePorts } from '../../platform/ports';
 import { startStack, type Stack } from '../../tools/infra/stack';
 import type { CallResult } from '../../schemas/workflow-io';
-import { callStateQuery, callWorkflowId, integrationWorkflowId, reactivationWorkflowId } from '../../workflows/contract';
+import { callWorkflowV2 } from '../../workflows';
+import { callStateQuery, callWorkflowId, integrationStateQuery, integrationWorkflowId, reactivationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -72,9 +73,9 @@ async function main(): Promise<void> {
     // enough that the parked call below is reactivated well within it.
     process.env.PARKED_CALL_LIMIT_MS = '20000';
     h = await startHarness({
-      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }],
+      projects: [{ id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'race' }],
     });
-    const [rec, rr, park, limit] = h.projectIds as [string, string, string, string];
+    const [rec, rr, park, limit, race] = h.projectIds as [string, string, string, string, string];
     const secrets = h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string);
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -160,6 +161,26 @@ async function main(): Promise<void> {
     h.sandbox.admin.revokeWebhook(h.config.projects[3]!.bitrix24.webhookUrl);
     await outcome('parked-too-long', limit, callEvents({ projectId: limit, callId: 'limit-parked', clientNumber: '+380501230011', employee: { staffId: '101' } }),
       'token revoked → parked → no reactivation within the limit', /parked-too-long/);
+
+    // T2 (issue 16, patch reactivate-once): two different reactivations at once; the portal's
+    // check is slow so both are in flight together: one wins, the other is refused.
+    const rivals = [h.sandbox.admin.createWebhook(race, 1), h.sandbox.admin.createWebhook(race, 7)];
+    secrets.push(...rivals.map((w) => w.split('/').at(-2) as string));
+    h.sandbox.admin.setFaults(race, [{ method: 'user.get', latencyMs: 8000 }]);
+    const raced = await Promise.all(rivals.map((w) => runCli(h!, ['--timeout', '60', 'reactivate', '--project', race, '--webhook-url', w, '--no-resend', '--json'])));
+    h.sandbox.admin.setFaults(race, []);
+    assert.deepEqual(raced.map((r) => r.code).sort(), [0, 1], raced.map((r) => r.stderr).join('\n'));
+    await waitFor('the winner\'s reactivation work', async () => (await h!.bridge.temporal.workflow.getHandle(integrationWorkflowId(race)).query(integrationStateQuery)).lastResend !== undefined);
+    await record(h, 'integration-reactivation-superseded', integrationWorkflowId(race), 'integration actor: two different reactivations at once, one refused (running)', secrets);
+
+    // R3 (issue 16, patch retries-exhausted-recorded): a call of a project the worker does not
+    // know (removed from its config): its settings fail for good, and it ends saying why.
+    const unknown = h.bridge.temporal.workflow.getHandle((await h.bridge.temporal.workflow.start(callWorkflowV2, {
+      workflowId: callWorkflowId('removed-project', 'gave-up'), taskQueue: TASK_QUEUE, args: [{ projectId: 'removed-project', callId: 'gave-up' }],
+    })).workflowId);
+    const gaveUp = await unknown.result();
+    assert.equal(gaveUp.failures[0]?.type, 'ProjectUnknown');
+    await record(h, 'gave-up-settings', unknown.workflowId, `a call of a project no longer configured → ${gaveUp.outcome}`, secrets);
   } finally {
     await h?.stop();
     await stack?.stop();
