@@ -43,6 +43,11 @@ export const REACTIVATE_ONCE_PATCH = 'reactivate-once';
  * worker first, and a refusal fails the update with the portal's reason, changing nothing.
  * Accepted, it becomes the next version at once; waking parked calls and the 3-day resend then
  * run here as activities — durable, resumed after a crash, not tied to the operator's terminal.
+ * Exactly once (issue 16): a request names the version it was made on and carries a
+ * deterministic update id (integration-client.ts reactivationUpdateId); the guard is checked
+ * again after the handler's one await, so of two changes at once one wins and the other is told
+ * why; the answers of applied ids, like the round-robin draws, move with the state across
+ * continue-as-new, where Temporal's own per-run dedup of update ids ends.
  */
 export async function integrationWorkflowV2(initial: IntegrationState): Promise<void> {
   const state: IntegrationState = { ...initial, lastErrors: [...initial.lastErrors] };

@@ -7,7 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ensureIntegration } from '../../integration/ensure-integration';
 import { readIntegrationState } from '../../integration/integration-client';
+import { createSecretBox, parseSecretKeys } from '../../integration/secret-box';
+import { createLogger } from '../../platform/logger';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -103,5 +106,26 @@ describe('a reactivation applies exactly once (T2)', () => {
     await h.publish(next);
     assert.ok((await h.callResult(projectId, next[0]!.callId)).createdLeadId, 'written with the winner\'s webhook');
     assert.equal((await state()).status, 'active');
+  });
+
+  it('a changed config file adopted by two starting workers at once: one version (T6)', async () => {
+    const before = await state();
+    await resendsFinished(2);
+    const changed = { ...h.config.projects[0]!, bitrix24: { ...h.config.projects[0]!.bitrix24, webhookUrl: h.sandbox.admin.createWebhook(projectId, 1) } };
+    h.sandbox.admin.setFaults(projectId, [{ method: 'user.get', latencyMs: CHECK_LATENCY_MS }]);
+    // Two processes: each its own secret box from the same BRIDGE_SECRET_KEY, as two workers have.
+    const start = () => ensureIntegration(changed, {
+      temporal: h.bridge.temporal, secrets: createSecretBox(parseSecretKeys(h.secretKey)), logger: createLogger({ level: 'silent' }),
+    });
+    const outcomes = await Promise.all([start(), start()]);
+    h.sandbox.admin.setFaults(projectId, []);
+    // The same update id from both: Temporal ran it once, and both were told it was accepted.
+    assert.deepEqual(outcomes, ['config-webhook-accepted', 'config-webhook-accepted']);
+    await resendsFinished(3);
+    const after = await state();
+    assert.equal(after.credentialsVersion, before.credentialsVersion + 1, 'one credentials version');
+    assert.equal((await reactivationRuns()).length, 3, 'one more resend');
+    // A third worker starting later finds the config's webhook in use.
+    assert.equal(await start(), 'unchanged');
   });
 });
