@@ -41,5 +41,7 @@ export const webhookCheck = proxyActivities<IntegrationActivities>({
 export const integrationWork = proxyActivities<IntegrationActivities>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '10 seconds',
+  // Bounded like all retries (issue 16): a resend still failing after a day ends, its reason in the run's failures.
+  scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
