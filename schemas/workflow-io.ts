@@ -39,6 +39,11 @@ export const callResultSchema = z.object({
   taskIds: z.record(z.string(), z.number()),
   failures: z.array(stepFailureSchema),
   eventsSeen: z.number(),
+  /**
+   * **(added, issue 16)** Set when the idle timeout closed the call (no event for this long, so
+   * no call.ended): why it ended, beside what it wrote (docs/decisions.md "Calls that never ended").
+   */
+  closedIdleAfterMs: z.number().optional(),
 });
 
 /**

@@ -128,7 +128,7 @@ export interface FollowedCall {
  * work at the first stage that is the call's creation moment. Gives the facts the call ended
  * with, or why it is written nowhere (S7).
  */
-export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts } | { skipped: SkipReason }> {
+export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts; idle?: true } | { skipped: SkipReason }> {
   const events = () => call.envelopes.map((e) => e.event);
   const folded = () => factsFromEvents(events(), call.e164);
   let processed = 0;
@@ -145,7 +145,7 @@ export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts
     if (!(await call.nextEvent(processed))) {
       facts = closeNeverEnded(facts, events());
       if (!call.entitiesDone()) await call.resolveClient(facts, 'ended');
-      return { facts };
+      return { facts, idle: true };
     }
   }
 }

@@ -169,6 +169,8 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       return result;
     }
     const { facts } = followed;
+    // The idle timeout ended it: said in the result and the summary, beside what it wrote.
+    if (followed.idle) result.closedIdleAfterMs = idleTimeout;
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
     if (client && missedAssigneeId === undefined && roundRobinApplies(settings, client, facts)) {

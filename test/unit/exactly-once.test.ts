@@ -104,5 +104,7 @@ describe('work given up when its retries ran out (R3, B4)', () => {
     const summary = callSummary(events, 'completed', { outcome: 'retries-exhausted', crm: {}, taskIds: {}, failures });
     assert.match(summary, /: retries-exhausted — resolve-client failed: StepTimedOut$/);
     assert.equal(callSummary([], 'completed', { outcome: 'retries-exhausted', crm: {}, taskIds: {}, failures }), 'call, completed: retries-exhausted — resolve-client failed: StepTimedOut');
+    assert.match(callSummary(events, 'completed', { outcome: 'task-on-existing', crm: {}, taskIds: {}, failures: [], closedIdleAfterMs: 7_200_000 }),
+      /: task-on-existing — closed after 2 h with no event \(no call\.ended\)$/);
   });
 });
