@@ -8,7 +8,7 @@ export type CallOutcome =
   | 'task-on-existing' | 'lead-on-contact' | 'deal-on-contact' | 'task-on-contact'
   | 'callback-task' | 'nothing-outgoing-new'
   | 'skipped-internal' | 'skipped-transit' | 'skipped-transferred'
-  | 'skipped-not-resent' | 'parked-too-long' | 'no-events' | 'failed' | 'nothing-written';
+  | 'skipped-not-resent' | 'parked-too-long' | 'no-events' | 'failed' | 'nothing-written' | 'retries-exhausted';
 
 /** S7: a call written nowhere says why. */
 export function skippedOutcome(reason: SkipReason): CallOutcome {
@@ -25,9 +25,21 @@ export const PARKED_TOO_LONG_OUTCOME: CallOutcome = 'parked-too-long';
 export const NO_EVENTS_OUTCOME: CallOutcome = 'no-events';
 
 /**
- * The outcome of a call that ran to its end: what its records wrote; with nothing planned,
- * `failed` when a step failed for good (R3), else `nothing-written`.
+ * A call some of whose work was given up when its retries ran out (issue 16): a Bitrix24 step
+ * still failing at its 24 h deadline, or a local activity past its bounded attempts. Its
+ * failures say which step and why.
+ */
+export const RETRIES_EXHAUSTED_OUTCOME: CallOutcome = 'retries-exhausted';
+
+/** The failure types (workflows/contract/failure-types.ts) of work given up when its retries ran out. */
+const EXHAUSTED_TYPES: readonly string[] = ['StepTimedOut', 'LocalActivityGaveUp'];
+
+/**
+ * The outcome of a call that ran to its end: `retries-exhausted` when some of its work was given
+ * up; else what its records wrote; with nothing planned, `failed` when a step failed for good
+ * (R3), else `nothing-written`.
  */
 export function finalOutcome(records: Pick<RecordsPlan, 'outcome'> | undefined, failures: readonly StepFailure[]): string {
+  if (failures.some((f) => EXHAUSTED_TYPES.includes(f.type))) return RETRIES_EXHAUSTED_OUTCOME;
   return records?.outcome ?? (failures.length > 0 ? 'failed' : 'nothing-written');
 }

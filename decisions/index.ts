@@ -12,7 +12,7 @@ export { customFieldValues, paramValue, pipelineCategory } from './call-params';
 export { newEntityFields } from './entity-fields';
 export { creationDueAt, planEntities } from './entity-plan';
 export { callBindings, planRecords } from './records-plan';
-export { finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME, skippedOutcome, type CallOutcome } from './call-outcome';
+export { finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME, RETRIES_EXHAUSTED_OUTCOME, skippedOutcome, type CallOutcome } from './call-outcome';
 export { missedCallAssignee, missedCallPool, roundRobinApplies, roundRobinPosition } from './missed-assignee';
 export { callStage, closeNeverEnded, endedPhase } from './call-stage';
 export { callStartSummary, callSummary } from './call-summary';

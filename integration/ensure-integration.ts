@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { parseWebhookUrl } from '../bitrix/webhook-url';
 import type { Logger } from '../platform/logger';
 import type { ProjectConfig } from '../schemas/project-config';
 import type { IntegrationState } from '../schemas/workflow-io';
 import { integrationWorkflow, integrationWorkflowV2 } from '../workflows';
-import { integrationStateQuery, integrationWorkflowId, TASK_QUEUE } from '../workflows/contract';
-import { blankIntegrationState, integrationHandle, requestReactivation } from './integration-client';
+import { FailureType, integrationStateQuery, integrationWorkflowId, TASK_QUEUE } from '../workflows/contract';
+import { blankIntegrationState, integrationHandle, reactivationUpdateId, requestReactivation } from './integration-client';
 import type { SecretBox } from './secret-box';
 
 export interface EnsureOptions {
@@ -18,7 +18,7 @@ export interface EnsureOptions {
   legacyCredentialsDir?: string;
 }
 
-export type EnsureOutcome = 'started' | 'migrated' | 'unchanged' | 'config-webhook-accepted' | 'config-webhook-refused' | 'already-applied';
+export type EnsureOutcome = 'started' | 'migrated' | 'unchanged' | 'config-webhook-accepted' | 'config-webhook-refused' | 'already-applied' | 'superseded';
 
 /**
  * Run by every worker at start, for every project of the config (idempotent, safe from many
@@ -50,18 +50,26 @@ export async function ensureIntegration(project: ProjectConfig, options: EnsureO
   const state = await handle.query(integrationStateQuery);
   const configUrl = project.bitrix24.webhookUrl;
   if (state.configWebhook && options.secrets.canOpen(state.configWebhook) && options.secrets.open(state.configWebhook) === configUrl) return 'unchanged';
+  // Every process starting with this config at once sends the same update id: Temporal applies it once.
+  const basedOn = state.credentialsVersion;
+  const updateId = reactivationUpdateId(options.secrets, project.id, { basedOn, source: 'config', resend: project.resendOnReactivation, webhookUrl: configUrl });
   try {
     const reply = await requestReactivation(options.temporal, project.id, {
       webhook: options.secrets.seal(configUrl), resend: project.resendOnReactivation, source: 'config',
-      replacesConfigWebhook: state.configWebhook?.data,
-    });
+      replacesConfigWebhook: state.configWebhook?.data, basedOn,
+    }, updateId);
     if (reply.outcome === 'accepted') {
       log.info({ credentialsVersion: reply.credentialsVersion, resend: project.resendOnReactivation }, 'new webhook in the config file accepted by the portal: taken as a reactivation (T6)');
       return 'config-webhook-accepted';
     }
+    log.info({ credentialsVersion: reply.credentialsVersion }, 'the config file\'s webhook change was applied by another process');
     return 'already-applied';
   } catch (err) {
     if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.ReactivationSuperseded) {
+      log.warn({ reason: err.cause.message }, `project ${project.id}: another reactivation was applied while the config file's webhook was checked; the config's webhook is checked again at the next start`);
+      return 'superseded';
+    }
     log.error({ reason: err.cause?.message ?? err.message }, `project ${project.id}: the new webhook in the config file was refused; the integration stays as it was`);
     return 'config-webhook-refused';
   }

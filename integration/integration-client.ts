@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { IntegrationState, ReactivateReply, ReactivateRequest } from '../schemas/workflow-io';
 import { integrationWorkflowV2 } from '../workflows';
+import type { SecretBox } from './secret-box';
 import {
   integrationBrokenSignal, integrationStateQuery, integrationWorkflowId, nextRoundRobinUpdate, reactivateUpdate, resumeSignal,
   skipParkedSignal, TASK_QUEUE,
@@ -37,9 +38,24 @@ export async function reportIntegrationBroken(
   await integrationHandle(temporal, projectId).signal(integrationBrokenSignal, { ...broken, at: new Date().toISOString() });
 }
 
+/**
+ * The reactivate update's id (T2, T6): the same change from any process gets the same id, so
+ * Temporal runs it once and gives every sender its one answer (the workflow's state keeps the
+ * answer across continue-as-new). "The same change" is: the project, the credentials version it
+ * was made on, where it comes from, the resend choice and the webhook — the webhook only as a
+ * keyed fingerprint (BRIDGE_SECRET_KEY), never the secret or a plain hash of it, since ids show
+ * in the history and the UI. Different changes get different ids, and the workflow lets one win.
+ */
+export function reactivationUpdateId(
+  secrets: Pick<SecretBox, 'fingerprint'>, projectId: string,
+  change: { basedOn: number; source: ReactivateRequest['source']; resend: boolean; webhookUrl: string },
+): string {
+  return `reactivate:${projectId}:on-v${change.basedOn}:${change.source}:${change.resend ? 'resend' : 'no-resend'}:${secrets.fingerprint(change.webhookUrl)}`;
+}
+
 /** T2/T6: hands a sealed webhook to the integration workflow, which checks it and answers. */
-export async function requestReactivation(temporal: Client, projectId: string, request: ReactivateRequest): Promise<ReactivateReply> {
-  return integrationHandle(temporal, projectId).executeUpdate(reactivateUpdate, { args: [request] });
+export async function requestReactivation(temporal: Client, projectId: string, request: ReactivateRequest, updateId?: string): Promise<ReactivateReply> {
+  return integrationHandle(temporal, projectId).executeUpdate(reactivateUpdate, { args: [request], ...(updateId ? { updateId } : {}) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { SealedSecret } from '../schemas/workflow-io';
 
 /**
@@ -19,6 +19,12 @@ export interface SecretBox {
   open(sealed: SealedSecret): string;
   /** Whether some key of this box opens it. */
   canOpen(sealed: SealedSecret): boolean;
+  /**
+   * A keyed fingerprint of a secret (HMAC-SHA256 under a key derived from the sealing key, 16 hex
+   * digits): equal for the same secret in every process holding the key, useless to anyone without
+   * it — unlike a plain hash, which a guess of the webhook could be checked against.
+   */
+  fingerprint(plain: string): string;
 }
 
 export class SecretKeyError extends Error {
@@ -42,6 +48,8 @@ export function createSecretBox(keys: readonly Buffer[], options: { throwAway?: 
   const sealing = keys[0];
   if (!sealing) throw new SecretKeyError('no secret key');
   const keyId = keyIdOf(sealing);
+  // Its own key, derived: the sealing key itself is used for nothing but sealing.
+  const fingerprintKey = Buffer.from(hkdfSync('sha256', sealing, Buffer.alloc(0), 'ringostat-bridge fingerprint', 32));
 
   const open = (sealed: SealedSecret): string => {
     const key = byId.get(sealed.keyId);
@@ -61,6 +69,7 @@ export function createSecretBox(keys: readonly Buffer[], options: { throwAway?: 
       return { keyId, iv: iv.toString('base64'), data: data.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
     },
     open,
+    fingerprint: (plain) => createHmac('sha256', fingerprintKey).update(plain, 'utf8').digest('hex').slice(0, 16),
     canOpen(sealed) {
       try {
         open(sealed);

@@ -8,7 +8,8 @@ import { ProjectIdKey, reconcileScheduleId, TASK_QUEUE } from '../workflows/cont
  * B7's schedules: one Temporal Schedule per project with `ringostat.reconcileEvery`, durable and
  * visible in the UI (Schedules → `reconcile:{projectId}`). Called at every worker start: it
  * creates missing schedules, brings existing ones in line with the config, and deletes those of
- * configured projects that turned reconciliation off. Safe to run from several hosts at once.
+ * configured projects that turned reconciliation off and **(issue 16)** those of projects no
+ * longer in the config. Safe to run from several hosts at once.
  */
 
 /** A webhook still in flight is given this long before its call counts as lost. */
@@ -40,7 +41,9 @@ function scheduleOf(project: ProjectConfig, input: ReconcileWorkflowInput, taskQ
   };
 }
 
-export async function ensureReconcileSchedules(client: Client, config: BridgeConfig, options: { taskQueue?: string } = {}): Promise<string[]> {
+export async function ensureReconcileSchedules(
+  client: Client, config: BridgeConfig, options: { taskQueue?: string } = {},
+): Promise<{ ensured: string[]; deleted: string[] }> {
   const ensured: string[] = [];
   for (const project of config.projects) {
     const scheduleId = reconcileScheduleId(project.id);
@@ -60,5 +63,32 @@ export async function ensureReconcileSchedules(client: Client, config: BridgeCon
     }
     ensured.push(scheduleId);
   }
-  return ensured;
+  const deleted = await deleteSchedulesOfRemovedProjects(client, config, options.taskQueue ?? TASK_QUEUE);
+  return { ensured, deleted };
+}
+
+/**
+ * A project removed from the config leaves no schedule behind: its runs would fail every few
+ * minutes (ProjectUnknown) forever. A schedule is this deployment's when it starts its runs on
+ * this deployment's task queue — another deployment sharing the namespace keeps its own. Listing
+ * schedules lags a little (visibility): one created a moment ago by another host may be seen at
+ * the next start instead; one already deleted by another host is no error.
+ */
+export async function deleteSchedulesOfRemovedProjects(client: Client, config: BridgeConfig, taskQueue: string): Promise<string[]> {
+  const configured = new Set(config.projects.map((project) => reconcileScheduleId(project.id)));
+  const prefix = reconcileScheduleId('');
+  const deleted: string[] = [];
+  for await (const summary of client.schedule.list()) {
+    if (!summary.scheduleId.startsWith(prefix) || configured.has(summary.scheduleId)) continue;
+    const handle = client.schedule.getHandle(summary.scheduleId);
+    try {
+      const { action } = await handle.describe();
+      if (action.type !== 'startWorkflow' || action.taskQueue !== taskQueue) continue;
+      await handle.delete();
+      deleted.push(summary.scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+  return deleted;
 }

@@ -39,6 +39,11 @@ export const callResultSchema = z.object({
   taskIds: z.record(z.string(), z.number()),
   failures: z.array(stepFailureSchema),
   eventsSeen: z.number(),
+  /**
+   * **(added, issue 16)** Set when the idle timeout closed the call (no event for this long, so
+   * no call.ended): why it ended, beside what it wrote (docs/decisions.md "Calls that never ended").
+   */
+  closedIdleAfterMs: z.number().optional(),
 });
 
 /**
@@ -87,6 +92,14 @@ export const resendRunSchema = resendCountsSchema.extend({
 /** A reactivation accepted while another one's work still runs: it starts when that one ends. */
 export const queuedReactivationSchema = z.object({ credentialsVersion: z.number().int().nonnegative(), resend: z.boolean() });
 
+/** One round-robin draw (S4.2): its update id (`round-robin:{callId}`) and the position it got. */
+export const roundRobinDrawSchema = z.object({ id: z.string(), position: z.number().int().nonnegative() });
+
+/** One applied reactivate update: its id (no secret in it, docs/decisions.md) and what it answered. */
+export const appliedChangeSchema = z.object({
+  id: z.string(), credentialsVersion: z.number().int().nonnegative(), portal: z.string().optional(),
+});
+
 export const integrationStateSchema = z.object({
   projectId: z.string(),
   status: z.enum(['active', 'broken']),
@@ -108,6 +121,17 @@ export const integrationStateSchema = z.object({
   lastResend: resendRunSchema.optional(),
   /** Reactivations waiting for the running one's work, carried across continue-as-new. */
   queued: z.array(queuedReactivationSchema).optional(),
+  /**
+   * The last round-robin draws by update id (S4.2), carried across continue-as-new: Temporal
+   * deduplicates an update id within one run only, so a draw retried after a continue-as-new
+   * finds its answer here instead of moving the rotation again. Bounded (integration-state.ts).
+   */
+  roundRobinDraws: z.array(roundRobinDrawSchema).optional(),
+  /**
+   * The last changes applied by the reactivate update (T2, T6), by update id, carried across
+   * continue-as-new for the same reason: the same request retried later gets the same answer.
+   */
+  appliedChanges: z.array(appliedChangeSchema).optional(),
 });
 
 /** The reactivate update (T2 from the CLI, T6 from a changed config file at start). */
@@ -121,6 +145,12 @@ export const reactivateRequestSchema = z.object({
    * that several processes starting at once apply one config change once.
    */
   replacesConfigWebhook: z.string().optional(),
+  /**
+   * The credentials version the request was made on top of (read from the state just before).
+   * Another change applied meanwhile wins: this one is refused with that reason and changes
+   * nothing. Absent (older CLIs): the version the integration was at when the update arrived.
+   */
+  basedOn: z.number().int().nonnegative().optional(),
 });
 export const reactivateReplySchema = z.object({
   outcome: z.enum(['accepted', 'already-applied']),
@@ -141,3 +171,5 @@ export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 export type ResendRun = z.infer<typeof resendRunSchema>;
 export type ResendCounts = z.infer<typeof resendCountsSchema>;
 export type QueuedReactivation = z.infer<typeof queuedReactivationSchema>;
+export type RoundRobinDraw = z.infer<typeof roundRobinDrawSchema>;
+export type AppliedChange = z.infer<typeof appliedChangeSchema>;

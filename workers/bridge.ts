@@ -95,8 +95,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       await ensureIntegration(project, { temporal, secrets: options.secrets, logger: options.logger, legacyCredentialsDir: options.legacyCredentialsDir })
         .catch((err) => options.logger.error({ projectId: project.id, err: (err as Error).message }, 'could not set up the project\'s integration workflow'));
     }
-    // B7: a Schedule per project with Ringostat configured (idempotent from many workers).
+    // B7: a Schedule per project with Ringostat configured (idempotent from many workers); those of removed projects go.
     await ensureReconcileSchedules(temporal, options.config)
+      .then(({ deleted }) => {
+        if (deleted.length > 0) options.logger.info({ deleted }, 'deleted the reconciliation schedules of projects no longer in the config');
+      })
       .catch((err) => options.logger.error({ err: (err as Error).message }, 'could not set up the reconciliation schedules'));
   }
 

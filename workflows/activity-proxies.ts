@@ -15,10 +15,16 @@ export const CRM_ACTIVITY_OPTIONS: ActivityOptions = {
 };
 export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
 
-/** Settings, credentials state, round robin: quick, on this worker, recorded as markers. */
+/**
+ * Settings, credentials state, round robin: quick, on this worker, recorded as markers. Their
+ * retries are bounded (10 attempts, about 2 minutes; never past 10 minutes): a local activity
+ * retrying forever would hold the call's workflow task loop without a word. When they give up,
+ * the call records why (call-actor.ts localStep) — issue 16, item 6.
+ */
 export const local = proxyLocalActivities<CallActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /** The portal check of a new webhook: one try — a refusal is the answer, not a fault to retry. */
@@ -35,5 +41,7 @@ export const webhookCheck = proxyActivities<IntegrationActivities>({
 export const integrationWork = proxyActivities<IntegrationActivities>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '10 seconds',
+  // Bounded like all retries (issue 16): a resend still failing after a day ends, its reason in the run's failures.
+  scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });

@@ -1,10 +1,18 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { condition, log, patched, setHandler } from '@temporalio/workflow';
 import { callStage, closeNeverEnded, creationDueAt, factsFromEvents, skipReason, type CallStage, type SkipReason } from '../decisions';
 import type { CallFacts } from '../schemas/crm-plan';
 import type { Scenario } from '../schemas/project-config';
 import type { CallEventEnvelope, CallResult, CallWorkflowInput } from '../schemas/workflow-io';
-import { callEventSignal, FailureType } from './contract';
-import { failureMessage, failureType } from './activity-failure';
+import { callEventSignal, FailureType, NON_RETRYABLE } from './contract';
+import { failureMessage, failureType, retriesExhausted, wasRetryable } from './activity-failure';
+
+/**
+ * Patch (issue 16, item 6; calls whose history predates it fail as before): an activity whose
+ * retries ran out — the 24 h deadline of Bitrix24 work, the bounded attempts of a local
+ * activity — no longer fails the call workflow without a word. The call records why, in its
+ * failures, and ends (or goes on) with outcome `retries-exhausted` where that ended it.
+ */
+export const BOUNDED_RETRIES_PATCH = 'retries-exhausted-recorded';
 
 /**
  * What the version-2 call workflow (call-workflow.ts) runs of the call actor. Calls in flight
@@ -25,6 +33,24 @@ export class CallSkipped extends Error {}
 export const DEFAULT_PARKED_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
 /** A parked call's own look at the credentials, in case the resume signal was missed: twice a day. */
 export const PARKED_SAFETY_CHECK_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * A local activity's answer, or undefined when it failed for good (its retries are bounded) —
+ * then its reason is in the call's failures, under `step`. Before BOUNDED_RETRIES_PATCH the
+ * failure fails the call workflow, as it did.
+ */
+export async function localStep<T>(result: CallResult, step: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!patched(BOUNDED_RETRIES_PATCH)) throw err;
+    const exhausted = retriesExhausted(err) ?? (wasRetryable(err, NON_RETRYABLE) ? `gave up after its last retry: ${failureMessage(err)}` : undefined);
+    const type = exhausted !== undefined ? FailureType.LocalActivityGaveUp : (failureType(err) ?? FailureType.LocalActivityGaveUp);
+    result.failures.push({ step, type, message: exhausted ?? failureMessage(err) });
+    log.warn('local activity failed for good', { step, type });
+    return undefined;
+  }
+}
 
 /** Ends a call that stayed parked past its limit with no reactivation: it closes as `parked-too-long`. */
 export class ParkedTooLong extends Error {}
@@ -68,6 +94,12 @@ export async function runStep<T>(result: CallResult, name: string, park: () => P
         await park();
         continue;
       }
+      const exhausted = retriesExhausted(err);
+      if (type === undefined && exhausted !== undefined && patched(BOUNDED_RETRIES_PATCH)) {
+        result.failures.push({ step: name, type: FailureType.StepTimedOut, message: exhausted });
+        log.warn('CRM step gave up', { step: name, reason: exhausted });
+        return undefined;
+      }
       if (type === undefined) throw err;
       result.failures.push({ step: name, type, message: failureMessage(err) });
       log.warn('CRM step failed for good', { step: name, type });
@@ -97,7 +129,7 @@ export interface FollowedCall {
  * work at the first stage that is the call's creation moment. Gives the facts the call ended
  * with, or why it is written nowhere (S7).
  */
-export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts } | { skipped: SkipReason }> {
+export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts; idle?: true } | { skipped: SkipReason }> {
   const events = () => call.envelopes.map((e) => e.event);
   const folded = () => factsFromEvents(events(), call.e164);
   let processed = 0;
@@ -114,7 +146,7 @@ export async function followCall(call: FollowedCall): Promise<{ facts: CallFacts
     if (!(await call.nextEvent(processed))) {
       facts = closeNeverEnded(facts, events());
       if (!call.entitiesDone()) await call.resolveClient(facts, 'ended');
-      return { facts };
+      return { facts, idle: true };
     }
   }
 }

@@ -10,8 +10,8 @@ import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
 import {
-  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
-  waitParked, waitWhileParked,
+  CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, localStep, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
+  waitParked, waitWhileParked, type CredentialsStatus,
 } from './call-actor';
 import { BACKLOG_PRIORITY, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
@@ -75,7 +75,16 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
 
   // How long a call may go without news is the worker's to say (CALL_IDLE_TIMEOUT_MS), so its
   // settings come before the idle timer; calls started before the patch take it from their input.
-  const preloaded: CallSettings | undefined = patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined;
+  const loadSettings = () => localStep(result, 'settings', () => local.loadProjectSettings(input.projectId));
+  const settingsFirst = patched(IDLE_TIMEOUT_FROM_WORKER_PATCH);
+  const preloaded: CallSettings | undefined = settingsFirst ? await loadSettings() : undefined;
+  // No settings (the project left the config, or the worker could not answer within its retries): the call ends, saying why.
+  const endWithoutSettings = (): CallResult => {
+    setPhase('completed', finalOutcome(undefined, result.failures));
+    callsCompleted.add(1, { project: input.projectId, outcome: result.outcome });
+    return result;
+  };
+  if (settingsFirst && !preloaded) return endWithoutSettings();
   const idleTimeout = preloaded?.callIdleTimeoutMs ?? input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // One timer for the whole call, re-armed only when events kept coming: a call costs one timer, not one per wait.
   let idle = false;
@@ -98,7 +107,9 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   }
   const e164 = (envelopes[0] as CallEventEnvelope).clientE164;
   // Without IDLE_TIMEOUT_FROM_WORKER_PATCH (calls started before it): the settings come after the first event.
-  const settings = preloaded ?? await local.loadProjectSettings(input.projectId);
+  const loaded = preloaded ?? await loadSettings();
+  if (!loaded) return endWithoutSettings();
+  const settings: CallSettings = loaded;
   known.settings = settings;
   describe();
 
@@ -111,7 +122,9 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     callParks.add(1, { project: input.projectId });
     resumeRequested = false;
     const released = () => resumeRequested || skipRequested !== undefined;
-    const look = () => local.credentialsStatus({ projectId: input.projectId });
+    // A look that failed for good (bounded retries) says nothing new: the call stays parked, its release signal still wakes it.
+    const look = async (): Promise<CredentialsStatus> =>
+      (await localStep({ ...result, failures: [] }, 'credentials', () => local.credentialsStatus({ projectId: input.projectId }))) ?? { version: 0, status: 'broken' };
     const active = patched(PARKING_COST_PATCH)
       ? await waitParked(released, look, settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS)
       : await waitWhileParked(released, look);
@@ -156,10 +169,13 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       return result;
     }
     const { facts } = followed;
+    // The idle timeout ended it: said in the result and the summary, beside what it wrote.
+    if (followed.idle) result.closedIdleAfterMs = idleTimeout;
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
     if (client && missedAssigneeId === undefined && roundRobinApplies(settings, client, facts)) {
-      missedAssigneeId = await local.drawMissedAssignee({ projectId: input.projectId, callId: input.callId });
+      // A draw that failed for good is recorded; the records fall back as for an empty rotation.
+      missedAssigneeId = await localStep(result, 'round-robin', () => local.drawMissedAssignee({ projectId: input.projectId, callId: input.callId }));
     }
     const records = client ? planRecords({ facts, client, project: settings, created: created(), missedAssigneeId }) : undefined;
     const bindings = callBindings(client, created());

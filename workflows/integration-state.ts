@@ -1,4 +1,4 @@
-import type { IntegrationState, ResendRun } from '../schemas/workflow-io';
+import type { AppliedChange, IntegrationState, ResendRun } from '../schemas/workflow-io';
 
 /**
  * What the integration workflows of version 2 (integration-workflow.ts, reactivation-workflow.ts)
@@ -33,4 +33,36 @@ export function recordBroken(
     state.brokenReason = `${broken.type}: ${broken.message}`;
   }
   return true;
+}
+
+/**
+ * How many round-robin draws the state remembers by update id (S4.2). A draw is retried by its
+ * local activity within seconds to minutes; a thousand covers that window even while a resend
+ * draws for a burst of missed calls, and stays a few tens of kB in the continue-as-new input.
+ */
+export const KEPT_DRAWS = 1000;
+
+/**
+ * S4.2: the next round-robin position for the draw `id` — the answer it got before when it was
+ * already drawn (a retry, possibly after a continue-as-new), else the next one, remembered.
+ */
+export function drawRoundRobin(state: IntegrationState, id: string | undefined, size: number, position: (counter: number, size: number) => number): number {
+  const earlier = id === undefined ? undefined : state.roundRobinDraws?.find((draw) => draw.id === id);
+  if (earlier) return earlier.position;
+  const drawn = position(state.roundRobin ?? 0, size);
+  state.roundRobin = (state.roundRobin ?? 0) + 1;
+  if (id !== undefined) state.roundRobinDraws = [...(state.roundRobinDraws ?? []), { id, position: drawn }].slice(-KEPT_DRAWS);
+  return drawn;
+}
+
+/** How many applied reactivations the state remembers by update id (T2): a retry comes within minutes. */
+export const KEPT_CHANGES = 20;
+
+/** The answer an applied reactivate update gave, when `id` is one. */
+export function appliedChange(state: IntegrationState, id: string | undefined): AppliedChange | undefined {
+  return id === undefined ? undefined : state.appliedChanges?.find((change) => change.id === id);
+}
+
+export function rememberChange(state: IntegrationState, change: AppliedChange): void {
+  state.appliedChanges = [...(state.appliedChanges ?? []), change].slice(-KEPT_CHANGES);
 }

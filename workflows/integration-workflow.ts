@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, sleep,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, setCurrentDetails, setHandler, sleep,
   startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { roundRobinPosition } from '../decisions';
@@ -11,7 +11,7 @@ import {
 } from './contract';
 import { reactivationWorkflow } from './reactivation-workflow';
 import { failureMessage } from './activity-failure';
-import { newResendRun, recordBroken } from './integration-state';
+import { appliedChange, drawRoundRobin, newResendRun, recordBroken, rememberChange } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
@@ -25,6 +25,14 @@ const SECOND_PASS = '5 seconds';
 export const REACTIVATION_WORKFLOW_PATCH = 'reactivation-in-own-workflow';
 
 /**
+ * Patch (issue 16): a reactivation applies on top of the version it was made on (its `basedOn`,
+ * else the version when it arrived), checked again after the portal's answer. Of two changes
+ * at once one wins; the other is refused (ReactivationSuperseded) or, from the config, is
+ * already applied — one credentials version, one resend. Before it, both were applied.
+ */
+export const REACTIVATE_ONCE_PATCH = 'reactivate-once';
+
+/**
  * One per project (`integration:{projectId}`), the one place that holds the project's
  * integration (R7): active or broken and why (T1), the webhook in use — sealed with
  * BRIDGE_SECRET_KEY (R4) — and its version, the round-robin position (S4.2), and the resend
@@ -35,6 +43,11 @@ export const REACTIVATION_WORKFLOW_PATCH = 'reactivation-in-own-workflow';
  * worker first, and a refusal fails the update with the portal's reason, changing nothing.
  * Accepted, it becomes the next version at once; waking parked calls and the 3-day resend then
  * run here as activities — durable, resumed after a crash, not tied to the operator's terminal.
+ * Exactly once (issue 16): a request names the version it was made on and carries a
+ * deterministic update id (integration-client.ts reactivationUpdateId); the guard is checked
+ * again after the handler's one await, so of two changes at once one wins and the other is told
+ * why; the answers of applied ids, like the round-robin draws, move with the state across
+ * continue-as-new, where Temporal's own per-run dedup of update ids ends.
  */
 export async function integrationWorkflowV2(initial: IntegrationState): Promise<void> {
   const state: IntegrationState = { ...initial, lastErrors: [...initial.lastErrors] };
@@ -47,26 +60,31 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
   setHandler(integrationBrokenSignal, (broken) => {
     if (recordBroken(state, broken)) describe();
   });
-  setHandler(nextRoundRobinUpdate, ({ size }) => {
-    const position = roundRobinPosition(state.roundRobin ?? 0, size);
-    state.roundRobin = (state.roundRobin ?? 0) + 1;
-    return position;
-  });
+  // The update id is the call's draw id: a draw retried after a continue-as-new gets its first answer (S4.2).
+  setHandler(nextRoundRobinUpdate, ({ size }) => drawRoundRobin(state, currentUpdateInfo()?.id, size, roundRobinPosition));
   setHandler(resendProgressSignal, ({ credentialsVersion, since, counts }) => {
     if (state.resend?.credentialsVersion !== credentialsVersion) return;
     Object.assign(state.resend, { since }, counts);
   });
   setHandler(reactivateUpdate, async (request: ReactivateRequest): Promise<ReactivateReply> => {
+    // The same request again (its deterministic id), after a continue-as-new ended Temporal's own dedup: the same answer.
+    const updateId = currentUpdateInfo()?.id;
+    const earlier = appliedChange(state, updateId);
+    if (earlier) return { outcome: 'accepted', credentialsVersion: earlier.credentialsVersion, portal: earlier.portal };
+    const basedOn = request.basedOn ?? state.credentialsVersion;
     // T6 from several processes starting at once: the first applies the config change, the rest see it applied.
-    if (request.source === 'config' && request.replacesConfigWebhook !== state.configWebhook?.data) {
-      return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };
-    }
+    const configApplied = () => request.source === 'config' && request.replacesConfigWebhook !== state.configWebhook?.data;
+    if (configApplied()) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };
+    if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);
     let portal: string;
     try {
       ({ portal } = await webhookCheck.checkWebhook({ projectId: state.projectId, webhook: request.webhook }));
     } catch (err) {
       throw ApplicationFailure.nonRetryable(failureMessage(err), FailureType.WebhookRefused);
     }
+    // Other changes ran while the portal answered: the guard again, after the await (T2, one change per version).
+    if (configApplied() && patched(REACTIVATE_ONCE_PATCH)) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };
+    if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);
     state.credentialsVersion += 1;
     state.webhook = request.webhook;
     state.portal = portal;
@@ -75,6 +93,7 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
     state.brokenSince = undefined;
     state.brokenReason = undefined;
     state.reactivations += 1;
+    if (updateId !== undefined) rememberChange(state, { id: updateId, credentialsVersion: state.credentialsVersion, portal });
     pending.push({ credentialsVersion: state.credentialsVersion, resend: request.resend });
     describe();
     return { outcome: 'accepted', credentialsVersion: state.credentialsVersion, portal };
@@ -168,6 +187,15 @@ async function afterReactivation(state: IntegrationState, run: { credentialsVers
   state.lastResend = { ...resend };
   state.resend = undefined;
   describe();
+}
+
+/** Why a reactivation lost (T2): the version that won, and that this one changed nothing. */
+function superseded(state: IntegrationState, basedOn: number): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `project ${state.projectId} was reactivated to credentials version ${state.credentialsVersion}${state.portal ? ` on ${state.portal}` : ''} by another request ` +
+    `(this one was made on version ${basedOn}): this request changed nothing; see status, and reactivate again if its webhook should replace that one`,
+    FailureType.ReactivationSuperseded,
+  );
 }
 
 function integrationSummary(state: IntegrationState): string {

@@ -2,7 +2,7 @@ import { getExternalWorkflowHandle, setCurrentDetails, sleep, workflowInfo } fro
 import type { ResendRun } from '../schemas/workflow-io';
 import { integrationWork } from './activity-proxies';
 import { integrationWorkflowId, reactivationFinishedSignal } from './contract';
-import { failureMessage } from './activity-failure';
+import { failureMessage, retriesExhausted } from './activity-failure';
 import { newResendRun } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
@@ -35,7 +35,7 @@ export async function reactivationWorkflow(input: ReactivationInput): Promise<Re
     try {
       released += (await integrationWork.releaseParkedCalls({ projectId: input.projectId, action })).released;
     } catch (err) {
-      run.failures.push(`release: ${failureMessage(err)}`);
+      run.failures.push(`release: ${retriesExhausted(err) ?? failureMessage(err)}`);
     }
   }
   if (input.resend) run.parkedResumed = released;
@@ -47,7 +47,7 @@ export async function reactivationWorkflow(input: ReactivationInput): Promise<Re
       Object.assign(run, counts);
       run.failures.push(...failures);
     } catch (err) {
-      run.failures.push(failureMessage(err));
+      run.failures.push(retriesExhausted(err) ?? failureMessage(err));
     }
   }
   run.finishedAt = new Date().toISOString();

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { readIntegrationState, requestReactivation } from '../../integration/integration-client';
+import { reactivationUpdateId, readIntegrationState, requestReactivation } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
@@ -47,15 +47,22 @@ export function registerReactivate(program: Command, context: () => CliContext):
       }
       const secrets = await ctx.secrets();
       const temporal = await ctx.temporal();
-      if (!(await readIntegrationState(temporal, project.id))) {
+      const state = await readIntegrationState(temporal, project.id);
+      if (!state) {
         throw new CliError(`project ${project.id} has no integration workflow yet: start a bridge worker with this config first`);
       }
 
+      // Made on the version just read: a change applied meanwhile by another operator or process wins, and this one says so.
+      const basedOn = state.credentialsVersion;
+      const updateId = reactivationUpdateId(secrets, project.id, { basedOn, source: 'cli', resend, webhookUrl });
       let reply;
       try {
-        reply = await requestReactivation(temporal, project.id, { webhook: secrets.seal(webhookUrl), resend, source: 'cli' });
+        reply = await requestReactivation(temporal, project.id, { webhook: secrets.seal(webhookUrl), resend, source: 'cli', basedOn }, updateId);
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${err.cause?.message ?? err.message}; nothing was changed`);
+        if (err instanceof WorkflowUpdateFailedError) {
+          const reason = err.cause?.message ?? err.message;
+          throw new CliError(/changed nothing/.test(reason) ? reason : `${reason}; nothing was changed`);
+        }
         // The update waits for a worker to check the webhook against Bitrix24 (user.get).
         if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
           throw new CliError(`no bridge worker answered within ${seconds(ctx.timeoutMs)} (--timeout): the webhook was not checked against Bitrix24 and may not be in use yet; see status, or run again`);

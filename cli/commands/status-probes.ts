@@ -4,7 +4,7 @@ import { redactSecrets } from '../../platform/logger';
 import { parkedCallsQuery } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
 import type { IntegrationState } from '../../schemas/workflow-io';
-import { PARKED_TOO_LONG_OUTCOME } from '../../decisions';
+import { PARKED_TOO_LONG_OUTCOME, RETRIES_EXHAUSTED_OUTCOME } from '../../decisions';
 import { callWorkflow, callWorkflowV2 } from '../../workflows';
 import { isTemporalDeadline, seconds, withinDeadline } from '../deadlines';
 
@@ -19,6 +19,8 @@ export interface CallCounts {
   parked: number;
   /** Calls closed because they stayed parked past PARKED_CALL_LIMIT_MS (kept as long as Temporal retains them). */
   parkedTooLong: number;
+  /** **(added, issue 16)** Calls some of whose work was given up when its retries ran out (CallOutcome='retries-exhausted'). */
+  retriesExhausted: number;
   oldestParked?: { workflowId: string; startTime: string };
   /** More parked calls than were scanned: the oldest is the oldest of the first OLDEST_SCAN_CAP. */
   oldestScanCapped: boolean;
@@ -57,10 +59,13 @@ export async function callCounts(temporal: Client, projectId: string): Promise<C
   const running = `ProjectId='${projectId}' AND WorkflowType IN (${[callWorkflow, callWorkflowV2].map((w) => `'${w.name}'`).join(', ')}) AND ExecutionStatus='Running'`;
   const parkedQuery = parkedCallsQuery(projectId);
   const tooLong = `ProjectId='${projectId.replace(/'/g, '')}' AND CallOutcome='${PARKED_TOO_LONG_OUTCOME}'`;
-  const [runningCount, parkedCount, tooLongCount] = await Promise.all([
-    temporal.workflow.count(running), temporal.workflow.count(parkedQuery), temporal.workflow.count(tooLong),
+  const exhausted = `ProjectId='${projectId.replace(/'/g, '')}' AND CallOutcome='${RETRIES_EXHAUSTED_OUTCOME}'`;
+  const [runningCount, parkedCount, tooLongCount, exhaustedCount] = await Promise.all([
+    temporal.workflow.count(running), temporal.workflow.count(parkedQuery), temporal.workflow.count(tooLong), temporal.workflow.count(exhausted),
   ]);
-  const counts: CallCounts = { running: runningCount.count, parked: parkedCount.count, parkedTooLong: tooLongCount.count, oldestScanCapped: false };
+  const counts: CallCounts = {
+    running: runningCount.count, parked: parkedCount.count, parkedTooLong: tooLongCount.count, retriesExhausted: exhaustedCount.count, oldestScanCapped: false,
+  };
   if (parkedCount.count === 0) return counts;
 
   // Visibility has no portable ORDER BY (SQL stores lack it), so scan and keep the minimum.

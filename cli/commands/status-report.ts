@@ -130,6 +130,9 @@ export function formatHuman(report: StatusReport, topic: string, now: Date): str
     if (p.calls.ok && p.calls.value.parkedTooLong > 0) {
       lines.push(`  parked too long ${p.calls.value.parkedTooLong} calls closed unwritten after PARKED_CALL_LIMIT_MS (CallOutcome='parked-too-long')`);
     }
+    if (p.calls.ok && p.calls.value.retriesExhausted > 0) {
+      lines.push(`  gave up       ${p.calls.value.retriesExhausted} calls with work given up when its retries ran out; their failures say which step and why (CallOutcome='retries-exhausted')`);
+    }
     if (p.lastErrors.length > 0) lines.push('  last errors', ...p.lastErrors.map((e) => `    ${e.at}  ${e.type}  ${e.message}`));
     if (p.reconcile) lines.push(`  reconcile     ${reconcileLine(p.reconcile)}`);
   }

@@ -73,6 +73,11 @@ describe('call phases end to end', () => {
     const result = await h.callResult(projectId, events[0]!.callId, 30_000);
     assert.equal(result.phase, 'completed');
     assert.equal(result.eventsSeen, 2);
+    // Issue 16: the timeout that ended it is said, in the result and the UI summary.
+    assert.ok((result.closedIdleAfterMs ?? 0) > 0, 'the result says the idle timeout closed it');
+    const metadata = await h.bridge.temporal.workflow.getHandle(callWorkflowId(projectId, events[0]!.callId))
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails ?? '', /closed after .* with no event \(no call\.ended\)/);
   });
 
   it('operators find the call by project, call id, phone and phase (B4)', async () => {

@@ -34,7 +34,7 @@ export const MUTATIONS: Mutation[] = [
     workflowType: 'callWorkflowV2',
     mistake: 'drops the idle-timeout-from-worker patch, keeping its old path for every call',
     file: 'workflows/call-workflow.ts',
-    edits: [{ find: 'patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined', replace: 'undefined' }],
+    edits: [{ find: 'const settingsFirst = patched(IDLE_TIMEOUT_FROM_WORKER_PATCH);', replace: 'const settingsFirst = false;' }],
     histories: ['v2/answered-new-client', 'v2/never-ended'],
   },
   {
@@ -71,6 +71,13 @@ export const MUTATIONS: Mutation[] = [
     }],
     // Calls whose first events came together: the timer now follows their answered upsert and resolveClient.
     histories: ['v2/concurrent-first', 'v2/existing-client-review'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the retries-exhausted-recorded patch, keeping its old path (a local activity that gave up fails the call)',
+    file: 'workflows/call-actor.ts',
+    edits: [{ find: '    if (!patched(BOUNDED_RETRIES_PATCH)) throw err;\n', replace: '    throw err;\n' }],
+    histories: ['v2/gave-up-settings'],
   },
   {
     workflowType: 'callWorkflowV2',
@@ -113,6 +120,25 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/integration-broken-reactivated.before-reactivation-in-own-workflow'],
   },
 
+  {
+    workflowType: 'integrationWorkflowV2',
+    mistake: 'drops the reactivate-once patch, keeping its old path (no guard after the portal answers)',
+    file: 'workflows/integration-workflow.ts',
+    edits: [
+      {
+        find: "    if (configApplied()) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };\n"
+          + '    if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);\n',
+        replace: "    if (configApplied()) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };\n",
+      },
+      {
+        find: "    if (configApplied() && patched(REACTIVATE_ONCE_PATCH)) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };\n"
+          + '    if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);\n',
+        replace: '',
+      },
+    ],
+    histories: ['v2/integration-reactivation-superseded'],
+  },
+
   // reactivationWorkflow: two activities reordered, the second-pass timer dropped and moved.
   {
     workflowType: 'reactivationWorkflow',
@@ -143,7 +169,7 @@ export const MUTATIONS: Mutation[] = [
     file: 'workflows/reactivation-workflow.ts',
     edits: [
       { find: '    if (pass === 2) await sleep(SECOND_PASS);\n', replace: '' },
-      { find: '      run.failures.push(`release: ${failureMessage(err)}`);\n    }\n', replace: '      run.failures.push(`release: ${failureMessage(err)}`);\n    }\n    await sleep(SECOND_PASS);\n' },
+      { find: '      run.failures.push(`release: ${retriesExhausted(err) ?? failureMessage(err)}`);\n    }\n', replace: '      run.failures.push(`release: ${retriesExhausted(err) ?? failureMessage(err)}`);\n    }\n    await sleep(SECOND_PASS);\n' },
     ],
     histories: ['v2/reactivation-resend'],
   },
@@ -221,7 +247,7 @@ export const BLIND_SPOTS: Mutation[] = [
     workflowType: 'callWorkflowV2',
     mistake: 'drops the idle-timeout-from-worker patch, keeping its new path for every call (the settings local activity moves ahead of the idle timer)',
     file: 'workflows/call-workflow.ts',
-    edits: [{ find: 'patched(IDLE_TIMEOUT_FROM_WORKER_PATCH) ? await local.loadProjectSettings(input.projectId) : undefined', replace: 'await local.loadProjectSettings(input.projectId)' }],
+    edits: [{ find: 'const settingsFirst = patched(IDLE_TIMEOUT_FROM_WORKER_PATCH);', replace: 'const settingsFirst = true;' }],
     histories: ['v2/answered-new-client.before-idle-timeout-from-worker', 'v2/parked-resumed.before-idle-timeout-from-worker'],
   },
   {

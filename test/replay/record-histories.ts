@@ -24,7 +24,8 @@ import { temporal } from '@temporalio/proto';
 import { freePorts } from '../../platform/ports';
 import { startStack, type Stack } from '../../tools/infra/stack';
 import type { CallResult } from '../../schemas/workflow-io';
-import { callStateQuery, callWorkflowId, integrationWorkflowId, reactivationWorkflowId } from '../../workflows/contract';
+import { callWorkflowV2 } from '../../workflows';
+import { callStateQuery, callWorkflowId, integrationStateQuery, integrationWorkflowId, reactivationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -90,10 +91,10 @@ async function main(): Promise<void> {
     const ringostat = standInProject(standIn);
     h = await startHarness({
       projects: [
-        { id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'recon', ringostat },
+        { id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'recon', ringostat }, { id: 'race' },
       ],
     });
-    const [rec, rr, park, limit, recon] = h.projectIds as [string, string, string, string, string];
+    const [rec, rr, park, limit, recon, race] = h.projectIds as [string, string, string, string, string, string];
     const secrets = [...h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string), ringostat.apiKey];
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -202,6 +203,30 @@ async function main(): Promise<void> {
       });
       assert.equal(result.recovered, 1, `reconcile: ${JSON.stringify(result)}`);
       await record(h, 'reconcile-window', workflowId, `reconcile run: one call in the log the bridge never saw → recovered ${result.recovered}`, secrets);
+    }
+
+    // T2 (issue 16, patch reactivate-once): two different reactivations at once; the portal's
+    // check is slow so both are in flight together: one wins, the other is refused.
+    if (wanted('integration-reactivation-superseded')) {
+      const rivals = [h.sandbox.admin.createWebhook(race, 1), h.sandbox.admin.createWebhook(race, 7)];
+      secrets.push(...rivals.map((w) => w.split('/').at(-2) as string));
+      h.sandbox.admin.setFaults(race, [{ method: 'user.get', latencyMs: 8000 }]);
+      const raced = await Promise.all(rivals.map((w) => runCli(h!, ['--timeout', '60', 'reactivate', '--project', race, '--webhook-url', w, '--no-resend', '--json'])));
+      h.sandbox.admin.setFaults(race, []);
+      assert.deepEqual(raced.map((r) => r.code).sort(), [0, 1], raced.map((r) => r.stderr).join('\n'));
+      await waitFor('the winner\'s reactivation work', async () => (await h!.bridge.temporal.workflow.getHandle(integrationWorkflowId(race)).query(integrationStateQuery)).lastResend !== undefined);
+      await record(h, 'integration-reactivation-superseded', integrationWorkflowId(race), 'integration actor: two different reactivations at once, one refused (running)', secrets);
+    }
+
+    // R3 (issue 16, patch retries-exhausted-recorded): a call of a project the worker does not
+    // know (removed from its config): its settings fail for good, and it ends saying why.
+    if (wanted('gave-up-settings')) {
+      const unknown = h.bridge.temporal.workflow.getHandle((await h.bridge.temporal.workflow.start(callWorkflowV2, {
+        workflowId: callWorkflowId('removed-project', 'gave-up'), taskQueue: TASK_QUEUE, args: [{ projectId: 'removed-project', callId: 'gave-up' }],
+      })).workflowId);
+      const gaveUp = await unknown.result();
+      assert.equal(gaveUp.failures[0]?.type, 'ProjectUnknown');
+      await record(h, 'gave-up-settings', unknown.workflowId, `a call of a project no longer configured → ${gaveUp.outcome}`, secrets);
     }
   } finally {
     await reconcileWorker?.stop();

@@ -16,6 +16,15 @@ export const FailureType = {
   ProjectUnknown: 'ProjectUnknown',
   /** The portal refused a new webhook (M3, T2): the reactivation changes nothing. */
   WebhookRefused: 'WebhookRefused',
+  /**
+   * A reactivation lost to another change of the same integration applied while it waited (T2):
+   * it changed nothing, and its message says which version won.
+   */
+  ReactivationSuperseded: 'ReactivationSuperseded',
+  /** A local activity gave up after its bounded retries: the call records it and goes on or ends with it. */
+  LocalActivityGaveUp: 'LocalActivityGaveUp',
+  /** A Bitrix24 step still failing when its retry deadline (24 h) passed: recorded, the call goes on. */
+  StepTimedOut: 'StepTimedOut',
   /** Ringostat refused the Auth-key (B7). */
   RingostatAuthError: 'RingostatAuthError',
   /** Ringostat refused the request itself (B7). */
