@@ -51,7 +51,7 @@ export function drawRoundRobin(state: IntegrationState, id: string | undefined, 
   if (earlier) return earlier.position;
   const drawn = position(state.roundRobin ?? 0, size);
   state.roundRobin = (state.roundRobin ?? 0) + 1;
-  if (id !== undefined) state.roundRobinDraws = [...(state.roundRobinDraws ?? []), { id, position: drawn }].slice(-KEPT_DRAWS);
+  if (id !== undefined) remember((state.roundRobinDraws ??= []), { id, position: drawn }, KEPT_DRAWS);
   return drawn;
 }
 
@@ -64,5 +64,20 @@ export function appliedChange(state: IntegrationState, id: string | undefined): 
 }
 
 export function rememberChange(state: IntegrationState, change: AppliedChange): void {
-  state.appliedChanges = [...(state.appliedChanges ?? []), change].slice(-KEPT_CHANGES);
+  remember((state.appliedChanges ??= []), change, KEPT_CHANGES);
+}
+
+/** Appends in place and drops the oldest beyond `kept`: no copy of the list per draw. */
+function remember<T>(list: T[], entry: T, kept: number): void {
+  list.push(entry);
+  if (list.length > kept) list.splice(0, list.length - kept);
+}
+
+/**
+ * What the state query answers: the state without the dedup lists, which only the workflow
+ * needs (a thousand draws are tens of kB, and status, gauges and reactivate read the state often).
+ */
+export function queriedState(state: IntegrationState): IntegrationState {
+  const { roundRobinDraws: _draws, appliedChanges: _changes, ...shown } = state;
+  return shown;
 }

@@ -11,7 +11,7 @@ import {
 } from './contract';
 import { reactivationWorkflow } from './reactivation-workflow';
 import { failureMessage } from './activity-failure';
-import { appliedChange, drawRoundRobin, newResendRun, recordBroken, rememberChange } from './integration-state';
+import { appliedChange, drawRoundRobin, newResendRun, queriedState, recordBroken, rememberChange } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
@@ -56,7 +56,7 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
   const describe = () => setCurrentDetails(integrationSummary(state));
   describe();
 
-  setHandler(integrationStateQuery, () => state);
+  setHandler(integrationStateQuery, () => queriedState(state));
   setHandler(integrationBrokenSignal, (broken) => {
     if (recordBroken(state, broken)) describe();
   });

@@ -51,7 +51,7 @@ describe('round-robin draws across continue-as-new (S4.2)', () => {
     assert.equal(await nextRoundRobinPosition(temporal, projectId, 3, 'round-robin:call-b'), second);
     const state = await readIntegrationState(temporal, projectId);
     assert.equal(state?.roundRobin, counter, 'the rotation did not move for the retries');
-    assert.deepEqual(state?.roundRobinDraws?.map((d) => d.id), ['round-robin:call-a', 'round-robin:call-b']);
+    assert.equal(state?.roundRobinDraws, undefined, 'the dedup list stays inside the workflow, out of the state query');
     // A new call's draw moves it on.
     const third = await nextRoundRobinPosition(temporal, projectId, 3, 'round-robin:call-c');
     assert.ok(![first, second].includes(third), 'the third call gets the third position');
