@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       workerTuning: { ...settings.worker, ...(settings.callIdleTimeoutMs ? { callIdleTimeoutMs: settings.callIdleTimeoutMs } : {}),
         ...(settings.parkedCallLimitMs ? { parkedCallLimitMs: settings.parkedCallLimitMs } : {}),
       },
+      deployment: settings.deployment,
       worker: components.has('worker'),
       dispatcher: components.has('dispatcher'),
       // Version 1 kept credentials here; imported once into the integration workflows, then ignored.
