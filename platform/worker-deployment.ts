@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isGrpcServiceError, type WorkflowService } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -19,6 +20,11 @@ const RETRYABLE = new Set([NOT_FOUND, 9 /* FAILED_PRECONDITION */, 10 /* ABORTED
 /** package.json's version: the build id a worker uses unless WORKER_BUILD_ID names another. */
 export function packageBuildId(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Who changed the routing, as the deployment records it (`temporal worker deployment describe` shows the last one). */
+export function routingIdentity(role: string): string {
+  return `${role}@${os.hostname()}:${process.pid}`;
 }
 
 export interface VersionView {

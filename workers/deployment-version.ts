@@ -1,9 +1,8 @@
-import os from 'node:os';
 import type { Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { Logger } from '../platform/logger';
 import {
-  compareBuildIds, describeDeployment, isRetryableRoutingError, setCurrentVersion, type DeploymentView,
+  compareBuildIds, describeDeployment, isRetryableRoutingError, routingIdentity, setCurrentVersion, type DeploymentView,
 } from '../platform/worker-deployment';
 
 export type PromotionDecision = { promote: true; why: string } | { promote: false; why: string; warn: boolean };
@@ -27,11 +26,6 @@ export function promotionDecision(view: DeploymentView | undefined, buildId: str
   if (order === undefined) return { promote: false, why: `build ids ${buildId} and ${current} have no version order: promote by hand`, warn: true };
   if (order > 0) return { promote: true, why: `newer than the current version ${current}` };
   return { promote: false, why: `the current version ${current} is newer: this worker gets no workflow tasks until ${buildId} is made current by hand`, warn: true };
-}
-
-/** Who changed the routing, as the deployment records it (and `deployment status` shows). */
-export function routingIdentity(role: string): string {
-  return `${role}@${os.hostname()}:${process.pid}`;
 }
 
 /**
