@@ -1,0 +1,218 @@
+/**
+ * A rolling deploy never breaks a call in flight (issue 16): today's build (1.0.0) and the next
+ * release (1.1.0: today's code plus a patch that changes callWorkflowV2's commands, as the next
+ * workflow change will) run AT THE SAME TIME under a steady stream of calls, each a process of
+ * its own with worker, dispatcher and HTTP, as a deployment runs them. The operator promotes the
+ * new build with the CLI, waits until the old one is drained, stops it; calls keep coming all
+ * along. Nothing fails, nothing is written twice, and no workflow task of a history the new build
+ * wrote ever reaches the old one — a history that, replayed on the old build, does fail.
+ *
+ * "Old" is this checkout's own code: the releases before this one have no Worker Versioning, so
+ * the next deploy of a versioned bridge is exactly this pair (the unversioned → versioned step is
+ * upgrade-parked-calls.test.ts). The test runs on a Temporal server of its own: promoting builds
+ * changes the routing of the bridge's task queue for everything else on a server.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import { projectRoot } from '../../platform/paths';
+import { freePorts } from '../../platform/ports';
+import { describeDeployment } from '../../platform/worker-deployment';
+import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { callEvents } from '../../tools/testkit/call-events';
+import {
+  connectTemporal, createTestPortal, identityOfPid, newClientAnsweredMismatch, projectConfig, publishEvents, quietKafka, runCli,
+  startBridgeProcess, stopAllProcesses, tail, tempDir, waitForCalls, waitUntil, writeConfig, type ProcessHandle,
+} from '../../tools/testkit/bridge-process';
+import { stackEnv } from '../../tools/testkit/stack-env';
+import type { CallEvent } from '../../schemas/call-event';
+import { callWorkflowId } from '../../workflows/contract';
+import { NEXT_RELEASE_PATCH } from '../fixtures/next-release/patch';
+
+const OLD = '1.0.0';
+const NEW = '1.1.0';
+const OLENA = 7;
+const DEPLOYMENT = 'ringostat-bridge';
+/** What a worker logs when a history does not match its code (the SDK's TMPRL1100). */
+const NONDETERMINISM = /nondetermini|TMPRL1100/i;
+
+interface TaskRun { identity: string; buildId: string; startedAt: number }
+interface CallHistory { callId: string; tasks: TaskRun[]; failures: string[]; patched: boolean; history: temporal.api.history.v1.IHistory }
+
+/** Who ran each workflow task of a call (identity, build id), its failed tasks, and whether the new build's patch is in it. */
+async function callHistory(client: Client, projectId: string, callId: string): Promise<CallHistory> {
+  const history = await client.workflow.getHandle(callWorkflowId(projectId, callId)).fetchHistory();
+  const tasks: TaskRun[] = [];
+  const failures: string[] = [];
+  let startedAt = 0;
+  for (const event of history.events ?? []) {
+    if (event.workflowTaskStartedEventAttributes) startedAt = Number(event.eventTime?.seconds ?? 0) * 1000;
+    const done = event.workflowTaskCompletedEventAttributes;
+    if (done) {
+      tasks.push({ identity: done.identity ?? '', buildId: done.deploymentVersion?.buildId ?? done.workerVersion?.buildId ?? '', startedAt });
+    }
+    const failed = event.workflowTaskFailedEventAttributes;
+    if (failed) failures.push(`${failed.identity}: ${failed.failure?.message ?? String(failed.cause)}`);
+  }
+  const patched = JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value)).includes(NEXT_RELEASE_PATCH);
+  return { callId, tasks, failures, patched, history };
+}
+
+describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () => {
+  let sandbox: Sandbox;
+  let server: TemporalDevServer;
+  let root: string;
+  let nextBundle: string;
+  const { kafkaBrokers } = stackEnv();
+  const suffix = Date.now().toString(36);
+  const topic = `overlap-${suffix}`;
+
+  before(async () => {
+    root = await tempDir('upgrade-overlap');
+    const [port] = await freePorts(1);
+    const quiet = (line: string) => { if (process.env.TEST_VERBOSE) process.stderr.write(`[own-temporal] ${line}\n`); };
+    // The next release's workflow bundle, built from the fixture; the old build runs the checkout's.
+    const [started, { code }] = await Promise.all([
+      startTemporalDevServer({ dbFile: path.join(root, 'temporal.db'), port: port as number, headless: true, log: quiet }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('../fixtures/next-release/workflows'), logger: quietBundler }),
+    ]);
+    server = started;
+    nextBundle = path.join(root, 'next-release-bundle.js');
+    fs.writeFileSync(nextBundle, code);
+    sandbox = await startSandbox({ port: 0 });
+    const admin = quietKafka(kafkaBrokers).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+  });
+  after(async () => {
+    await stopAllProcesses();
+    await sandbox?.stop();
+    await server?.stop();
+    if (root && !process.env.KEEP_TEST_DATA) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('old and new builds overlap, the new one is promoted and the old one drained: every call written once, no task of a new history on the old build', async () => {
+    const projectId = `overlap-${suffix}`;
+    const webhookUrl = createTestPortal(sandbox, projectId);
+    const configPath = path.join(root, 'config.json');
+    await writeConfig(configPath, [projectConfig(projectId, webhookUrl)]);
+    const temporalAddress = server.address;
+    const { client, close } = await connectTemporal(temporalAddress);
+    const producer = quietKafka(kafkaBrokers).producer();
+    await producer.connect();
+    const common = { configPath, temporalAddress, kafkaBrokers, topic, logDir: root, groupId: `overlap-${suffix}`, logLevel: 'info' };
+    const ready = (bridge: ProcessHandle) => waitUntil(`${bridge.name} ready`, async () => {
+      if (bridge.exited()) throw new Error(`${bridge.name} exited: ${tail(bridge.output())}`);
+      return /bridge ready in/.test(bridge.output()) ? true : undefined;
+    }, 120_000);
+    const cli = (name: string, args: string[]) => runCli({ name, configPath, temporalAddress, kafkaBrokers, topic, logDir: root, args });
+
+    // Calls keep coming: every 400 ms one rings (and is answered); it ends ~3 s later, so calls are in flight at every step.
+    const calls: Array<{ events: CallEvent[]; ringAt: number; ended: boolean }> = [];
+    let traffic = true;
+    const endDue = async (all: boolean) => {
+      for (const call of calls) {
+        if (call.ended || (!all && Date.now() - call.ringAt < 3_000)) continue;
+        call.ended = true;
+        await publishEvents(producer, topic, call.events.slice(-1));
+      }
+    };
+    const generator = (async () => {
+      for (let n = 0; traffic; n++) {
+        const events = callEvents({ projectId, clientNumber: `+38050${1_000_000 + n}`, employee: { staffId: '101' } });
+        calls.push({ events, ringAt: Date.now(), ended: false });
+        await publishEvents(producer, topic, events.slice(0, -1));
+        await endDue(false);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      await endDue(true);
+    })();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    let old: ProcessHandle | undefined;
+    let next: ProcessHandle | undefined;
+    try {
+      // Today's build: the first worker of the deployment makes itself current (WORKER_VERSION_PROMOTION=auto).
+      old = await startBridgeProcess({ ...common, name: `bridge-${OLD}`, env: { WORKER_BUILD_ID: OLD } });
+      await ready(old);
+      await pause(4_000);
+
+      // The next release beside it, left for the operator to promote.
+      next = await startBridgeProcess({ ...common, name: `bridge-${NEW}`, env: { WORKER_BUILD_ID: NEW, WORKER_VERSION_PROMOTION: 'manual', WORKFLOW_BUNDLE_PATH: nextBundle } });
+      await ready(next);
+      await waitUntil(`${NEW} known to the deployment`, async () => {
+        const view = await describeDeployment(client.workflowService, 'default', DEPLOYMENT);
+        return view?.versions.some((v) => v.buildId === NEW) ? true : undefined;
+      }, 60_000);
+      const beforePromotion = await describeDeployment(client.workflowService, 'default', DEPLOYMENT);
+      assert.equal(beforePromotion?.current, OLD, 'a manual build does not take over by itself');
+      await pause(4_000);
+
+      const promotedAt = Date.now();
+      const promoted = await cli('cli-promote', ['deployment', 'promote', '--build-id', NEW]);
+      assert.equal(promoted.code, 0, promoted.output);
+      await pause(5_000);
+
+      const drained = await cli('cli-drained', ['deployment', 'wait-drained', '--build-id', OLD, '--wait', '90']);
+      assert.equal(drained.code, 0, drained.output);
+      await old.stop();
+      assert.equal((await old.exit).code, 0, `the old build stops cleanly: ${tail(old.output())}`);
+      await pause(3_000);
+      traffic = false;
+      await generator;
+
+      const done = await waitForCalls(client, projectId, calls.map((c) => c.events[0]!.callId), 240_000);
+      assert.equal(done.size, calls.length);
+
+      // Each call written exactly once (one lead, one call record task), none failed.
+      for (const call of calls) {
+        const first = call.events[0]!;
+        assert.equal(newClientAnsweredMismatch(sandbox, projectId, { callId: first.callId, clientNumber: first.clientNumber, answererUserId: OLENA }), undefined);
+      }
+
+      // Who ran what: the histories.
+      const histories = await Promise.all(calls.map((c) => callHistory(client, projectId, c.events[0]!.callId)));
+      const byOld = (t: TaskRun) => identityOfPid(t.identity, old!.pid);
+      const byNew = (t: TaskRun) => identityOfPid(t.identity, next!.pid);
+      for (const h of histories) {
+        assert.deepEqual(h.failures, [], `${h.callId}: no workflow task failed`);
+        assert.ok(h.tasks.every((t) => byOld(t) || byNew(t)), `${h.callId}: every task ran on one of the two builds`);
+        const firstNew = h.tasks.findIndex(byNew);
+        if (firstNew >= 0) assert.ok(!h.tasks.slice(firstNew).some(byOld), `${h.callId}: no task on the old build after the new one ran it`);
+        if (h.patched) assert.ok(h.tasks.every(byNew), `${h.callId}: a history the new build wrote never reaches the old one`);
+        for (const t of h.tasks) assert.equal(t.buildId, byOld(t) ? OLD : NEW, `${h.callId}: the task's recorded build matches its worker`);
+        assert.ok(h.tasks.filter(byNew).every((t) => t.startedAt >= Math.floor(promotedAt / 1000) * 1000), `${h.callId}: the new build got no task before it was promoted`);
+      }
+      const started = { old: histories.filter((h) => !h.patched && h.tasks.every(byOld)).length, moved: histories.filter((h) => h.tasks.some(byOld) && h.tasks.some(byNew)).length,
+        new: histories.filter((h) => h.patched).length };
+      assert.ok(started.old > 0, `some calls ran on the old build alone: ${JSON.stringify(started)}`);
+      assert.ok(started.moved > 0, `some calls in flight moved from the old build to the new one (AUTO_UPGRADE): ${JSON.stringify(started)}`);
+      assert.ok(started.new > 0, `calls started after the promotion ran the new code: ${JSON.stringify(started)}`);
+      for (const bridge of [old, next]) assert.doesNotMatch(bridge.output(), NONDETERMINISM, `${bridge.name} met no history it could not replay`);
+
+      // The danger was real: a history the new build wrote fails on the old build's code, and replays on its own.
+      const sample = histories.find((h) => h.patched)!;
+      const oldBundle = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(projectRoot, 'dist', 'workflow-bundle.js');
+      await assert.rejects(Worker.runReplayHistory({ workflowBundle: { codePath: oldBundle } }, sample.history, callWorkflowId(projectId, sample.callId)),
+        (err: Error) => err.name === 'DeterminismViolationError', 'the old build cannot replay a history the new build wrote');
+      await Worker.runReplayHistory({ workflowBundle: { codePath: nextBundle } }, sample.history, callWorkflowId(projectId, sample.callId));
+    } finally {
+      traffic = false;
+      await generator.catch(() => undefined);
+      await producer.disconnect();
+      await close();
+    }
+  });
+});
+
+const quietBundler = {
+  trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined,
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+};
