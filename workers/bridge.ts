@@ -15,7 +15,7 @@ import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
 import type { Producer } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
 import { createBridgeWorker, workflowBundle } from './temporal-worker';
-import { promoteOnStart } from './deployment-version';
+import { promoteOnStart, reportManualPromotion } from './deployment-version';
 import { DEFAULT_DEPLOYMENT_NAME, type Settings } from '../config/settings';
 import { packageBuildId } from '../platform/worker-deployment';
 
@@ -109,6 +109,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         await Promise.allSettled([reconcileProducer?.disconnect(), native?.close(), connection.close()]);
         throw err;
       });
+    } else {
+      await reportManualPromotion({ connection, namespace, version, logger: options.logger })
+        .catch((err: unknown) => options.logger.warn({ err: (err as Error).message }, 'could not read the worker deployment'));
     }
     // The integration workflows answer with a worker polling: this one is.
     for (const project of options.config.projects) {

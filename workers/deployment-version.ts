@@ -66,3 +66,22 @@ export async function promoteOnStart(options: {
     }
   }
 }
+
+/**
+ * WORKER_VERSION_PROMOTION=manual: promotes nothing, but says in the log what the operator has to
+ * do when this build is not current — with no current version at all, no workflow task reaches
+ * any worker, this one's start included (its integration queries wait for one).
+ */
+export async function reportManualPromotion(options: {
+  connection: Connection; namespace: string; version: WorkerDeploymentVersion; logger: Logger; timeoutMs?: number;
+}): Promise<PromotionDecision> {
+  const { connection, namespace, version, logger } = options;
+  const view = await connection.withDeadline(Date.now() + (options.timeoutMs ?? 10_000),
+    () => describeDeployment(connection.workflowService, namespace, version.deploymentName));
+  const decision = promotionDecision(view, version.buildId);
+  const fields = { deployment: version.deploymentName, buildId: version.buildId, current: view?.current };
+  if (view?.current === version.buildId) logger.debug(fields, 'worker version: already the current version');
+  else if (!view?.current) logger.warn(fields, `no worker version is current: no workflow task reaches any worker until \`ringostat-bridge deployment promote --build-id ${version.buildId}\` (WORKER_VERSION_PROMOTION=manual)`);
+  else logger.info(fields, `worker version waits for promotion (WORKER_VERSION_PROMOTION=manual): ringostat-bridge deployment promote --build-id ${version.buildId}`);
+  return decision;
+}

@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     const lines = [
       `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...components].join(', ')}; projects ${config.projects.map((p) => p.id).join(', ')}`,
       `Kafka ${stack.kafkaBrokers.join(',')}  topic ${topics.callEvents}`,
-      `Temporal ${stack.temporalAddress}`,
+      `Temporal ${stack.temporalAddress}${running.bridge.version ? `  worker build ${running.bridge.version.buildId} of deployment ${running.bridge.version.deploymentName}` : ''}`,
       `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
     ];
     if (components.has('http')) {

@@ -161,6 +161,7 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
       }, 60_000);
       const beforePromotion = await describeDeployment(client.workflowService, 'default', DEPLOYMENT);
       assert.equal(beforePromotion?.current, OLD, 'a manual build does not take over by itself');
+      assert.match(next.output(), new RegExp(`deployment promote --build-id ${NEW.replace(/\./g, '\\.')}`), 'it tells the operator how to promote it');
       await pause(4_000);
 
       const promotedAt = Date.now();
