@@ -5,7 +5,8 @@
  * its own with worker, dispatcher and HTTP, as a deployment runs them. The operator promotes the
  * new build with the CLI, waits until the old one is drained, stops it; calls keep coming all
  * along. Nothing fails, nothing is written twice, and no workflow task of a history the new build
- * wrote ever reaches the old one — a history that, replayed on the old build, does fail.
+ * wrote ever reaches the old one — a history that, replayed on the old build, does fail. A run
+ * the project's reconciliation Schedule starts after the promotion runs on the new build too.
  *
  * "Old" is this checkout's own code: the releases before this one have no Worker Versioning, so
  * the next deploy of a versioned bridge is exactly this pair (the unversioned → versioned step is
@@ -24,6 +25,8 @@ import { freePorts } from '../../platform/ports';
 import { describeDeployment } from '../../platform/worker-deployment';
 import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
+import { standInProject } from '../../tools/testkit/ringostat-harness';
 import { callEvents } from '../../tools/testkit/call-events';
 import {
   connectTemporal, createTestPortal, identityOfPid, newClientAnsweredMismatch, newSecretKey, projectConfig, publishEvents, quietKafka, runCli,
@@ -31,7 +34,7 @@ import {
 } from '../../tools/testkit/bridge-process';
 import { stackEnv } from '../../tools/testkit/stack-env';
 import type { CallEvent } from '../../schemas/call-event';
-import { callWorkflowId } from '../../workflows/contract';
+import { callWorkflowId, reconcileScheduleId } from '../../workflows/contract';
 import { NEXT_RELEASE_PATCH } from '../fixtures/next-release/patch';
 
 const OLD = '1.0.0';
@@ -71,6 +74,7 @@ async function callHistory(client: Client, projectId: string, callId: string): P
 
 describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () => {
   let sandbox: Sandbox;
+  let standIn: RingostatStandIn;
   let server: TemporalDevServer;
   let root: string;
   let nextBundle: string;
@@ -93,6 +97,7 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
     nextBundle = path.join(root, 'next-release-bundle.js');
     fs.writeFileSync(nextBundle, code);
     sandbox = await startSandbox({ port: 0 });
+    standIn = await startRingostatStandIn();
     const admin = quietKafka(kafkaBrokers).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
@@ -101,6 +106,7 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
   after(async () => {
     await stopAllProcesses();
     await sandbox?.stop();
+    await standIn?.stop();
     await server?.stop();
     if (root && !process.env.KEEP_TEST_DATA) fs.rmSync(root, { recursive: true, force: true });
   });
@@ -109,7 +115,8 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
     const projectId = `overlap-${suffix}`;
     const webhookUrl = createTestPortal(sandbox, projectId);
     const configPath = path.join(root, 'config.json');
-    await writeConfig(configPath, [projectConfig(projectId, webhookUrl)]);
+    // With Ringostat: the worker sets up the project's reconciliation Schedule, whose runs must follow the current build too.
+    await writeConfig(configPath, [projectConfig(projectId, webhookUrl, { ringostat: standInProject(standIn, '1h') })]);
     const temporalAddress = server.address;
     const { client, close } = await connectTemporal(temporalAddress);
     const producer = quietKafka(kafkaBrokers).producer();
@@ -167,7 +174,14 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
       const promotedAt = Date.now();
       const promoted = await cli('cli-promote', ['deployment', 'promote', '--build-id', NEW]);
       assert.equal(promoted.code, 0, promoted.output);
-      await pause(5_000);
+      await pause(2_000);
+      // A Schedule-started run after the promotion, with both builds polling, runs on the new one.
+      await client.schedule.getHandle(reconcileScheduleId(projectId)).trigger();
+      const reconcileRun = await waitUntil('the triggered reconciliation run completed', async () => {
+        for await (const run of client.workflow.list({ query: `WorkflowType='reconcileWorkflow' AND ExecutionStatus='Completed'` })) return run.workflowId;
+        return undefined;
+      }, 60_000);
+      await pause(3_000);
 
       const drained = await cli('cli-drained', ['deployment', 'wait-drained', '--build-id', OLD, '--wait', '90']);
       assert.equal(drained.code, 0, drained.output);
@@ -207,6 +221,10 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
       assert.ok(started.moved > 0, `some calls in flight moved from the old build to the new one (AUTO_UPGRADE): ${JSON.stringify(started)}`);
       assert.ok(started.new > 0, `calls started after the promotion ran the new code: ${JSON.stringify(started)}`);
       for (const bridge of [old, next]) assert.doesNotMatch(bridge.output(), NONDETERMINISM, `${bridge.name} met no history it could not replay`);
+
+      const reconcileTasks = (await client.workflow.getHandle(reconcileRun).fetchHistory()).events
+        ?.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes.identity ?? ''] : [])) ?? [];
+      assert.ok(reconcileTasks.length > 0 && reconcileTasks.every((identity) => identityOfPid(identity, next!.pid)), `the scheduled run ran on ${NEW}: ${reconcileTasks.join(', ')}`);
 
       // The danger was real: a history the new build wrote fails on the old build's code, and replays on its own.
       const sample = histories.find((h) => h.patched)!;
