@@ -3,8 +3,9 @@
  * release (1.1.0: today's code plus a patch that changes callWorkflowV2's commands, as the next
  * workflow change will) run AT THE SAME TIME under a steady stream of calls, each a process of
  * its own with worker, dispatcher and HTTP, as a deployment runs them. The operator promotes the
- * new build with the CLI, waits until the old one is drained, stops it; calls keep coming all
- * along. Nothing fails, nothing is written twice, and no workflow task of a history the new build
+ * new build with the CLI, restarts the new build's process (its calls wait for it, none goes to
+ * the old one), waits until the old one is drained, stops it; calls keep coming all along.
+ * Nothing fails, nothing is written twice, and no workflow task of a history the new build
  * wrote ever reaches the old one — a history that, replayed on the old build, does fail. A run
  * the project's reconciliation Schedule starts after the promotion runs on the new build too.
  *
@@ -14,12 +15,9 @@
  * changes the routing of the bridge's task queue for everything else on a server.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import type { temporal } from '@temporalio/proto';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { projectRoot } from '../../platform/paths';
 import { freePorts } from '../../platform/ports';
 import { describeDeployment } from '../../platform/worker-deployment';
@@ -27,13 +25,12 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infr
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
 import { standInProject } from '../../tools/testkit/ringostat-harness';
-import { callEvents } from '../../tools/testkit/call-events';
+import { bundleTo, callHistory, startCallTraffic, waitReady, type TaskRun } from '../../tools/testkit/deploy-overlap';
 import {
-  connectTemporal, createTestPortal, identityOfPid, newClientAnsweredMismatch, newSecretKey, projectConfig, publishEvents, quietKafka, runCli,
-  startBridgeProcess, stopAllProcesses, tail, tempDir, waitForCalls, waitUntil, writeConfig, type ProcessHandle,
+  connectTemporal, createCallTopics, createTestPortal, identityOfPid, newClientAnsweredMismatch, newSecretKey, projectConfig, quietKafka, runCli,
+  startBridgeProcess, tearDownTest, tail, tempDir, waitForCalls, waitUntil, writeConfig, type ProcessHandle,
 } from '../../tools/testkit/bridge-process';
 import { stackEnv } from '../../tools/testkit/stack-env';
-import type { CallEvent } from '../../schemas/call-event';
 import { callWorkflowId, reconcileScheduleId } from '../../workflows/contract';
 import { NEXT_RELEASE_PATCH } from '../fixtures/next-release/patch';
 
@@ -43,34 +40,6 @@ const OLENA = 7;
 const DEPLOYMENT = 'ringostat-bridge';
 /** What a worker logs when a history does not match its code (the SDK's TMPRL1100). */
 const NONDETERMINISM = /nondetermini|TMPRL1100/i;
-
-interface TaskRun { identity: string; buildId: string; startedAt: number }
-interface CallHistory { callId: string; tasks: TaskRun[]; failures: string[]; patched: boolean; history: temporal.api.history.v1.IHistory }
-
-/** Who ran each workflow task of a call (identity, build id), its failed tasks, and whether the new build's patch is in it. */
-async function callHistory(client: Client, projectId: string, callId: string): Promise<CallHistory> {
-  const history = await client.workflow.getHandle(callWorkflowId(projectId, callId)).fetchHistory();
-  const tasks: TaskRun[] = [];
-  const failures: string[] = [];
-  let startedAt = 0;
-  for (const event of history.events ?? []) {
-    if (event.workflowTaskStartedEventAttributes) startedAt = Number(event.eventTime?.seconds ?? 0) * 1000;
-    const done = event.workflowTaskCompletedEventAttributes;
-    if (done) {
-      tasks.push({ identity: done.identity ?? '', buildId: done.deploymentVersion?.buildId ?? done.workerVersion?.buildId ?? '', startedAt });
-    }
-    const failed = event.workflowTaskFailedEventAttributes;
-    if (failed) failures.push(`${failed.identity}: ${failed.failure?.message ?? String(failed.cause)}`);
-  }
-  // The SDK records a patch as a `core_patch` marker whose JSON payload names it.
-  const patched = (history.events ?? []).some((event) => {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return false;
-    return Object.values(marker.details ?? {}).some((payloads) =>
-      (payloads.payloads ?? []).some((payload) => Buffer.from(payload.data ?? []).toString('utf8').includes(NEXT_RELEASE_PATCH)));
-  });
-  return { callId, tasks, failures, patched, history };
-}
 
 describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () => {
   let sandbox: Sandbox;
@@ -89,26 +58,17 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
     const [port] = await freePorts(1);
     const quiet = (line: string) => { if (process.env.TEST_VERBOSE) process.stderr.write(`[own-temporal] ${line}\n`); };
     // The next release's workflow bundle, built from the fixture; the old build runs the checkout's.
-    const [started, { code }] = await Promise.all([
+    [server, nextBundle] = await Promise.all([
       startTemporalDevServer({ dbFile: path.join(root, 'temporal.db'), port: port as number, headless: true, log: quiet }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../fixtures/next-release/workflows'), logger: quietBundler }),
+      bundleTo(require.resolve('../fixtures/next-release/workflows'), path.join(root, 'next-release-bundle.js')),
     ]);
-    server = started;
-    nextBundle = path.join(root, 'next-release-bundle.js');
-    fs.writeFileSync(nextBundle, code);
     sandbox = await startSandbox({ port: 0 });
     standIn = await startRingostatStandIn();
-    const admin = quietKafka(kafkaBrokers).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createCallTopics(kafkaBrokers, topic);
   });
   after(async () => {
-    await stopAllProcesses();
-    await sandbox?.stop();
     await standIn?.stop();
-    await server?.stop();
-    if (root && !process.env.KEEP_TEST_DATA) fs.rmSync(root, { recursive: true, force: true });
+    await tearDownTest({ name: 'upgrade-overlapping-deploy', sandbox, stack: server, root });
   });
 
   it('old and new builds overlap, the new one is promoted and the old one drained: every call written once, no task of a new history on the old build', async () => {
@@ -123,45 +83,28 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
     await producer.connect();
     const secretKey = newSecretKey();
     const common = { configPath, temporalAddress, kafkaBrokers, topic, secretKey, logDir: root, groupId: `overlap-${suffix}`, logLevel: 'info' };
-    const ready = (bridge: ProcessHandle) => waitUntil(`${bridge.name} ready`, async () => {
-      if (bridge.exited()) throw new Error(`${bridge.name} exited: ${tail(bridge.output())}`);
-      return /bridge ready in/.test(bridge.output()) ? true : undefined;
-    }, 120_000);
     const cli = (name: string, args: string[]) => runCli({ name, configPath, temporalAddress, kafkaBrokers, topic, secretKey, logDir: root, args });
 
-    // Calls keep coming: every 400 ms one rings (and is answered); it ends ~3 s later, so calls are in flight at every step.
-    const calls: Array<{ events: CallEvent[]; ringAt: number; ended: boolean }> = [];
-    let traffic = true;
-    const endDue = async (all: boolean) => {
-      for (const call of calls) {
-        if (call.ended || (!all && Date.now() - call.ringAt < 3_000)) continue;
-        call.ended = true;
-        await publishEvents(producer, topic, call.events.slice(-1));
-      }
-    };
-    const generator = (async () => {
-      for (let n = 0; traffic; n++) {
-        const events = callEvents({ projectId, clientNumber: `+38050${1_000_000 + n}`, employee: { staffId: '101' } });
-        calls.push({ events, ringAt: Date.now(), ended: false });
-        await publishEvents(producer, topic, events.slice(0, -1));
-        await endDue(false);
-        await new Promise((resolve) => setTimeout(resolve, 400));
-      }
-      await endDue(true);
-    })();
+    // Calls keep coming, in flight at every step of the deploy.
+    const traffic = startCallTraffic(producer, topic, projectId);
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     let old: ProcessHandle | undefined;
     let next: ProcessHandle | undefined;
+    const newPids: number[] = [];
+    const runningBuilds: ProcessHandle[] = [];
     try {
       // Today's build: the first worker of the deployment makes itself current (WORKER_VERSION_PROMOTION=auto).
       old = await startBridgeProcess({ ...common, name: `bridge-${OLD}`, env: { WORKER_BUILD_ID: OLD } });
-      await ready(old);
+      runningBuilds.push(old);
+      await waitReady(old);
       await pause(4_000);
 
       // The next release beside it, left for the operator to promote.
       next = await startBridgeProcess({ ...common, name: `bridge-${NEW}`, env: { WORKER_BUILD_ID: NEW, WORKER_VERSION_PROMOTION: 'manual', WORKFLOW_BUNDLE_PATH: nextBundle } });
-      await ready(next);
+      await waitReady(next);
+      newPids.push(next.pid);
+      runningBuilds.push(next);
       await waitUntil(`${NEW} known to the deployment`, async () => {
         const view = await describeDeployment(client.workflowService, 'default', DEPLOYMENT);
         return view?.versions.some((v) => v.buildId === NEW) ? true : undefined;
@@ -182,14 +125,24 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
         return undefined;
       }, 60_000);
       await pause(3_000);
+      // The new build's process goes away mid-deploy (a crash, a scale-down) and comes back: meanwhile
+      // its calls wait for it, and the old build, still polling, gets none of them (upgrade-overlap-control.test.ts:
+      // under one build id it would, and would fail them).
+      await next.stop();
+      await pause(4_000);
+      const nextAgain = await startBridgeProcess({ ...common, name: `bridge-${NEW}-again`, env: { WORKER_BUILD_ID: NEW, WORKER_VERSION_PROMOTION: 'manual', WORKFLOW_BUNDLE_PATH: nextBundle } });
+      newPids.push(nextAgain.pid);
+      runningBuilds.push(nextAgain);
+      await waitReady(nextAgain);
+      await pause(3_000);
 
       const drained = await cli('cli-drained', ['deployment', 'wait-drained', '--build-id', OLD, '--wait', '90']);
       assert.equal(drained.code, 0, drained.output);
       await old.stop();
       assert.equal((await old.exit).code, 0, `the old build stops cleanly: ${tail(old.output())}`);
       await pause(3_000);
-      traffic = false;
-      await generator;
+      await traffic.stop();
+      const { calls } = traffic;
 
       const done = await waitForCalls(client, projectId, calls.map((c) => c.events[0]!.callId), 240_000);
       assert.equal(done.size, calls.length);
@@ -201,9 +154,9 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
       }
 
       // Who ran what: the histories.
-      const histories = await Promise.all(calls.map((c) => callHistory(client, projectId, c.events[0]!.callId)));
+      const histories = await Promise.all(calls.map((c) => callHistory(client, projectId, c.events[0]!.callId, NEXT_RELEASE_PATCH)));
       const byOld = (t: TaskRun) => identityOfPid(t.identity, old!.pid);
-      const byNew = (t: TaskRun) => identityOfPid(t.identity, next!.pid);
+      const byNew = (t: TaskRun) => newPids.some((pid) => identityOfPid(t.identity, pid));
       for (const h of histories) {
         assert.deepEqual(h.failures, [], `${h.callId}: no workflow task failed`);
         assert.ok(h.tasks.every((t) => byOld(t) || byNew(t)), `${h.callId}: every task ran on one of the two builds`);
@@ -220,11 +173,11 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
       assert.ok(started.old > 0, `some calls ran on the old build alone: ${JSON.stringify(started)}`);
       assert.ok(started.moved > 0, `some calls in flight moved from the old build to the new one (AUTO_UPGRADE): ${JSON.stringify(started)}`);
       assert.ok(started.new > 0, `calls started after the promotion ran the new code: ${JSON.stringify(started)}`);
-      for (const bridge of [old, next]) assert.doesNotMatch(bridge.output(), NONDETERMINISM, `${bridge.name} met no history it could not replay`);
+      for (const bridge of runningBuilds) assert.doesNotMatch(bridge.output(), NONDETERMINISM, `${bridge.name} met no history it could not replay`);
 
       const reconcileTasks = (await client.workflow.getHandle(reconcileRun).fetchHistory()).events
         ?.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes.identity ?? ''] : [])) ?? [];
-      assert.ok(reconcileTasks.length > 0 && reconcileTasks.every((identity) => identityOfPid(identity, next!.pid)), `the scheduled run ran on ${NEW}: ${reconcileTasks.join(', ')}`);
+      assert.ok(reconcileTasks.length > 0 && reconcileTasks.every((identity) => newPids.some((pid) => identityOfPid(identity, pid))), `the scheduled run ran on ${NEW}: ${reconcileTasks.join(', ')}`);
 
       // The danger was real: a history the new build wrote fails on the old build's code, and replays on its own.
       const sample = histories.find((h) => h.patched)!;
@@ -233,16 +186,9 @@ describe('upgrade: an overlapping rolling deploy under traffic (issue 16)', () =
         (err: Error) => err.name === 'DeterminismViolationError', 'the old build cannot replay a history the new build wrote');
       await Worker.runReplayHistory({ workflowBundle: { codePath: nextBundle } }, sample.history, callWorkflowId(projectId, sample.callId));
     } finally {
-      traffic = false;
-      await generator.catch(() => undefined);
+      await traffic.stop().catch(() => undefined);
       await producer.disconnect();
       await close();
     }
   });
 });
-
-const quietBundler = {
-  trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined,
-  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-};

@@ -21,7 +21,7 @@ import { freePorts } from '../../platform/ports';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import { callEvents } from '../../tools/testkit/call-events';
 import {
-  connectTemporal, createTestPortal, listWorkflows, newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents,
+  connectTemporal, createCallTopics, createTestPortal, listWorkflows, newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents,
   quietKafka, runCli, startBridgeProcess, stopAllProcesses, tempDir, waitForCalls, waitUntil, writeConfig,
 } from '../../tools/testkit/bridge-process';
 import { stackEnv } from '../../tools/testkit/stack-env';
@@ -63,10 +63,7 @@ describe('upgrade: calls parked on version 1 finish on version 2 (issue 8)', () 
     server = await startTemporalDevServer({ dbFile: path.join(logDir, 'temporal.db'), port: port as number, headless: true, log: () => undefined });
     temporalAddress = server.address;
     sandbox = await startSandbox({ port: 0 });
-    const admin = quietKafka(kafkaBrokers).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createCallTopics(kafkaBrokers, topic);
   });
   after(async () => {
     await stopAllProcesses();
