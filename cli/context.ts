@@ -35,6 +35,10 @@ export interface CliContext {
   dispatcherGroupId: string;
   /** --config, else CONFIG_PATH. */
   configPath: string | undefined;
+  /** TEMPORAL_NAMESPACE. */
+  namespace: string;
+  /** WORKER_DEPLOYMENT_NAME: the Worker Deployment the bridge's workers poll as (docs/upgrades.md). */
+  deploymentName: string;
   /** The environment the config's `${VAR}` references resolve from. */
   configEnv: ConfigEnv;
   close(): Promise<void>;
@@ -151,6 +155,8 @@ export function createCliContext(options: CliContextOptions): CliContext {
     contactCardsTopic: settings.topics.contactCards,
     dispatcherGroupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID,
     configPath,
+    namespace: settings.temporalNamespace,
+    deploymentName: settings.deployment.name,
     configEnv: options.env,
     async close() {
       // Whatever a command left open (a timed-out connect included), so the process can exit.

@@ -29,6 +29,7 @@ const commands: [name: string, register: () => Register][] = [
   ['config', () => load<typeof import('./commands/config-check')>('./commands/config-check').registerConfigCheck],
   ['simulate', () => load<typeof import('./commands/simulate')>('./commands/simulate').registerSimulate],
   ['reconcile', () => load<typeof import('./commands/reconcile')>('./commands/reconcile').registerReconcile],
+  ['deployment', () => load<typeof import('./commands/deployment')>('./commands/deployment').registerDeployment],
 ];
 
 /** The global options that take a value: the word after them is not a command. */
@@ -65,6 +66,7 @@ Environment:
   KAFKA_BROKERS         comma-separated host:port list (default 127.0.0.1:9092)
   CALL_EVENTS_TOPIC     the call-events topic (default ringostat.call-events; dead letters in <topic>.dlq)
   BRIDGE_SECRET_KEY     base64 32-byte key(s), comma-separated, sealing webhook secrets; the same in every process
+  WORKER_DEPLOYMENT_NAME  the workers' Worker Deployment, for \`deployment\` (default ringostat-bridge)
   LOG_LEVEL             log level on stderr (default warn; debug shows the libraries' logs too, as --verbose)
 
 Exit codes: 0 done; 1 error (bad input, refused, unreachable, no answer within --timeout);

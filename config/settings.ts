@@ -28,6 +28,10 @@ const positiveInteger = (name: string) => z.string().transform((value, ctx) => {
 });
 const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** WORKER_VERSION_PROMOTION: does a starting worker make its build the deployment's current version (docs/upgrades.md)? */
+export const PROMOTIONS = ['auto', 'manual'] as const;
+/** The Temporal Worker Deployment every bridge worker belongs to, unless WORKER_DEPLOYMENT_NAME names another. */
+export const DEFAULT_DEPLOYMENT_NAME = 'ringostat-bridge';
 
 const environmentSchema = z.object({
   CONFIG_PATH: z.string().optional(),
@@ -47,6 +51,9 @@ const environmentSchema = z.object({
   PARKED_CALL_LIMIT_MS: positiveInteger('PARKED_CALL_LIMIT_MS').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInteger('WORKER_MAX_CACHED_WORKFLOWS').default(250),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.\s]+$/, 'WORKER_DEPLOYMENT_NAME must be one word without dots or spaces').default(DEFAULT_DEPLOYMENT_NAME),
+  WORKER_BUILD_ID: z.string().regex(/^\S+$/, 'WORKER_BUILD_ID must be one word without spaces').optional(),
+  WORKER_VERSION_PROMOTION: z.enum(PROMOTIONS, { error: (issue) => `WORKER_VERSION_PROMOTION must be one of ${PROMOTIONS.join(', ')}, got "${String(issue.input)}"` }).default('auto'),
   CREDENTIALS_DIR: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
   SANDBOX_PORT: port('SANDBOX_PORT').default(8090),
@@ -79,6 +86,11 @@ export interface Settings {
   /** PARKED_CALL_LIMIT_MS: how long a call may stay parked before it closes as `parked-too-long`; unset: 7 days. */
   parkedCallLimitMs?: number;
   worker: { maxCachedWorkflows: number; workflowBundlePath?: string };
+  /**
+   * Worker Versioning (docs/upgrades.md): the Worker Deployment and this build's id in it (unset:
+   * package.json's version), and whether a starting worker promotes its build to current.
+   */
+  deployment: { name: string; buildId?: string; promotion: (typeof PROMOTIONS)[number] };
   /** Version 1's credentials folder, imported once at start (R7). */
   legacyCredentialsDir: string;
   /** Local state of the demo and the dev stack (never the bridge's own state: R7). */
@@ -119,6 +131,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     ...(e.CALL_IDLE_TIMEOUT_MS ? { callIdleTimeoutMs: e.CALL_IDLE_TIMEOUT_MS } : {}),
     ...(e.PARKED_CALL_LIMIT_MS ? { parkedCallLimitMs: e.PARKED_CALL_LIMIT_MS } : {}),
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
+    deployment: { name: e.WORKER_DEPLOYMENT_NAME, ...(e.WORKER_BUILD_ID ? { buildId: e.WORKER_BUILD_ID } : {}), promotion: e.WORKER_VERSION_PROMOTION },
     legacyCredentialsDir: e.CREDENTIALS_DIR ?? path.join(dataDir, 'credentials'),
     dataDir,
     sandboxPort: e.SANDBOX_PORT,

@@ -15,6 +15,9 @@ import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
 import type { Producer } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
 import { createBridgeWorker, workflowBundle } from './temporal-worker';
+import { promoteOnStart, reportManualPromotion } from './deployment-version';
+import { DEFAULT_DEPLOYMENT_NAME, type Settings } from '../config/settings';
+import { packageBuildId } from '../platform/worker-deployment';
 
 export interface BridgeOptions {
   config: BridgeConfig;
@@ -36,6 +39,8 @@ export interface BridgeOptions {
   contactCardsTopic?: string;
   /** The worker's part of the settings: how long a call without news stays open, the sticky cache, a prebuilt bundle. */
   workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
+  /** The worker's Worker Deployment version and its promotion (default: ringostat-bridge, package.json's version, auto). */
+  deployment?: Settings['deployment'];
   /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
   onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
@@ -46,6 +51,8 @@ export interface RunningBridge {
   credentials: CredentialsCache;
   dispatcher?: Dispatcher;
   worker?: Worker;
+  /** The Worker Deployment version this process's worker polls as. */
+  version?: { deploymentName: string; buildId: string };
   stop(): Promise<void>;
 }
 
@@ -68,10 +75,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let workerRun: Promise<void> | undefined;
   let native: NativeConnection | undefined;
   let reconcileProducer: Producer | undefined;
+  let version: { deploymentName: string; buildId: string } | undefined;
   // B9: the client's card after each call, through Kafka to Ringostat's contact book; a no-op for projects without Ringostat.
   const cards = createContactCardPublisher({ kafka, config: options.config, logger: options.logger, registry, topic: options.contactCardsTopic });
   if (options.worker !== false) {
     const tuning = options.workerTuning ?? {};
+    const deployment = options.deployment ?? { name: DEFAULT_DEPLOYMENT_NAME, promotion: 'auto' };
+    version = { deploymentName: deployment.name, buildId: deployment.buildId ?? packageBuildId() };
     native = await NativeConnection.connect({ address: options.temporalAddress });
     reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
     await reconcileProducer.connect();
@@ -84,12 +94,25 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       },
       workflowBundle: await workflowBundle(tuning.workflowBundlePath),
       ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+      version,
       extraActivities: createRingostatActivities({ config: options.config, temporal, producer: reconcileProducer, topic: options.topic, logger: options.logger, registry }),
     });
     const running = worker;
     workerRun = running.run();
     workerRun.catch((err) => fatal('worker', err));
     readiness.register('worker', () => running.getState() === 'RUNNING' || `worker is ${running.getState()}`);
+    // Before anything waits on a workflow task: with no current version none would reach this worker.
+    if (deployment.promotion === 'auto') {
+      await promoteOnStart({ connection, namespace, version, logger: options.logger }).catch(async (err: unknown) => {
+        running.shutdown();
+        await workerRun?.catch(() => undefined);
+        await Promise.allSettled([reconcileProducer?.disconnect(), native?.close(), connection.close()]);
+        throw err;
+      });
+    } else {
+      await reportManualPromotion({ connection, namespace, version, logger: options.logger })
+        .catch((err: unknown) => options.logger.warn({ err: (err as Error).message }, 'could not read the worker deployment'));
+    }
     // The integration workflows answer with a worker polling: this one is.
     for (const project of options.config.projects) {
       await ensureIntegration(project, { temporal, secrets: options.secrets, logger: options.logger, legacyCredentialsDir: options.legacyCredentialsDir })
@@ -120,7 +143,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   }
 
   return {
-    temporal, credentials, dispatcher, worker,
+    temporal, credentials, dispatcher, worker, ...(version ? { version } : {}),
     async stop() {
       await dispatcher?.stop();
       await cardSync?.stop();

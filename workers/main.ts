@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       workerTuning: { ...settings.worker, ...(settings.callIdleTimeoutMs ? { callIdleTimeoutMs: settings.callIdleTimeoutMs } : {}),
         ...(settings.parkedCallLimitMs ? { parkedCallLimitMs: settings.parkedCallLimitMs } : {}),
       },
+      deployment: settings.deployment,
       worker: components.has('worker'),
       dispatcher: components.has('dispatcher'),
       // Version 1 kept credentials here; imported once into the integration workflows, then ignored.
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     const lines = [
       `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...components].join(', ')}; projects ${config.projects.map((p) => p.id).join(', ')}`,
       `Kafka ${stack.kafkaBrokers.join(',')}  topic ${topics.callEvents}`,
-      `Temporal ${stack.temporalAddress}`,
+      `Temporal ${stack.temporalAddress}${running.bridge.version ? `  worker build ${running.bridge.version.buildId} of deployment ${running.bridge.version.deploymentName}` : ''}`,
       `Temporal UI: ${stack.temporalUiUrl ?? '(external server: see its own UI)'}`,
     ];
     if (components.has('http')) {

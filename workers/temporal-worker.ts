@@ -1,5 +1,6 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -22,6 +23,8 @@ export interface BridgeWorkerOptions {
   taskQueue?: string;
   /** Workflows kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS); default 250. */
   maxCachedWorkflows?: number;
+  /** The Worker Deployment version this worker polls as (WORKER_DEPLOYMENT_NAME, WORKER_BUILD_ID). */
+  version: WorkerDeploymentVersion;
 }
 
 let cachedBundle: Promise<WorkflowBundleOption> | undefined;
@@ -58,6 +61,12 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).
     // Evicted ones replay from history when they wake, which is cheap for a call's short history.
     maxCachedWorkflows: options.maxCachedWorkflows ?? 250,
+    // Worker Versioning (docs/upgrades.md "Deploys"): a workflow task goes only to workers of the
+    // version it is routed to, so a worker of an older build never replays a history a newer one
+    // wrote. AUTO_UPGRADE for every type: a call parks for days and an integration never ends, so
+    // pinning them would keep old workers alive as long; they move to the current version at their
+    // next task instead, which patched() and the replay test make safe.
+    workerDeploymentOptions: { version: options.version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' },
   });
 }
 

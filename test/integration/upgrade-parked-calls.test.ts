@@ -4,6 +4,11 @@
  * its per-number lock — then that bridge stops and the new one starts in its place (the same
  * credentials folder, imported once), the operator reactivates from the CLI, and every parked
  * call is written exactly once, finishing on the version-1 workflow code it started on.
+ *
+ * On a Temporal server of its own, fresh as a version-1 deployment's: version 1's workers poll
+ * unversioned, and on a server where a bridge build is current (Worker Versioning, issue 16) no
+ * task would reach them. The versioned bridge that replaces them finds no current version and
+ * makes its own current, moving version 1's unversioned workflows to it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,10 +21,12 @@ import { freePorts } from '../../platform/ports';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import { callEvents } from '../../tools/testkit/call-events';
 import {
-  connectTemporal, createTestPortal, listWorkflows, newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents,
+  connectTemporal, createCallTopics, createTestPortal, listWorkflows, newClientAnsweredMismatch, newSecretKey, parkedCount, projectConfig, publishEvents,
   quietKafka, runCli, startBridgeProcess, stopAllProcesses, tempDir, waitForCalls, waitUntil, writeConfig,
 } from '../../tools/testkit/bridge-process';
 import { stackEnv } from '../../tools/testkit/stack-env';
+import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
+import { describeDeployment, packageBuildId } from '../../platform/worker-deployment';
 
 /** The last release before version 2 (the commit this session started from). */
 const V1_COMMIT = '58ee6c7cef00b39414c609614a94c28c90bf3a26';
@@ -42,7 +49,9 @@ describe('upgrade: calls parked on version 1 finish on version 2 (issue 8)', () 
   let v1Root: string;
   let v1Data: string;
   let logDir: string;
-  const { temporalAddress, kafkaBrokers } = stackEnv();
+  let server: TemporalDevServer;
+  let temporalAddress: string;
+  const { kafkaBrokers } = stackEnv();
   const topic = `upgrade-${Date.now()}`;
 
   before(async () => {
@@ -50,15 +59,16 @@ describe('upgrade: calls parked on version 1 finish on version 2 (issue 8)', () 
     v1Data = await tempDir('bridge-v1-data');
     logDir = await tempDir('upgrade-logs');
     checkOut(V1_COMMIT, v1Root);
+    const [port] = await freePorts(1);
+    server = await startTemporalDevServer({ dbFile: path.join(logDir, 'temporal.db'), port: port as number, headless: true, log: () => undefined });
+    temporalAddress = server.address;
     sandbox = await startSandbox({ port: 0 });
-    const admin = quietKafka(kafkaBrokers).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createCallTopics(kafkaBrokers, topic);
   });
   after(async () => {
     await stopAllProcesses();
     await sandbox?.stop();
+    await server?.stop();
     for (const dir of [v1Root, v1Data, logDir]) if (dir && !process.env.KEEP_TEST_DATA) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -98,6 +108,8 @@ describe('upgrade: calls parked on version 1 finish on version 2 (issue 8)', () 
         return running[0]?.type === 'integrationWorkflowV2' ? true : undefined;
       }, 120_000, v2.output);
       assert.equal(await parkedCount(temporal.client, projectId), 3, 'still parked after the upgrade');
+      const deployment = await describeDeployment(temporal.client.workflowService, 'default', 'ringostat-bridge');
+      assert.equal(deployment?.current, packageBuildId(), 'the first versioned worker made its build current');
       assert.match(v2.output(), /imported the credentials file of version 1/);
 
       const reactivated = await runCli({

@@ -111,6 +111,9 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
     assert.match(String(bridge.environment?.BRIDGE_SECRET_KEY), /^\$\{BRIDGE_SECRET_KEY:\?.+\}$/, 'compose refuses to start without the key');
     assert.equal(bridge.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
     assert.equal(bridge.environment?.KAFKA_BROKERS, 'kafka:29092');
+    // The server has Worker Deployments on by default (1.30): a rebuilt bridge promotes its own build.
+    assert.equal(bridge.environment?.WORKER_VERSION_PROMOTION, '${WORKER_VERSION_PROMOTION:-auto}');
+    assert.match(service('temporal').image ?? '', /^temporalio\/server:1\.(2[89]|[3-9]\d)\./, 'a server with Worker Deployment versions (1.28+)');
   });
 
   it('the bridge requires its config: CONFIG_PATH names a read-only bind of a file that must exist', () => {

@@ -15,6 +15,7 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
     assert.deepEqual(settings.topics, { callEvents: 'ringostat.call-events', deadLetters: 'ringostat.call-events.dlq', contactCards: 'ringostat.contact-cards' });
     assert.deepEqual(settings.http, { port: 8080, host: '127.0.0.1' });
     assert.deepEqual(settings.worker, { maxCachedWorkflows: 250 });
+    assert.deepEqual(settings.deployment, { name: 'ringostat-bridge', promotion: 'auto' }, 'unset build id: package.json\'s version');
     assert.equal(settings.callIdleTimeoutMs, undefined, 'unset: the call workflow keeps its 2 h');
     assert.equal(settings.dataDir, path.join(projectRoot, '.data'));
     assert.equal(settings.legacyCredentialsDir, path.join(projectRoot, '.data', 'credentials'));
@@ -27,13 +28,15 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
       CONTACT_CARDS_TOPIC: 'cards', DISPATCHER_GROUP_ID: 'g', HTTP_PORT: '9000', HTTP_HOST: '0.0.0.0', LOG_LEVEL: 'debug',
       CALL_IDLE_TIMEOUT_MS: '60000', WORKER_MAX_CACHED_WORKFLOWS: '50', WORKFLOW_BUNDLE_PATH: '/b.js', CREDENTIALS_DIR: '/old', DATA_DIR: '/var/bridge',
       TEMPORAL_PORT: '7301', TEMPORAL_UI_PORT: '7302', KAFKA_PORT: '7303', KAFKA_CONTROLLER_PORT: '7304',
+      WORKER_DEPLOYMENT_NAME: 'calls-eu', WORKER_BUILD_ID: '1.4.0-rc.1', WORKER_VERSION_PROMOTION: 'manual',
     });
     assert.deepEqual({ ...settings }, {
       configPath: '/etc/bridge.yaml', secretKey: 'a2V5', components: 'worker', temporalAddress: 't:7233', temporalNamespace: 'calls',
       temporalMetricsAddress: '0.0.0.0:9464', kafkaBrokers: ['k1:9092', 'k2:9092'],
       topics: { callEvents: 'ev', deadLetters: 'ev.dlq', contactCards: 'cards' }, dispatcherGroupId: 'g',
       http: { port: 9000, host: '0.0.0.0' }, logLevel: 'debug', callIdleTimeoutMs: 60000,
-      worker: { maxCachedWorkflows: 50, workflowBundlePath: '/b.js' }, legacyCredentialsDir: '/old', dataDir: '/var/bridge', sandboxPort: 8090,
+      worker: { maxCachedWorkflows: 50, workflowBundlePath: '/b.js' }, deployment: { name: 'calls-eu', buildId: '1.4.0-rc.1', promotion: 'manual' },
+      legacyCredentialsDir: '/old', dataDir: '/var/bridge', sandboxPort: 8090,
       devStack: { temporalPort: 7301, uiPort: 7302, kafkaPort: 7303, controllerPort: 7304 },
     });
   });
@@ -46,11 +49,15 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
   });
 
   it('names every variable that is wrong, in one error', () => {
-    assert.throws(() => parseSettings({ HTTP_PORT: 'eighty', CALL_IDLE_TIMEOUT_MS: '-5', LOG_LEVEL: 'loud' }), (err: unknown) => {
+    assert.throws(() => parseSettings({
+      HTTP_PORT: 'eighty', CALL_IDLE_TIMEOUT_MS: '-5', LOG_LEVEL: 'loud', WORKER_VERSION_PROMOTION: 'sometimes', WORKER_DEPLOYMENT_NAME: 'a.b',
+    }), (err: unknown) => {
       assert.ok(err instanceof SettingsError);
       assert.match(err.message, /HTTP_PORT must be a port number, got "eighty"/);
       assert.match(err.message, /CALL_IDLE_TIMEOUT_MS must be a positive whole number, got "-5"/);
       assert.match(err.message, /LOG_LEVEL must be one of .*info.*, got "loud"/);
+      assert.match(err.message, /WORKER_VERSION_PROMOTION must be one of auto, manual, got "sometimes"/);
+      assert.match(err.message, /WORKER_DEPLOYMENT_NAME must be one word without dots/);
       return true;
     });
   });

@@ -12,6 +12,18 @@ const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWOR
 /** gRPC status ALREADY_EXISTS: a concurrent starter registered the attribute first. */
 const GRPC_ALREADY_EXISTS = 6;
 
+/**
+ * Dynamic config of the dev server (values are JSON). Worker Versioning is on by default in the
+ * server (system.enableDeploymentVersions, frontend.workerVersioningWorkflowAPIs); what changes
+ * here is how soon a build that stopped being current reports "drained": a cluster re-checks
+ * every 3 min after a 3 min grace (visibility may lag there), a single dev box needs neither, so
+ * `ringostat-bridge deployment wait-drained` and the overlapping-deploy test answer in seconds.
+ */
+export const DEV_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '"2s"',
+  'matching.wv.VersionDrainageStatusRefreshInterval': '"2s"',
+};
+
 export interface TemporalDevServerOptions {
   /** SQLite file: persistent, so parked call workflows survive a restart of the bridge. */
   dbFile: string;
@@ -134,6 +146,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     // No internet here: the UI's newsfeed would only fail in the browser.
     ...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
     ...searchAttributeNames.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ...Object.entries(DEV_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
   ];
   const { child, tail } = spawnService(cli, args);
 

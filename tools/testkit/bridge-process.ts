@@ -431,6 +431,17 @@ export function quietKafka(brokers: string[]): Kafka {
   return new Kafka({ clientId: `test-${randomUUID().slice(0, 8)}`, brokers, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 300 } });
 }
 
+/** A test's own call-events topic (3 partitions) and its dead-letter topic. */
+export async function createCallTopics(brokers: string[], topic: string): Promise<void> {
+  const admin = quietKafka(brokers).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function publishEvents(producer: Producer, topic: string, events: CallEvent[], timestamp?: Date): Promise<void> {
   await producer.send({
     topic,
