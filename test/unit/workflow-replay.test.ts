@@ -59,7 +59,7 @@ describe('workflow code replays recorded histories (determinism)', () => {
   it('has histories of every workflow type to replay', () => {
     const types = new Set(recorded.map((r) => r.workflowType));
     assert.ok(recorded.length >= 20, `${recorded.length} histories`);
-    assert.deepEqual([...types].sort(), ['callWorkflow', 'callWorkflowV2', 'clientLockWorkflow', 'integrationWorkflow', 'integrationWorkflowV2', 'reactivationWorkflow']);
+    assert.deepEqual([...types].sort(), ['callWorkflow', 'callWorkflowV2', 'clientCreationWorkflow', 'clientLockWorkflow', 'integrationWorkflow', 'integrationWorkflowV2', 'reactivationWorkflow']);
   });
 
   for (const { name, workflowId, history } of recorded) {
