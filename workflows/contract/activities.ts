@@ -22,7 +22,9 @@ export type CallSettings = ProjectSettings & {
 /**
  * The activities of the version-2 call workflow. Two of them touch Bitrix24 — one when the
  * client is resolved, one when the call is written up — so a call costs two activities on top
- * of the minimal design's one; the rest run as local activities (no server round trip).
+ * of the minimal design's one; the rest run as local activities (no server round trip). A call
+ * that creates the client adds one more, `createClient`, run as a local activity by its number's
+ * client-creation workflow (B2).
  */
 export interface CallActivities {
   /** Local: the project's settings without secrets, and the worker's call settings; ProjectUnknown when the config has no such project. */
