@@ -11,8 +11,9 @@ import { clientCreationWorkflowId, createClientUpdate, TASK_QUEUE } from '../wor
  * not, the call's activity fails and its retry asks again.
  */
 const CREATION_WAIT_MS = 9 * 60_000;
-/** Pause before asking again after an update raced the workflow's idle close. */
+/** Pause before asking again after an update raced the workflow's close, doubled each time up to the cap (a server that is down). */
 const RACE_PAUSE_MS = 200;
+const MAX_PAUSE_MS = 5_000;
 
 /**
  * Sends this call's creation to its number's client-creation workflow, starting it if none runs
@@ -20,8 +21,8 @@ const RACE_PAUSE_MS = 200;
  *
  * The update id is the call's and its activity attempt's: a retried attempt does not attach to
  * an earlier attempt's answer (maybe a failure), but queues a new creation, which finds by its
- * markers whatever the earlier one made. An update that arrives as the workflow closes for
- * idleness is not handled; asking again starts a new run. A failed creation comes back as the
+ * markers whatever the earlier one made. An update that arrives as the workflow closes (it
+ * closes as soon as no creation is queued) is not handled; asking again starts a new run. A failed creation comes back as the
  * failure the activity inside raised (its type, retryability and message), so the call parks or
  * retries exactly as if it had created itself.
  */
@@ -36,7 +37,7 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
       workflowIdConflictPolicy: 'USE_EXISTING', args: [],
     }),
   });
-  for (;;) {
+  for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       const bounded = () => temporal.withDeadline(deadline, ask);
       return await (context ? temporal.withAbortSignal(context.cancellationSignal, bounded) : bounded());
@@ -46,7 +47,7 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
         throw new Error(`client creation for this call got no answer within ${CREATION_WAIT_MS / 60_000} min `
           + `(workflow ${clientCreationWorkflowId(input.projectId, input.e164)}): ${(err as Error).message}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, RACE_PAUSE_MS));
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
