@@ -6,7 +6,8 @@ import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
 import type { CallActivities } from '../workflows/contract';
 import { projectLookup, type WithBitrix } from './bitrix-access';
-import { resolveClient } from './client-resolution';
+import { createInTurn } from './client-creation-gate';
+import { createClient, resolveClient } from './client-resolution';
 import { writeTasks } from './crm-writes';
 import { heartbeatWhileSlow } from './heartbeat';
 
@@ -60,8 +61,12 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
-    resolveClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
-      resolveClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),
+    resolveClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => resolveClient({
+      client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input),
+    }, input))),
+
+    createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
+      createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),
 
     completeCall: (input) => heartbeatWhileSlow(async () => {
       const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));

@@ -1,5 +1,5 @@
 import type { BitrixClient } from '../bitrix/client';
-import { createEntitiesOnce, createEntity, createTask, deleteEntity, fillEmptyFields, type CrmEntityKind, type PlannedEntity } from '../bitrix/crm';
+import { createEntitiesOnce, createEntity, createTask, fillEmptyFields, type CrmEntityKind, type PlannedEntity } from '../bitrix/crm';
 import { BitrixBadRequestError } from '../bitrix/errors';
 import type { CrmBindings, CrmFields, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../schemas/crm-plan';
 import type { StepFailure } from '../schemas/workflow-io';
@@ -32,13 +32,6 @@ export async function createPlanned(client: BitrixClient, projectId: string, cal
 
 function withContact(entity: PlannedEntity): CrmFields {
   return typeof entity.bindToContact === 'number' ? { ...entity.fields, CONTACT_ID: entity.bindToContact } : entity.fields;
-}
-
-/** Deal and lead before the contact they are bound to. */
-export async function deleteCreated(client: BitrixClient, created: CrmBindings): Promise<void> {
-  if (created.dealId) await deleteEntity(client, 'deal', created.dealId);
-  if (created.leadId) await deleteEntity(client, 'lead', created.leadId);
-  if (created.contactId) await deleteEntity(client, 'contact', created.contactId);
 }
 
 /** S8 fills; a bad request fails that fill only. */

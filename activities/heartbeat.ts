@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { activityContext } from './activity-context';
 
 /** A quick activity sends no heartbeat at all; one that runs longer (a rate-limit queue) sends one this often. */
 const QUIET_MS = 3_000;
@@ -9,12 +9,9 @@ const QUIET_MS = 3_000;
  * heartbeat (each one is a billable action on Temporal Cloud).
  */
 export async function heartbeatWhileSlow<T>(work: () => Promise<T>): Promise<T> {
-  let context: Context | undefined;
-  try {
-    context = Context.current();
-  } catch {
-    return work(); // outside an activity (unit tests)
-  }
+  const context = activityContext();
+  // Outside an activity (unit tests), or a local one: those cannot heartbeat (their workflow task does).
+  if (!context || context.info.isLocal) return work();
   const timer = setInterval(() => context?.heartbeat(), QUIET_MS);
   try {
     return await work();

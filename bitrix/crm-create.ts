@@ -1,13 +1,13 @@
 import type { CrmFields } from '../schemas/crm-plan';
 import type { BitrixClient } from './client';
-import { BitrixBadRequestError } from './errors';
 
 /**
  * Idempotent writes (M6, R1). An activity may be retried after Bitrix24 already executed the
  * add (a timeout, a crash before the result was recorded), so every entity we create carries
  * a marker — ORIGINATOR_ID (this product + project) and ORIGIN_ID (call + role) — and a
- * create first looks for it. Two creates with one marker must not run concurrently: the
- * workflows serialise CRM work per number (B2), which this relies on.
+ * create first looks for it. Two creates with one marker must not run concurrently: a call's
+ * creations run one at a time in its number's client-creation workflow (B2), which this relies on.
+ * The bridge never deletes what it created (a deleted lead has already notified its manager).
  */
 
 export type CrmEntityKind = 'lead' | 'contact' | 'deal';
@@ -75,18 +75,6 @@ export function isEmpty(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value).length === 0;
   return false;
-}
-
-/**
- * B2: a concurrent call from the same number created the same kind of entity first; ours is
- * the duplicate and goes. Deleting what is already gone is done.
- */
-export async function deleteEntity(client: BitrixClient, kind: CrmEntityKind, id: number): Promise<void> {
-  try {
-    await client.call(`crm.${kind}.delete`, { id });
-  } catch (err) {
-    if (!(err instanceof BitrixBadRequestError && /not found/i.test(err.description))) throw err;
-  }
 }
 
 /** One entity of a call's creation: its kind, fields and marker; `bindToContact` names the contact it is bound to. */

@@ -16,6 +16,23 @@ export const CRM_ACTIVITY_OPTIONS: ActivityOptions = {
 export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
 
 /**
+ * A call's client creation inside its number's client-creation workflow (B2), as a local
+ * activity: the workflow lives for one creation or a burst of them, so a task-queue round trip
+ * and three history events per creation would be most of its cost. A long wait in the portal's
+ * rate-limit queue keeps the workflow task alive (the SDK heartbeats it); a worker killed
+ * mid-creation loses that task, another worker runs the creation again, and it looks up first
+ * and finds by its markers what the killed attempt created (R1). Bounded to well under the wait
+ * of the calls queued behind it (CREATION_WAIT_MS in activities/client-creation-gate.ts): when
+ * Bitrix24 stays down longer, the update fails with the last failure, the waiting call's
+ * activity fails with it, and that call's own retry policy (a day, CRM_ACTIVITY_OPTIONS) asks again.
+ */
+export const clientCreation = proxyLocalActivities<CallActivities>({
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '6 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
  * Settings, credentials state, round robin: quick, on this worker, recorded as markers. Their
  * retries are bounded (10 attempts, about 2 minutes; never past 10 minutes): a local activity
  * retrying forever would hold the call's workflow task loop without a word. When they give up,

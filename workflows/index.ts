@@ -3,6 +3,8 @@
 // Version 2: what new calls and integrations run.
 export { callWorkflowV2 } from './call-workflow';
 export { integrationWorkflowV2 } from './integration-workflow';
+// B2: the one place a new client is created per (project, number), started by a call's activity.
+export { clientCreationWorkflow } from './client-creation-workflow';
 // Version 1, frozen: calls and integrations started before version 2 finish on it (docs/upgrades.md).
 export { callWorkflow } from './legacy/call-workflow-v1';
 export { clientLockWorkflow } from './legacy/client-lock-workflow';

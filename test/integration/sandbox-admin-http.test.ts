@@ -55,3 +55,17 @@ void test('bad admin input is a 400 naming the problem', async () => {
   const faults = await admin('PUT', '/portals/nope/faults', [{ errorRate: 2 }]);
   assert.equal(faults.status, 400);
 });
+
+void test('B2, B6: the state counts every lead, contact and deal ever added — alone or in a batch, deleted or not — and no seed', async () => {
+  await admin('POST', '/portals', { id: 'counted', users: [{ id: 1, name: 'Boss' }] });
+  const { url } = (await admin('POST', '/portals/counted/webhooks', { userId: 1 })).body;
+  await admin('POST', '/portals/counted/seed/lead', { TITLE: 'Seeded' });
+  const { result: contactId } = (await rest(url, 'crm.contact.add', { fields: { NAME: 'Added' } })).body;
+  const batch = await rest(url, 'batch', { halt: 1, cmd: { lead: 'crm.lead.add?fields[TITLE]=Batched', deal: 'crm.deal.add?fields[TITLE]=Batched' } });
+  assert.equal(batch.status, 200);
+  assert.equal((await rest(url, 'crm.contact.delete', { id: contactId })).status, 200);
+
+  const state = (await admin('GET', '/portals/counted/state')).body;
+  assert.equal(state.contacts.length, 0, 'the added contact is gone');
+  assert.deepEqual(state.createdEver, { lead: 1, contact: 1, deal: 1 }, 'yet it was created; the seeded lead was not');
+});

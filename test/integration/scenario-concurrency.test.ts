@@ -1,15 +1,18 @@
 /**
- * B2 end to end: two calls from the same new number handled at the same time (two lines, a
- * quick redial) — their events published interleaved in one go — still yield one lead (and one
- * contact), and the second call is written to the first call's lead (docs/decisions.md "When things
- * are created": the client state is looked up inside the per-number serialisation).
+ * B2 end to end: calls from the same new number handled at the same time (two lines, a quick
+ * redial, a burst) — their events published interleaved in one go — still yield one lead (and
+ * one contact), and the other calls are written to the first call's lead (docs/decisions.md
+ * "When things are created": the client is looked up again inside the number's client-creation
+ * workflow). The sandbox counts every entity ever added, so the tests prove that nothing was
+ * created beyond what is left — the bridge never creates a duplicate to delete it later. A
+ * worker SIGKILLed mid-creation: test/integration/b2-worker-killed.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import {
-  CALL_TIMEOUT_MS, OLENA, PETRO, assertTask, crmFor, idOf, only, ownerOf, tasksOfCall, taskOfCall,
+  CALL_TIMEOUT_MS, OLENA, PETRO, assertTask, bindingsOf, crmFor, idOf, only, ownerOf, tasksOfCall, taskOfCall,
 } from '../../tools/testkit/crm-assert';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
@@ -24,14 +27,24 @@ function interleave(a: CallEvent[], b: CallEvent[]): CallEvent[] {
   return out;
 }
 
+/** `n` calls' events, interleaved stage by stage. */
+function interleaveAll(calls: CallEvent[][]): CallEvent[] {
+  return calls.reduce((all, call) => interleave(all, call), [] as CallEvent[]);
+}
+
 describe('scenario: concurrent calls from one new number (B2)', () => {
   let h: Harness;
   let lead: string;
   let leadContact: string;
+  let dealContact: string;
 
   before(async () => {
-    h = await startHarness({ projects: [{ id: 'b2-lead' }, { id: 'b2-leadc', scenario: { entities: 'lead+contact' } }] });
-    [lead, leadContact] = h.projectIds as [string, string];
+    h = await startHarness({
+      projects: [
+        { id: 'b2-lead' }, { id: 'b2-leadc', scenario: { entities: 'lead+contact' } }, { id: 'b2-dealc', scenario: { entities: 'deal+contact' } },
+      ],
+    });
+    [lead, leadContact, dealContact] = h.projectIds as [string, string, string];
   });
   after(async () => {
     await h?.stop();
@@ -77,5 +90,94 @@ describe('scenario: concurrent calls from one new number (B2)', () => {
     assert.equal(follower.createdLeadId, undefined);
     assert.equal(tasksOfCall(crm, follower.callId).length, 2, 'record and review on the existing lead');
     for (const task of tasksOfCall(crm, follower.callId)) assert.ok((task.UF_CRM_TASK as string[]).includes(`L_${idOf(created)}`));
+  });
+
+  /**
+   * `n` answered calls from one new number at once (every other one in the national format),
+   * events interleaved; returns the CRM of the number and the entities the portal ever added
+   * during the burst.
+   */
+  async function burst(projectId: string, clientNumber: string, n: number) {
+    const before = h.sandbox.admin.state(projectId).createdEver;
+    const calls = Array.from({ length: n }, (_, i) => callEvents({
+      projectId, clientNumber: i % 2 === 0 ? clientNumber : `0${clientNumber.slice(4)}`, employee: { staffId: i % 2 === 0 ? '101' : '102' },
+    }));
+    await h.publish(interleaveAll(calls));
+    const results = await Promise.all(calls.map((c) => h.callResult(projectId, (c[0] as CallEvent).callId, CALL_TIMEOUT_MS * 2)));
+    const after = h.sandbox.admin.state(projectId).createdEver;
+    const createdDuring = { lead: after.lead - before.lead, contact: after.contact - before.contact, deal: after.deal - before.deal };
+    const answerer = new Map(results.map((r, i) => [r.callId, i % 2 === 0 ? OLENA : PETRO]));
+    return { crm: crmFor(h, projectId, clientNumber), results, createdDuring, answerer };
+  }
+
+  /** One call created the client's entities; every other call was written to them and created nothing. */
+  function assertOneCreator(results: CallResult[], outcome: string) {
+    const creator = only(results.filter((r) => r.outcome === outcome), `call whose outcome is ${outcome}`);
+    const others = results.filter((r) => r !== creator);
+    assert.deepEqual(others.map((r) => r.outcome), others.map(() => 'task-on-existing'), 'every other call is written to the existing entity');
+    for (const r of others) assert.deepEqual([r.createdLeadId, r.createdDealId, r.createdContactId], [undefined, undefined, undefined], `${r.callId} created nothing`);
+    return creator;
+  }
+
+  /** Every client-creation workflow of the project has closed: the per-number serialisation is short-lived. */
+  async function assertCreationWorkflowsClosed(projectId: string) {
+    const running = async () => {
+      let count = 0;
+      for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowType='clientCreationWorkflow' AND ExecutionStatus='Running'` })) {
+        if (w.workflowId.startsWith(`client-creation:${projectId}:`)) count += 1;
+      }
+      return count;
+    };
+    const deadline = Date.now() + 30_000;
+    while ((await running()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await running(), 0, 'no client-creation workflow of the project still running');
+  }
+
+  for (const n of [2, 4, 10]) {
+    it(`B2: ${n} answered calls at once from one new number (lead+contact) → one lead and one contact, and none ever created beyond them`, { timeout: 300_000 }, async () => {
+      const clientNumber = `+38050371${String(n).padStart(4, '0')}`;
+      const { crm, results, createdDuring, answerer } = await burst(leadContact, clientNumber, n);
+      const created = only(crm.leads, 'lead');
+      const contact = only(crm.contacts, 'contact');
+      assert.equal(Number(created.CONTACT_ID), idOf(contact));
+      assert.deepEqual(createdDuring, { lead: 1, contact: 1, deal: 0 }, 'the portal added exactly one lead and one contact, ever');
+      const creator = assertOneCreator(results, 'lead-created');
+      assert.equal(creator.createdLeadId, idOf(created));
+      assert.equal(ownerOf(created), answerer.get(creator.callId), 'owned by whoever answered the call that created it');
+      // Each call's record task on the one lead, and a review for the owner of each colleague's call (S2.3).
+      for (const r of results) {
+        const record = taskOfCall(crm, r.callId, 'call-record');
+        assertTask(record, { responsible: answerer.get(r.callId) as number, status: 'completed' });
+        assert.ok(bindingsOf(record).includes(`L_${idOf(created)}`), `${r.callId}'s record task is on the one lead`);
+      }
+      const colleagues = results.filter((r) => answerer.get(r.callId) !== ownerOf(created)).length;
+      assert.equal(crm.tasks.length, n + colleagues, 'record tasks and reviews only, all on the one lead and its contact');
+      await assertCreationWorkflowsClosed(leadContact);
+    });
+  }
+
+  it('B2, R3: 4 calls at once from one new number while Bitrix24 answers 25% of requests with 500 and loses 10% of responses (deal+contact) → one deal and one contact, none ever beyond them', { timeout: 300_000 }, async () => {
+    h.sandbox.admin.setFaults(dealContact, [{ errorRate: 0.25, lostResponseRate: 0.1 }]);
+    try {
+      const { crm, results, createdDuring } = await burst(dealContact, '+380503720004', 4);
+      only(crm.deals, 'deal');
+      only(crm.contacts, 'contact');
+      assert.deepEqual(createdDuring, { lead: 0, contact: 1, deal: 1 }, 'the portal added exactly one deal and one contact, ever');
+      assertOneCreator(results, 'deal-created');
+    } finally {
+      h.sandbox.admin.setFaults(dealContact, []);
+    }
+  });
+
+  it('B2, R3: 10 calls at once from one new number under Bitrix24 500s (lead only) → one lead, none ever beyond it', { timeout: 300_000 }, async () => {
+    h.sandbox.admin.setFaults(lead, [{ errorRate: 0.25 }]);
+    try {
+      const { crm, results, createdDuring } = await burst(lead, '+380503720010', 10);
+      only(crm.leads, 'lead');
+      assert.deepEqual(createdDuring, { lead: 1, contact: 0, deal: 0 }, 'the portal added exactly one lead, ever');
+      assertOneCreator(results, 'lead-created');
+    } finally {
+      h.sandbox.admin.setFaults(lead, []);
+    }
   });
 });

@@ -174,6 +174,20 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/reactivation-resend'],
   },
 
+  // clientCreationWorkflow: a linger for late callers before it closes. (A deadline added to its
+  // wait for the creations is no control: the timer starts and is cancelled within the one workflow
+  // task that also runs the local activity, so it never reaches the history.)
+  {
+    workflowType: 'clientCreationWorkflow',
+    mistake: 'lingers a moment for late callers before it closes (a timer added)',
+    file: 'workflows/client-creation-workflow.ts',
+    edits: [
+      { find: "import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';", replace: "import { allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';" },
+      { find: '  await condition(() => running === 0 && allHandlersFinished());\n', replace: "  await condition(() => running === 0 && allHandlersFinished());\n  await sleep('1 second');\n" },
+    ],
+    histories: ['v2/client-creation-one', 'v2/client-creation-burst'],
+  },
+
   // reconcileWorkflow: a timer added before its one activity.
   {
     workflowType: 'reconcileWorkflow',

@@ -25,7 +25,7 @@ import { freePorts } from '../../platform/ports';
 import { startStack, type Stack } from '../../tools/infra/stack';
 import type { CallResult } from '../../schemas/workflow-io';
 import { callWorkflowV2 } from '../../workflows';
-import { callStateQuery, callWorkflowId, integrationStateQuery, integrationWorkflowId, reactivationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
+import { callStateQuery, callWorkflowId, clientCreationWorkflowId, integrationStateQuery, integrationWorkflowId, reactivationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -52,9 +52,9 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-async function record(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[]): Promise<void> {
+async function record(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[], runId?: string): Promise<void> {
   if (!wanted(name)) return;
-  const handle = h.bridge.temporal.workflow.getHandle(workflowId);
+  const handle = h.bridge.temporal.workflow.getHandle(workflowId, runId);
   const { type } = await handle.describe();
   // Not @temporalio/common's historyToJSON: with this install's two copies of protobufjs 8 (one
   // nested under common, one under proto) it throws "type must be a Type". The generated class's
@@ -65,6 +65,24 @@ async function record(h: Harness, name: string, workflowId: string, scenario: st
   for (const secret of secrets) assert.ok(!text.includes(secret), `${name}: history holds a webhook secret`);
   fs.writeFileSync(path.join(OUT_DIR, `${name}.json`), text);
   process.stdout.write(`recorded ${name}.json (${type}, ${(text.length / 1024).toFixed(1)} KB)\n`);
+}
+
+/**
+ * The closed run of a number's client-creation workflow (B2) that handled the most creations:
+ * in a burst, updates that arrived while one creation ran are queued in the same run.
+ */
+async function recordClientCreation(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[]): Promise<void> {
+  const runs: Array<{ runId: string; events: number }> = [];
+  await waitFor(`${workflowId} to close`, async () => {
+    runs.length = 0;
+    for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowId='${workflowId}'` })) {
+      if (w.status.name === 'RUNNING') return false;
+      runs.push({ runId: w.runId, events: w.historyLength });
+    }
+    return runs.length > 0;
+  });
+  const busiest = runs.reduce((a, b) => (b.events > a.events ? b : a));
+  await record(h, name, workflowId, `${scenario} (the busiest of ${runs.length} run(s))`, secrets, busiest.runId);
 }
 
 async function main(): Promise<void> {
@@ -150,6 +168,14 @@ async function main(): Promise<void> {
     await record(h, 'concurrent-first', callWorkflowId(rec, callId(first)), `concurrent call 1 of 2 from one new number → ${results[0].outcome}`, secrets);
     await record(h, 'concurrent-second', callWorkflowId(rec, callId(second)), `concurrent call 2 of 2 from one new number → ${results[1].outcome}`, secrets);
     }
+
+    // B2: the number's client-creation workflow: one creation (S1 above), and a burst of four
+    // calls whose creations queue in one run, the later ones finding the client and creating nothing.
+    await recordClientCreation(h, 'client-creation-one', clientCreationWorkflowId(rec, '+380501230001'), 'one new caller\'s creation', secrets);
+    const burst = [0, 1, 2, 3].map((i) => callEvents({ projectId: rec, callId: `rec-burst-${i}`, clientNumber: '+380501230012', employee: { staffId: i % 2 ? '102' : '101' } }));
+    await h.publish([0, 1, 2].flatMap((stage) => burst.map((events) => events[stage]!)));
+    await Promise.all(burst.map((events) => h!.callResult(rec, callId(events), 120_000)));
+    await recordClientCreation(h, 'client-creation-burst', clientCreationWorkflowId(rec, '+380501230012'), 'four calls at once from one new number', secrets);
 
     // S4.2 round robin: the position comes from the project's integration actor (an update).
     if (wanted('missed-round-robin', 'integration-round-robin')) {

@@ -129,6 +129,7 @@ export class SandboxCore implements SandboxAdmin {
       deals: copy(portal.records.deal),
       tasks: copy(portal.tasks),
       users: [...portal.users.values()].map((user) => userRecord(portal, user)),
+      createdEver: { ...portal.createdEver },
     };
   }
 

@@ -64,6 +64,7 @@ export function createRecord(entity: CrmEntity, ctx: RuleContext, fields: Params
   applyDerived(entity, record, undefined, ctx);
   portal.records[entity].set(id, record);
   portal.reindex(entity, record);
+  if (mode !== 'seed') portal.createdEver[entity] += 1;
   return id;
 }
 

@@ -34,6 +34,11 @@ export class Portal {
   rateLimit?: RateLimitConfig;
   faults: FaultRule[] = [];
   deleted = false;
+  /**
+   * Entities ever added through the REST API, by type, deletions notwithstanding (seed() does not
+   * count): a test of B2 asserts nothing was created beyond what is left, not only what is left.
+   */
+  readonly createdEver: Record<CrmEntity, number> = { lead: 0, contact: 0, deal: 0 };
 
   private readonly counters: Record<Counter, number> = { lead: 0, contact: 0, deal: 0, task: 0, multifield: 0, statusRow: 0 };
   /** match code → "lead:5" keys; the reverse map lets a rewrite drop stale codes. */

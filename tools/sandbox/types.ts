@@ -70,6 +70,8 @@ export interface PortalState {
   deals: Rec[];
   tasks: Rec[];
   users: Rec[];
+  /** Leads, contacts and deals ever added by crm.*.add (alone or in a batch), deleted ones included; seeds not counted. */
+  createdEver: { lead: number; contact: number; deal: number };
 }
 
 export type SeedEntity = 'lead' | 'contact' | 'deal';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { Kafka, Producer } from 'kafkajs';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { callEventKey, type CallEvent } from '../../schemas/call-event';
 import { bridgeConfigSchema, type BridgeConfig } from '../../schemas/project-config';
@@ -68,6 +69,17 @@ async function describeStuck(handle: WorkflowHandle): Promise<string> {
   }
 }
 
+/** A test's own topic (3 partitions) and its DLQ, and a producer connected to them. */
+export async function createTestTopic(kafka: Kafka, topic: string): Promise<Producer> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  return producer;
+}
+
 /**
  * One bridge against the real Kafka and Temporal of the test stack and an in-process Bitrix24
  * sandbox, with its own topic, consumer group and projects so test files do not interfere.
@@ -86,12 +98,7 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   const config = bridgeConfigSchema.parse({ projects });
   const topic = `test-events-${suffix}`;
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'test-harness', logger: createLogger({ level: 'error' }) });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
+  const producer = await createTestTopic(kafka, topic);
 
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });

@@ -23,11 +23,12 @@ import { startKafkaBroker, type KafkaBroker } from '../infra/kafka-broker';
 import { projectRoot } from '../../platform/paths';
 import { freePorts } from '../../platform/ports';
 import { startTemporalDevServer, type TemporalDevServer } from '../infra/temporal-server';
-import type { Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox } from '../sandbox';
 import { callEventKey, type CallEvent } from '../../schemas/call-event';
 import type { CallResult, IntegrationState } from '../../schemas/workflow-io';
 import { callWorkflowId, integrationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
-import { employees, portalUsers } from './bridge-harness';
+import { createTestTopic, employees, portalUsers } from './bridge-harness';
+import { stackEnv } from './stack-env';
 
 export { employees, portalUsers };
 
@@ -308,6 +309,29 @@ export async function tearDownTest(parts: {
   if (parts.root && !process.env.KEEP_TEST_DATA) fs.rmSync(parts.root, { recursive: true, force: true });
   else if (parts.root) process.stderr.write(`[${parts.name}] test data and process logs kept in ${parts.root}\n`);
   assert.deepEqual(leftoverProcessGroups(), [], 'no process of the test is left behind');
+}
+
+export interface SharedStackTest {
+  root: string;
+  sandbox: Sandbox;
+  client: Client;
+  closeTemporal: () => Promise<void>;
+  producer: Producer;
+  /** Everything above, and every process the test started: the test's `after`. */
+  tearDown(): Promise<void>;
+}
+
+/**
+ * The `before` of a multi-process test on the test run's Temporal and Kafka (stack-env): a temp
+ * folder, a sandbox, a Temporal client, the test's own topic with its DLQ, a connected producer.
+ */
+export async function startSharedStackTest(name: string, topic: string): Promise<SharedStackTest> {
+  const root = await tempDir(name);
+  const sandbox = await startSandbox({ port: 0, rateLimit: { enabled: false, perSecond: 2, burst: 50 } });
+  const { temporalAddress, kafkaBrokers } = stackEnv();
+  const { client, close: closeTemporal } = await connectTemporal(temporalAddress);
+  const producer = await createTestTopic(quietKafka(kafkaBrokers), topic);
+  return { root, sandbox, client, closeTemporal, producer, tearDown: () => tearDownTest({ name, producer, closeTemporal, sandbox, root }) };
 }
 
 /** Pids of processes started here that still run (for an end-of-test "nothing left behind" check). */

@@ -22,7 +22,9 @@ export type CallSettings = ProjectSettings & {
 /**
  * The activities of the version-2 call workflow. Two of them touch Bitrix24 — one when the
  * client is resolved, one when the call is written up — so a call costs two activities on top
- * of the minimal design's one; the rest run as local activities (no server round trip).
+ * of the minimal design's one; the rest run as local activities (no server round trip). A call
+ * that creates the client adds one more, `createClient`, run as a local activity by its number's
+ * client-creation workflow (B2).
  */
 export interface CallActivities {
   /** Local: the project's settings without secrets, and the worker's call settings; ProjectUnknown when the config has no such project. */
@@ -32,11 +34,16 @@ export interface CallActivities {
   /** Local: M for a missed call whose records need it after the client was resolved earlier (S4.2). */
   drawMissedAssignee(input: { projectId: string; callId: string }): Promise<number | undefined>;
   /**
-   * Looks the number up, creates what the decision table asks for (each entity once: markers,
-   * R1) and fills empty fields (S8). Concurrent calls from one number converge on one lead and
-   * one contact (B2) without a lock: see activities/client-resolution.ts.
+   * Looks the number up and fills empty fields (S8); when the decision table asks for something
+   * to be created, hands the call to its number's client-creation workflow and returns what that
+   * decided (B2): see activities/client-resolution.ts.
    */
   resolveClient(input: ResolveClientInput): Promise<ResolvedClient>;
+  /**
+   * Run by the client-creation workflow only, one call at a time per number: looks the number up
+   * again, creates what is still due (each entity once: markers, R1) and fills empty fields.
+   */
+  createClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /** Writes the call's tasks (each once) and hands the client's card to Ringostat's contact book (B9). */
   completeCall(input: CompleteCallInput): Promise<CompletedCall>;
 }

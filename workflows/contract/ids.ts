@@ -20,6 +20,18 @@ export function clientLockWorkflowId(projectId: string, e164: string): string {
   return `client:${projectId}:${e164}`;
 }
 
+/**
+ * The one place where a client is created for (project, number) (B2): a short-lived workflow
+ * that runs the creations of concurrent calls one at a time. The number is the normalised E.164
+ * the call workflows already carry in their ClientNumber search attribute (B4), so the id shows
+ * operators nothing they cannot already search for; a digest would either need a key shared by
+ * every worker (whose rotation would split one number over two ids mid-burst) or, unkeyed, be
+ * reversed by enumerating a country's numbers — privacy in appearance only (docs/decisions.md).
+ */
+export function clientCreationWorkflowId(projectId: string, e164: string): string {
+  return `client-creation:${projectId}:${e164}`;
+}
+
 /** The project's reconciliation schedule (B7); each run's workflow id starts with it. */
 export function reconcileScheduleId(projectId: string): string {
   return `reconcile:${projectId}`;

@@ -3,6 +3,7 @@
  * their handlers with these definitions, and callers (dispatcher, CLI, activities) send with them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ResolveClientInput, ResolvedClient } from '../../schemas/activity-io';
 import type {
   CallEventEnvelope, CallPhase, CallResult, IntegrationState, ReactivateRequest, ReactivateReply, ResendCounts, ResendRun,
 } from '../../schemas/workflow-io';
@@ -15,10 +16,13 @@ export const resumeSignal = defineSignal<[{ credentialsVersion: number }]>('resu
 export const skipParkedSignal = defineSignal<[{ reason: string }]>('skipParked');
 export const callStateQuery = defineQuery<{ phase: CallPhase; result: CallResult }>('callState');
 
-// Per-client lock (B2): one CRM resolution per (project, number) at a time.
+// Version 1's per-client lock (B2): one CRM resolution per (project, number) at a time.
 export const acquireClientLockSignal = defineSignal<[{ holder: string }]>('acquireClientLock');
 export const releaseClientLockSignal = defineSignal<[{ holder: string }]>('releaseClientLock');
 export const clientLockGrantedSignal = defineSignal<[{ lockId: string }]>('clientLockGranted');
+
+// Per-number client creation (B2): one call's creation, run after those sent before it.
+export const createClientUpdate = defineUpdate<ResolvedClient, [ResolveClientInput]>('createClient');
 
 // Integration actor (T1–T5)
 export const integrationBrokenSignal = defineSignal<[{ at: string; type: string; message: string; credentialsVersion: number }]>('integrationBroken');

@@ -1,0 +1,63 @@
+import { ApplicationFailure, WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { activityContext } from './activity-context';
+import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
+import { clientCreationWorkflow } from '../workflows';
+import { clientCreationWorkflowId, createClientUpdate, TASK_QUEUE } from '../workflows/contract';
+
+/**
+ * How long a call waits for its turn and its creation in the number's client-creation workflow.
+ * Under the call's own activity timeout (10 minutes, workflows/activity-proxies.ts) and above one
+ * creation's bound (6 minutes), so the answer, success or failure, normally arrives in time; if
+ * not, the call's activity fails and its retry asks again.
+ */
+const CREATION_WAIT_MS = 9 * 60_000;
+/** Pause before asking again after an update raced the workflow's close, doubled each time up to the cap (a server that is down). */
+const RACE_PAUSE_MS = 200;
+const MAX_PAUSE_MS = 5_000;
+
+/**
+ * Sends this call's creation to its number's client-creation workflow, starting it if none runs
+ * (update-with-start, "use existing"), and waits for the answer (B2).
+ *
+ * The update id is the call's and its activity attempt's: a retried attempt does not attach to
+ * an earlier attempt's answer (maybe a failure), but queues a new creation, which finds by its
+ * markers whatever the earlier one made. An update that arrives as the workflow closes (it
+ * closes as soon as no creation is queued) is not handled; asking again starts a new run. A failed creation comes back as the
+ * failure the activity inside raised (its type, retryability and message), so the call parks or
+ * retries exactly as if it had created itself.
+ */
+export async function createInTurn(temporal: Client, input: ResolveClientInput): Promise<ResolvedClient> {
+  const context = activityContext();
+  const deadline = Date.now() + CREATION_WAIT_MS;
+  const updateId = `${input.callId}:${context?.info.attempt ?? 1}`;
+  const ask = () => temporal.workflow.executeUpdateWithStart(createClientUpdate, {
+    args: [input], updateId,
+    startWorkflowOperation: new WithStartWorkflowOperation(clientCreationWorkflow, {
+      workflowId: clientCreationWorkflowId(input.projectId, input.e164), taskQueue: TASK_QUEUE,
+      workflowIdConflictPolicy: 'USE_EXISTING', args: [],
+    }),
+  });
+  for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    try {
+      const bounded = () => temporal.withDeadline(deadline, ask);
+      return await (context ? temporal.withAbortSignal(context.cancellationSignal, bounded) : bounded());
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw asActivityFailure(err);
+      if (Date.now() >= deadline || context?.cancellationSignal.aborted) {
+        throw new Error(`client creation for this call got no answer within ${CREATION_WAIT_MS / 60_000} min `
+          + `(workflow ${clientCreationWorkflowId(input.projectId, input.e164)}): ${(err as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** The innermost application failure of a failed creation, re-raised as this activity's own. */
+function asActivityFailure(err: WorkflowUpdateFailedError): Error {
+  let cause: unknown = err.cause;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
+  if (!(cause instanceof ApplicationFailure)) return new Error(`client creation failed: ${(cause as Error | undefined)?.message ?? err.message}`);
+  return ApplicationFailure.create({
+    type: cause.type ?? 'ApplicationFailure', message: cause.message, nonRetryable: cause.nonRetryable === true, details: cause.details ?? [],
+  });
+}
