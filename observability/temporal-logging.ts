@@ -22,13 +22,28 @@ export interface TemporalRuntimeOptions {
    * choice); none when unset (tests run many bridges on one machine: no fixed port by default).
    */
   metricsAddress?: string;
+  /**
+   * The address was chosen, not configured: if another process bound it first (two bridges
+   * starting at once both saw it free), export no SDK metrics rather than fail to start.
+   */
+  metricsAddressIsDefault?: boolean;
 }
 
 export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN', options: TemporalRuntimeOptions = {}): void {
   if (installed) return;
   installed = true;
   const log = logger.child({ component: 'temporal' });
-  const bindAddress = options.metricsAddress;
+  try {
+    install(log, level, options.metricsAddress);
+  } catch (err) {
+    if (!options.metricsAddressIsDefault || !/address already in use/i.test(String(err))) throw err;
+    log.warn({ address: options.metricsAddress }, 'the Temporal SDK metrics port was taken meanwhile: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');
+    // Runtime.create throws before it keeps an instance, so installing again is allowed.
+    install(log, level, undefined);
+  }
+}
+
+function install(log: Logger, level: LogLevel, bindAddress: string | undefined): void {
   Runtime.install({
     // workers/main.ts stops in order (dispatcher first, then the worker): no SDK signal handlers.
     shutdownSignals: [],

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge', ...(settings.logLevel ? { level: settings.logLevel } : {}) });
   const started = Date.now();
   const components = bridgeComponents(settings.components);
-  installTemporalLogging(logger, 'WARN', { metricsAddress: await sdkMetricsAddress(settings, components.has('http'), logger) });
+  const metricsAddress = await sdkMetricsAddress(settings, components.has('http'), logger);
+  installTemporalLogging(logger, 'WARN', { metricsAddress, metricsAddressIsDefault: metricsAddress !== settings.temporalMetricsAddress });
   const groupId = settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID;
   const { topics, dataDir } = settings;
   // Filled as things start, so Ctrl-C during a slow first start stops whatever came up.
