@@ -23,8 +23,8 @@ export interface TemporalRuntimeOptions {
    */
   metricsAddress?: string;
   /**
-   * The address was chosen, not configured: if another process bound it first (two bridges
-   * starting at once both saw it free), export no SDK metrics rather than fail to start.
+   * The address was chosen, not configured: if another process holds it (another bridge on this
+   * host), export no SDK metrics rather than fail to start.
    */
   metricsAddressIsDefault?: boolean;
 }
@@ -37,7 +37,7 @@ export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN',
     install(log, level, options.metricsAddress);
   } catch (err) {
     if (!options.metricsAddressIsDefault || !/address already in use/i.test(String(err))) throw err;
-    log.warn({ address: options.metricsAddress }, 'the Temporal SDK metrics port was taken meanwhile: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');
+    log.warn({ address: options.metricsAddress }, 'the Temporal SDK metrics port is taken: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');
     // Runtime.create throws before it keeps an instance, so installing again is allowed.
     install(log, level, undefined);
   }

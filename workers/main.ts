@@ -17,8 +17,7 @@ import { resolveSecretBox } from '../integration/process-secrets';
 import { loadConfig } from '../config/config-loader';
 import { parseSettings, type Settings } from '../config/settings';
 import { createKafka } from '../platform/kafka';
-import { createLogger, type Logger } from '../platform/logger';
-import { isPortListening } from '../platform/ports';
+import { createLogger } from '../platform/logger';
 import { startObservability, type RunningObservability } from '../observability/bridge-observability';
 import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { startDemoRingostat } from '../tools/sandbox/ringostat/demo';
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'bridge', ...(settings.logLevel ? { level: settings.logLevel } : {}) });
   const started = Date.now();
   const components = bridgeComponents(settings.components);
-  const metricsAddress = await sdkMetricsAddress(settings, components.has('http'), logger);
+  const metricsAddress = sdkMetricsAddress(settings, components.has('http'));
   installTemporalLogging(logger, 'WARN', { metricsAddress, metricsAddressIsDefault: metricsAddress !== settings.temporalMetricsAddress });
   const groupId = settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID;
   const { topics, dataDir } = settings;
@@ -176,20 +175,14 @@ async function main(): Promise<void> {
 
 /**
  * Where the Temporal SDK exports its metrics (the process's /metrics merges them in):
- * TEMPORAL_METRICS_ADDRESS; else, for a process that runs the HTTP component, the default port
- * when it is free. Worker- and dispatcher-only processes start many at once on one host, where a
- * shared default port would be raced for: they export the SDK's metrics only when told where.
+ * TEMPORAL_METRICS_ADDRESS; else, for a process that runs the HTTP component, the default port —
+ * when another process holds it, installTemporalLogging goes on without SDK metrics (a bind that
+ * fails is the one check without a race). Worker- and dispatcher-only processes start many at
+ * once on one host: they export the SDK's metrics only when told where.
  */
-async function sdkMetricsAddress(settings: Readonly<Settings>, httpComponent: boolean, logger: Logger): Promise<string | undefined> {
+function sdkMetricsAddress(settings: Readonly<Settings>, httpComponent: boolean): string | undefined {
   if (settings.temporalMetricsAddress) return settings.temporalMetricsAddress;
-  if (!httpComponent) return undefined;
-  const address = DEFAULT_TEMPORAL_METRICS_ADDRESS;
-  const [host, port] = address.split(':');
-  if (await isPortListening(host ?? '127.0.0.1', Number(port))) {
-    logger.warn({ address }, 'the Temporal SDK metrics port is taken: this process exports no SDK metrics (set TEMPORAL_METRICS_ADDRESS)');
-    return undefined;
-  }
-  return address;
+  return httpComponent ? DEFAULT_TEMPORAL_METRICS_ADDRESS : undefined;
 }
 
 main().catch((err) => {

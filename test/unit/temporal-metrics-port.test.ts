@@ -36,7 +36,7 @@ describe('the Temporal SDK metrics port taken by another process', () => {
     const { status, output } = installIn({ address, isDefault: true });
     assert.equal(status, 0, output);
     assert.match(output, /installed; sdk metrics: undefined/);
-    assert.match(output, /metrics port was taken/);
+    assert.match(output, /metrics port is taken/);
   });
 
   it('a configured address: start-up fails naming the cause', () => {
