@@ -181,21 +181,26 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
         const done = clock.leadAt.get(callId);
         return done === undefined ? [] : [done - at];
       });
-      if (process.env.BENCH_DIAG) {
-        const slow = [...answeredAt].map(([callId, at]) => ({ callId, at, ms: (clock.leadAt.get(callId) ?? Infinity) - at })).sort((a, b) => b.ms - a.ms).slice(0, 3);
-        for (const c of slow) {
-          const h = await env.temporal.workflow.getHandle(callWorkflowId(projectId, c.callId)).fetchHistory().catch(() => undefined);
-          const lines = (h?.events ?? []).map((e) => {
-            const t = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - c.at;
-            const a = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
-            return `  +${t}ms ${proto.api.enums.v1.EventType[e.eventType as number] ?? e.eventType} ${a}`;
-          });
-          process.stderr.write(`DIAG ${c.callId} lead ${c.ms} ms\n${lines.join('\n')}\n`);
-        }
-      }
+      if (process.env.BENCH_DIAG) await printSlowest(env, projectId, answeredAt, clock.leadAt);
       return { lead: summarize(lead), status: summarize(statusMs), calls: answeredAt.size };
     },
   };
+}
+
+/** BENCH_DIAG: the three slowest live calls' histories as a timeline from their call.answered (where the time went). */
+async function printSlowest(env: BenchEnv, projectId: string, answeredAt: ReadonlyMap<string, number>, leadAt: ReadonlyMap<string, number>): Promise<void> {
+  const slow = [...answeredAt].map(([callId, at]) => ({ callId, at, ms: (leadAt.get(callId) ?? Infinity) - at }))
+    .sort((a, b) => b.ms - a.ms).slice(0, 3);
+  for (const call of slow) {
+    const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(callWorkflowId(projectId, call.callId)).fetchHistory())
+      .catch(() => undefined);
+    const lines = (history?.events ?? []).map((e) => {
+      const offset = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - call.at;
+      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
+      return `  +${offset}ms ${proto.api.enums.v1.EventType[e.eventType as number] ?? e.eventType} ${what}`;
+    });
+    process.stderr.write(`DIAG ${call.callId} lead ${call.ms} ms\n${lines.join('\n')}\n`);
+  }
 }
 
 const RELEASE_LABEL = {
