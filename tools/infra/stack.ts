@@ -5,7 +5,7 @@ import { startKafkaBroker, type KafkaBroker } from './kafka-broker';
 import { dataDir as defaultDataDir } from './dirs';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
-import { ensureSearchAttributes } from '../../platform/search-attributes';
+import { ensureSearchAttributes } from '../../workers/search-attributes';
 import { ensureTopics } from '../../platform/ensure-topics';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { spawnService, stopChild, waitUntil, hasExited } from './child-process';
 import { stderrLog, type InfraLog } from './infra-log';
 import { isPortListening } from '../../platform/ports';
-import { ensureSearchAttributes, KEYWORD, searchAttributeNames } from '../../platform/search-attributes';
+import { ensureSearchAttributes, KEYWORD, searchAttributeNames } from '../../workers/search-attributes';
 import { withShortConnection } from '../../platform/short-temporal-connection';
 import { ensureTemporalCli } from './temporal-cli';
 

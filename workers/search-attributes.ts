@@ -1,7 +1,7 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { bridgeSearchAttributes } from '../workflows/contract/search-attributes';
-import { withShortConnection } from './short-temporal-connection';
+import { withShortConnection } from '../platform/short-temporal-connection';
 
 /**
  * The custom search attributes a Temporal server must have for the bridge (B4), as the workflows'
