@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, deadLetterTopicOf } from '../platform/kafka-topics';
 import { projectRoot } from '../platform/paths';
+import { deepFreeze } from '../platform/plain-values';
 
 /**
  * The process environment, read once (docs/contracts.md §2 "Environment"). Each entry point
@@ -148,8 +149,3 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
 /** Local defaults where a variable is unset: the dev stack's addresses. */
 export const LOCAL_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const LOCAL_KAFKA_BROKERS: readonly string[] = ['127.0.0.1:9092'];
-
-function deepFreeze<T extends object>(value: T): Readonly<T> {
-  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') deepFreeze(inner as object);
-  return Object.freeze(value);
-}
