@@ -7,7 +7,7 @@ import type { SecretBox } from '../integration/secret-box';
 import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { processReadiness } from '../observability/readiness';
-import { processRegistry } from '../observability/registry';
+import { processRegistry } from '../platform/metrics-registry';
 import { createRingostatActivities } from '../activities/ringostat-activities';
 import { createContactCardPublisher } from '../ringostat/contact-card-publisher';
 import { startContactCardSync, type ContactCardSync } from '../ringostat/contact-card-sync';

@@ -70,7 +70,7 @@ const systemClock: ResolverClock = {
 export interface ResponsibleResolverOptions {
   config: BridgeConfig;
   /**
-   * A project's Bitrix24 client: activities/bitrix-session's createBitrixSessions(...) (which
+   * A project's Bitrix24 client: integration/bitrix-sessions' createBitrixSessions(...) (which
    * rejects with BitrixTokenInvalidError when the integration is marked broken) or any
    * `clientFor(project)` returning the client itself.
    */
