@@ -1,7 +1,7 @@
 import type { BitrixClient } from '../../bitrix/client';
 import { lookupByPhone } from '../../bitrix/crm-lookup';
 import { BitrixRateLimitedError, BitrixTokenInvalidError } from '../../bitrix/errors';
-import { normalizePhone } from '../../bitrix/phone';
+import { normalizePhone } from '../../platform/phone-number';
 import { classifyClient } from '../../decisions/client-state';
 import type { Logger } from '../../platform/logger';
 import type { BridgeConfig, Employee, EntityKind, ProjectConfig } from '../../schemas/project-config';
