@@ -8,7 +8,6 @@ import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { processReadiness } from '../observability/readiness';
 import { processRegistry } from '../platform/metrics-registry';
-import { createRingostatActivities } from '../activities/ringostat-activities';
 import { createContactCardPublisher } from '../ringostat/contact-card-publisher';
 import { startContactCardSync, type ContactCardSync } from '../ringostat/contact-card-sync';
 import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
@@ -88,14 +87,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     worker = await createBridgeWorker({
       connection: native, namespace, temporal, config: options.config, logger: options.logger,
       activityDeps: {
-        credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards,
+        credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards, reconcileProducer, registry,
         ...(tuning.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: tuning.callIdleTimeoutMs } : {}),
         ...(tuning.parkedCallLimitMs !== undefined ? { parkedCallLimitMs: tuning.parkedCallLimitMs } : {}),
       },
       workflowBundle: await workflowBundle(tuning.workflowBundlePath),
       ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
       version,
-      extraActivities: createRingostatActivities({ config: options.config, temporal, producer: reconcileProducer, topic: options.topic, logger: options.logger, registry }),
     });
     const running = worker;
     workerRun = running.run();
