@@ -141,6 +141,16 @@ describe('layout: what the README promises a newcomer (issue #11)', () => {
     assert.deepEqual(reaching.map((edge) => `${edge.from} imports ${edge.to}`), []);
   });
 
+  it('leaves the tools out of the image: the build stage drops dist/tools, the image copies only dist/, bin/ and the dependencies (issue 19)', () => {
+    const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^FROM\s/m).slice(1);
+    const build = stages.find((stage) => /\bAS build\b/.test(stage.split('\n')[0] ?? '')) ?? '';
+    assert.match(build, /^RUN npm run build$[\s\S]*^RUN rm -rf dist\/tools$/m, 'the build stage removes dist/tools after building');
+    const image = stages.at(-1) ?? '';
+    const copied = [...image.matchAll(/^COPY\s+(.+)$/gm)].map((m) => m[1]!);
+    assert.deepEqual(copied.filter((copy) => !/^(--from=deps \/app\/node_modules|package\.json|bin|--from=build \/app\/dist)\b/.test(copy)), [], 'no other COPY into the image');
+  });
+
   it('keeps version 1 frozen: workflows/legacy/ imports only itself, the contract, schemas/ types and @temporalio/workflow (issue 16)', () => {
     // An edit to live code (call-actor.ts, decisions/, …) must not change what version-1 calls do:
     // what version 1 needs of it is copied into workflows/legacy/frozen/ (docs/upgrades.md).
