@@ -6,7 +6,7 @@ import { deepFreeze } from '../platform/plain-values';
 
 /**
  * The process environment, read once (docs/contracts.md §2 "Environment"). Each entry point
- * (workers/main.ts, http/main.ts, the CLI) parses it here, freezes the result and passes it
+ * (workers/main.ts, http/main.ts, the CLI; the demo, tools/demo/main.ts) parses it here, freezes the result and passes it
  * down; no other module reads `process.env`. An empty variable counts as unset, as a shell's
  * `VAR=` usually means.
  */
@@ -72,11 +72,11 @@ export interface Settings {
   secretKey?: string;
   /** BRIDGE_COMPONENTS as given; workers/components.ts checks the names. */
   components?: string;
-  /** Unset: `npm start` starts a local Temporal; the CLI and HTTP service use 127.0.0.1:7233. */
+  /** Unset: `npm start` (the demo) starts a local Temporal; the bridge, the CLI and the HTTP service use 127.0.0.1:7233. */
   temporalAddress?: string;
   temporalNamespace: string;
   temporalMetricsAddress?: string;
-  /** Unset: `npm start` starts a local broker; the CLI and HTTP service use 127.0.0.1:9092. */
+  /** Unset: `npm start` (the demo) starts a local broker; the bridge, the CLI and the HTTP service use 127.0.0.1:9092. */
   kafkaBrokers?: string[];
   topics: { callEvents: string; deadLetters: string; contactCards: string };
   dispatcherGroupId?: string;
@@ -96,6 +96,7 @@ export interface Settings {
   legacyCredentialsDir: string;
   /** Local state of the demo and the dev stack (never the bridge's own state: R7). */
   dataDir: string;
+  /** SANDBOX_PORT: only the demo (tools/demo/main.ts) reads it, for its Bitrix24 sandbox. */
   sandboxPort: number;
   /** The ports of the Temporal dev server and Kafka broker `npm start` starts (unset: 7233, 8233, 9092, 9093). */
   devStack: { temporalPort?: number; uiPort?: number; kafkaPort?: number; controllerPort?: number };

@@ -35,7 +35,7 @@ export interface BridgeOptions {
   workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
   /** The worker's Worker Deployment version and its promotion (default: ringostat-bridge, package.json's version, auto). */
   deployment?: Settings['deployment'];
-  /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
+  /** Called when the worker or the dispatcher stops for good (default: logged; workers/run-bridge.ts stops the process). */
   onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
 
