@@ -48,28 +48,37 @@ export async function runBridge(settings: Readonly<Settings>, services: Services
   await runProcess(async (scope) => {
     const found = await services(scope, logger);
     if (!found || scope.stopping) return;
-    const bridge = await startWorkerAndDispatcher(scope, settings, found, components, logger);
+    const parts: Parts = { scope, settings, services: found, components, logger, groupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID };
+    const bridge = await startWorkerAndDispatcher(parts);
     if (scope.stopping) return;
     const lines = [
       `bridge ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...components].join(', ')}; projects ${found.config.projects.map((p) => p.id).join(', ')}`,
       `Kafka ${found.kafkaBrokers.join(',')}  topic ${settings.topics.callEvents}`,
       `Temporal ${found.temporalAddress}${bridge.version ? `  worker build ${bridge.version.buildId} of deployment ${bridge.version.deploymentName}` : ''}`,
       `Temporal UI: ${found.temporalUiUrl ?? '(external server: see its own UI)'}`,
-      ...await startHttpParts(scope, settings, found, bridge, components, logger),
+      ...await startHttpParts(parts, bridge),
       `Try: npx ringostat-bridge --config ${found.configPath} simulate --project ${found.config.projects[0]?.id} --calls 5`, 'Ctrl-C to stop.', '',
     ];
     process.stdout.write(lines.join('\n'));
   }, { logger, ...options });
 }
 
-async function startWorkerAndDispatcher(
-  scope: ProcessScope, settings: Readonly<Settings>, services: BridgeServices, components: Set<Component>, logger: Logger,
-): Promise<RunningBridge> {
+/** What each part of the process is started with. */
+interface Parts {
+  scope: ProcessScope;
+  settings: Readonly<Settings>;
+  services: BridgeServices;
+  components: Set<Component>;
+  logger: Logger;
+  /** The dispatcher's consumer group, whose lag /metrics reports. */
+  groupId: string;
+}
+
+async function startWorkerAndDispatcher({ scope, settings, services, components, logger, groupId }: Parts): Promise<RunningBridge> {
   const { topics, dataDir } = settings;
   const secrets = await resolveSecretBox({ secretKey: settings.secretKey, demo: services.demo, dataDir, say: (line) => process.stdout.write(`${line}\n`) });
   const bridge = await startBridge({
-    config: services.config, secrets, logger,
-    groupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID,
+    config: services.config, secrets, logger, groupId,
     temporalAddress: services.temporalAddress,
     namespace: settings.temporalNamespace,
     kafkaBrokers: services.kafkaBrokers,
@@ -97,15 +106,12 @@ async function startWorkerAndDispatcher(
 }
 
 /** The HTTP service with observability, or — on a process without the http component — health and metrics alone. Returns its ready lines. */
-async function startHttpParts(
-  scope: ProcessScope, settings: Readonly<Settings>, services: BridgeServices, bridge: RunningBridge, components: Set<Component>, logger: Logger,
-): Promise<string[]> {
+async function startHttpParts({ scope, settings, services, components, logger, groupId }: Parts, bridge: RunningBridge): Promise<string[]> {
   const { config, kafkaBrokers } = services;
   const { port, host } = settings.http;
   if (components.has('http')) {
     const observability = await startObservability({
-      temporal: bridge.temporal, logger, topic: settings.topics.callEvents,
-      groupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID,
+      temporal: bridge.temporal, logger, groupId, topic: settings.topics.callEvents,
       kafka: createKafka({ brokers: kafkaBrokers, clientId: 'ringostat-bridge-observability', logger }),
       projectIds: config.projects.map((p) => p.id),
     });
@@ -124,4 +130,3 @@ async function startHttpParts(
   scope.onStop('http', () => ops.stop());
   return [`Health and metrics: ${ops.url}/healthz, /readyz, /metrics`];
 }
-
