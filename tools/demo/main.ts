@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/config-loader';
 import { parseSettings, type Settings } from '../../config/settings';
 import { topicSpecs } from '../../platform/kafka-topics';
-import type { BridgeServices } from '../../workers/run-bridge';
-import { runBridge } from '../../workers/run-bridge';
+import { runBridge, type BridgeServices } from '../../workers/run-bridge';
 import type { ProcessScope } from '../../workers/process-lifecycle';
 import { killServices } from '../infra/child-process';
 import { startStack } from '../infra/stack';
@@ -19,6 +18,7 @@ import { startSandbox } from '../sandbox';
 import { startDemoRingostat } from '../sandbox/ringostat/demo';
 import { demoConfig } from './demo-config';
 
+/** The dev stack (or the services named), then the config file's projects or the demo project on the sandbox and the stand-in. */
 async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): Promise<BridgeServices | undefined> {
   const { dataDir, configPath } = settings;
   const stack = await startStack({
@@ -27,8 +27,8 @@ async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): 
   });
   scope.onStop('stack', () => stack.stop());
   if (scope.stopping) return undefined;
-  const around = { temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers, ...(stack.temporalUiUrl ? { temporalUiUrl: stack.temporalUiUrl } : {}) };
-  if (configPath) return { ...around, config: await loadConfig(configPath, process.env), configPath, demo: false };
+  const found = { temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers, ...(stack.temporalUiUrl ? { temporalUiUrl: stack.temporalUiUrl } : {}) };
+  if (configPath) return { ...found, config: await loadConfig(configPath, process.env), configPath, demo: false };
 
   const sandbox = await startSandbox({ port: settings.sandboxPort });
   scope.onStop('sandbox', () => sandbox.stop().catch(() => undefined));
@@ -40,7 +40,7 @@ async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): 
   await mkdir(dataDir, { recursive: true });
   await writeFile(demoConfigPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to ${demoConfigPath})\n`);
-  return { ...around, config, configPath: demoConfigPath, demo: true };
+  return { ...found, config, configPath: demoConfigPath, demo: true };
 }
 
 const settings = parseSettings(process.env);
