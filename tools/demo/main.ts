@@ -27,8 +27,8 @@ async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): 
   });
   scope.onStop('stack', () => stack.stop());
   if (scope.stopping) return undefined;
-  const found = { temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers, ...(stack.temporalUiUrl ? { temporalUiUrl: stack.temporalUiUrl } : {}) };
-  if (configPath) return { ...found, config: await loadConfig(configPath, process.env), configPath, demo: false };
+  const addresses = { temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers, ...(stack.temporalUiUrl ? { temporalUiUrl: stack.temporalUiUrl } : {}) };
+  if (configPath) return { ...addresses, config: await loadConfig(configPath, process.env), configPath, demo: false };
 
   const sandbox = await startSandbox({ port: settings.sandboxPort });
   scope.onStop('sandbox', () => sandbox.stop().catch(() => undefined));
@@ -40,7 +40,7 @@ async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): 
   await mkdir(dataDir, { recursive: true });
   await writeFile(demoConfigPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   process.stdout.write(`No CONFIG_PATH: running the demo project "demo" against the Bitrix24 sandbox at ${sandbox.baseUrl} (config written to ${demoConfigPath})\n`);
-  return { ...found, config, configPath: demoConfigPath, demo: true };
+  return { ...addresses, config, configPath: demoConfigPath, demo: true };
 }
 
 const settings = parseSettings(process.env);
