@@ -9,6 +9,9 @@ COPY . .
 # dist/: the compiled JavaScript and the workflow bundle (dist/workflow-bundle.js), which a starting
 # worker loads instead of running webpack in every container.
 RUN npm run build
+# The tools built beside the product (the demo, the sandbox, the dev stack) stay out of the image:
+# the product imports none of them (test/unit/layout.test.ts), so only `--demo` misses them.
+RUN rm -rf dist/tools
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app

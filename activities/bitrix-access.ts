@@ -3,7 +3,7 @@ import { BitrixTokenInvalidError } from '../bitrix/errors';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
-import { createBitrixSessions, type BitrixSession } from './bitrix-session';
+import { createBitrixSessions, type BitrixSession } from '../integration/bitrix-sessions';
 import { toActivityFailure } from './failures';
 import { FailureType } from '../workflows/contract/failure-types';
 

@@ -1,14 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { BitrixBadRequestError, BitrixError, BitrixRateLimitedError, BitrixTokenInvalidError } from '../bitrix/errors';
-import { FailureType, NON_RETRYABLE, type FailureTypeName } from '../workflows/contract';
-
-/** The failure type (workflows/contract) of each class of the Bitrix24 error taxonomy (R3). */
-export function bitrixFailureType(err: BitrixError): FailureTypeName {
-  if (err instanceof BitrixTokenInvalidError) return FailureType.BitrixTokenInvalid;
-  if (err instanceof BitrixBadRequestError) return FailureType.BitrixBadRequest;
-  if (err instanceof BitrixRateLimitedError) return FailureType.BitrixRateLimited;
-  return FailureType.BitrixTransient;
-}
+import { BitrixError, BitrixRateLimitedError, bitrixFailureType } from '../bitrix/errors';
+import { NON_RETRYABLE } from '../workflows/contract';
 
 /**
  * Turns a Bitrix24 error into the Temporal failure the workflow reacts to (R3): the contract's

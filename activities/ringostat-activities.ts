@@ -5,11 +5,11 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger';
 import { ringostatTimeZone, type BridgeConfig, type ProjectConfig } from '../schemas/project-config';
 import { createRingostatClient } from '../ringostat/api-client';
-import { RingostatApiError, type RingostatErrorKind } from '../ringostat/api-errors';
+import { RingostatApiError } from '../ringostat/api-errors';
 import { callEventPublisher } from '../ringostat/event-publisher';
 import { ringostatMetrics } from '../ringostat/metrics';
 import { reconcileCalls } from '../ringostat/reconcile-calls';
-import { FailureType, type FailureTypeName, type RingostatActivities } from '../workflows/contract';
+import { FailureType, type RingostatActivities } from '../workflows/contract';
 
 export interface RingostatActivityDeps {
   config: BridgeConfig;
@@ -21,14 +21,6 @@ export interface RingostatActivityDeps {
   registry?: Registry;
   fetch?: typeof fetch;
 }
-
-/** The failure type of each kind of Ringostat error (R3 style): the reconcile workflow retries the retriable ones. */
-const RINGOSTAT_FAILURE_TYPES: Record<RingostatErrorKind, FailureTypeName> = {
-  'auth': FailureType.RingostatAuthError,
-  'bad-request': FailureType.RingostatBadRequest,
-  'rate-limited': FailureType.RingostatRateLimited,
-  'unavailable': FailureType.RingostatUnavailable,
-};
 
 /**
  * Ringostat activities (B7), merged into the worker's activities. The API key stays in the
@@ -72,7 +64,7 @@ export function createRingostatActivities(deps: RingostatActivityDeps): Ringosta
         metrics.reconcileRuns.inc({ project: project.id, outcome: 'failed' });
         // A refused key or request will not pass on retry: fail the run visibly (UI, status).
         if (err instanceof RingostatApiError && !err.retriable) {
-          throw ApplicationFailure.create({ type: RINGOSTAT_FAILURE_TYPES[err.kind], nonRetryable: true, message: err.message });
+          throw ApplicationFailure.create({ type: err.name, nonRetryable: true, message: err.message });
         }
         throw err;
       }

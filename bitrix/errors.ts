@@ -1,5 +1,5 @@
 import { redactSecrets } from '../platform/logger';
-import { FailureType } from '../workflows/contract/failure-types';
+import { FailureType, type FailureTypeName } from '../workflows/contract/failure-types';
 
 /**
  * The one Bitrix24 error taxonomy (R3). Each class's `name` becomes the Temporal failure
@@ -21,7 +21,8 @@ export interface BitrixErrorInit {
 }
 
 export class BitrixError extends Error {
-  override readonly name: string = 'BitrixError';
+  static readonly NAME = 'BitrixError';
+  override readonly name: FailureTypeName | typeof BitrixError.NAME = BitrixError.NAME;
   readonly code: string;
   readonly httpStatus: number | undefined;
   readonly method: string;
@@ -82,8 +83,13 @@ export function cloneBitrixError(err: BitrixError, overrides: { method?: string;
   return new BitrixError(init);
 }
 
-/** Failure types a Temporal retry policy must not retry (`nonRetryableErrorTypes`). */
-export const NON_RETRYABLE_BITRIX_ERRORS = [FailureType.BitrixTokenInvalid, FailureType.BitrixBadRequest] as const;
+/**
+ * The failure type (workflows/contract) of a Bitrix24 error: its class's name, the one map of
+ * taxonomy to failure type. A bare BitrixError (no class of the taxonomy) retries, as a transient one.
+ */
+export function bitrixFailureType(err: BitrixError): FailureTypeName {
+  return err.name === BitrixError.NAME ? FailureType.BitrixTransient : err.name;
+}
 
 /** True for errors worth retrying; anything that is not a BitrixError is a bug, not a fault. */
 export function isRetriable(err: unknown): boolean {

@@ -1,10 +1,11 @@
-import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { parsePhone } from '../platform/phone-number';
 
 /**
  * Phone numbers (B1). Calls arrive in any format and people type numbers into the CRM in any
  * format; Bitrix24's duplicate index only strips formatting and a few prefixes, then compares
- * strictly (research §5.7). So we normalise to E.164 for ourselves, and search the CRM with
- * every stored form the index would NOT equate — `380981234567` and `0981234567` are two
+ * strictly (research §5.7). So we normalise to E.164 for ourselves (platform/phone-number.ts),
+ * and search the CRM with every stored form the index would NOT equate — `380981234567` and `0981234567` are two
  * different index entries for the same phone.
  */
 
@@ -13,31 +14,6 @@ const EIGHT_ZERO_COUNTRIES = new Set(['UA', 'MD', 'GE', 'AM', 'AZ', 'KG']);
 
 /** crm.duplicate.findbycomm takes at most 20 values per request. */
 export const MAX_SEARCH_VALUES = 20;
-
-/** `raw` in any human or Ringostat format → `+380981234567`, or null when it is not a phone number. */
-export function normalizePhone(raw: string, defaultCountry: string): string | null {
-  const text = raw.trim();
-  if (!/\d/.test(text)) return null;
-  const country = defaultCountry.toUpperCase() as CountryCode;
-  const first = parse(text, country);
-  if (first?.isValid()) return first.number;
-  // The old ex-USSR long-distance prefix: `8 098 123 45 67` is `098 123 45 67` in Ukraine.
-  const digits = text.replace(/\D/g, '');
-  if (digits.startsWith('8') && !text.startsWith('+')) {
-    const withoutEight = parse(digits.slice(1), country);
-    if (withoutEight?.isValid()) return withoutEight.number;
-  }
-  // A number in an unassigned range may still be a real caller: keep it if its length fits.
-  return first?.isPossible() ? first.number : null;
-}
-
-function parse(text: string, country: CountryCode): PhoneNumber | undefined {
-  try {
-    return parsePhoneNumberFromString(text, country);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Bitrix24's match code for a phone (§5.7, `DuplicateCommunicationCriterion::normalizePhone`):
@@ -65,7 +41,7 @@ export function bitrixPhoneMatchCode(value: string): string {
  * representative per match code, the E.164 form first; at most 20 (the findbycomm limit).
  */
 export function phoneSearchVariants(e164: string, defaultCountry: string): string[] {
-  const parsed = parse(e164, defaultCountry.toUpperCase() as CountryCode);
+  const parsed = parsePhone(e164, defaultCountry.toUpperCase() as CountryCode);
   if (!parsed) {
     const code = bitrixPhoneMatchCode(e164);
     return code ? [e164] : [];

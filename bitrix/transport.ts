@@ -19,7 +19,7 @@ export type BitrixRequestResult = 'ok' | 'rate-limited' | 'transient' | 'token' 
 
 /**
  * Told about every HTTP request and limiter wait, e.g. to count them per project; the bridge's
- * metrics implement it (observability/bitrix-metrics.ts), so this module stays free of them.
+ * metrics implement it (bitrix/metrics.ts), so this module stays free of them.
  */
 export interface BitrixObserver {
   /** One HTTP request ended (a batch is one; each retry is one). */

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { InvalidWebhookError, parseWebhookUrl } from '../bitrix/webhook-url';
 import { registerSecrets } from '../platform/logger';
 import { bridgeConfigSchema, type BridgeConfig } from '../schemas/project-config';
+import { deepFreeze, isPlainObject } from '../platform/plain-values';
 
 export type ConfigFormat = 'json' | 'yaml';
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
@@ -226,16 +227,4 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length] ?? 0;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

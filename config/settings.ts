@@ -2,10 +2,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, deadLetterTopicOf } from '../platform/kafka-topics';
 import { projectRoot } from '../platform/paths';
+import { deepFreeze } from '../platform/plain-values';
 
 /**
  * The process environment, read once (docs/contracts.md §2 "Environment"). Each entry point
- * (workers/main.ts, http/main.ts, the CLI) parses it here, freezes the result and passes it
+ * (workers/main.ts, http/main.ts, the CLI; the demo, tools/demo/main.ts) parses it here, freezes the result and passes it
  * down; no other module reads `process.env`. An empty variable counts as unset, as a shell's
  * `VAR=` usually means.
  */
@@ -71,11 +72,11 @@ export interface Settings {
   secretKey?: string;
   /** BRIDGE_COMPONENTS as given; workers/components.ts checks the names. */
   components?: string;
-  /** Unset: `npm start` starts a local Temporal; the CLI and HTTP service use 127.0.0.1:7233. */
+  /** Unset: `npm start` (the demo) starts a local Temporal; the bridge, the CLI and the HTTP service use 127.0.0.1:7233. */
   temporalAddress?: string;
   temporalNamespace: string;
   temporalMetricsAddress?: string;
-  /** Unset: `npm start` starts a local broker; the CLI and HTTP service use 127.0.0.1:9092. */
+  /** Unset: `npm start` (the demo) starts a local broker; the bridge, the CLI and the HTTP service use 127.0.0.1:9092. */
   kafkaBrokers?: string[];
   topics: { callEvents: string; deadLetters: string; contactCards: string };
   dispatcherGroupId?: string;
@@ -95,6 +96,7 @@ export interface Settings {
   legacyCredentialsDir: string;
   /** Local state of the demo and the dev stack (never the bridge's own state: R7). */
   dataDir: string;
+  /** SANDBOX_PORT: only the demo (tools/demo/main.ts) reads it, for its Bitrix24 sandbox. */
   sandboxPort: number;
   /** The ports of the Temporal dev server and Kafka broker `npm start` starts (unset: 7233, 8233, 9092, 9093). */
   devStack: { temporalPort?: number; uiPort?: number; kafkaPort?: number; controllerPort?: number };
@@ -148,8 +150,3 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
 /** Local defaults where a variable is unset: the dev stack's addresses. */
 export const LOCAL_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const LOCAL_KAFKA_BROKERS: readonly string[] = ['127.0.0.1:9092'];
-
-function deepFreeze<T extends object>(value: T): Readonly<T> {
-  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') deepFreeze(inner as object);
-  return Object.freeze(value);
-}

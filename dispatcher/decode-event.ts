@@ -1,4 +1,4 @@
-import { normalizePhone } from '../bitrix/phone';
+import { normalizePhone } from '../platform/phone-number';
 import { callEventSchema, callEventTypes } from '../schemas/call-event';
 import type { BridgeConfig } from '../schemas/project-config';
 import type { CallEventEnvelope } from '../schemas/workflow-io';

@@ -19,7 +19,7 @@ export interface DispatcherOptions {
   groupId?: string;
   /** Partitions handled at once; events of one call stay in order within their partition. */
   concurrency?: number;
-  /** Default: counters on the process registry (observability/registry.ts). */
+  /** Default: counters on the process registry (platform/metrics-registry.ts). */
   metrics?: DispatcherMetrics;
 }
 

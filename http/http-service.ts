@@ -1,4 +1,4 @@
-import { createBitrixSessions } from '../activities/bitrix-session';
+import { createBitrixSessions } from '../integration/bitrix-sessions';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';

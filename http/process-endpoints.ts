@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../platform/logger';
-import { processRegistry } from '../observability/registry';
+import { processRegistry } from '../platform/metrics-registry';
 import { fetchSdkMetrics } from '../observability/temporal-sdk-metrics';
 import { temporalSdkMetricsUrl } from '../observability/temporal-logging';
 

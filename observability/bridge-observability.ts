@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger';
 import { consumerLagGauge, sampleConsumerLag } from './consumer-lag';
 import { processReadiness, type Readiness } from './readiness';
-import { processRegistry } from './registry';
+import { processRegistry } from '../platform/metrics-registry';
 import { sampleIntegrationStatus, sampleParkedCalls, workflowGauges } from './workflow-gauges';
 
 export interface ObservabilityOptions {

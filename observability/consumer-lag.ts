@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Admin } from 'kafkajs';
 import type { Logger } from '../platform/logger';
-import { processRegistry, registeredOnce } from './registry';
+import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 
 export interface PartitionLag {
   partition: number;

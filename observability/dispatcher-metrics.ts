@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import { processRegistry, registeredOnce } from './registry';
+import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 
 /** What the Kafka dispatcher counts (B10, R2). `project` is a configured id or "unknown", never free text. */
 export interface DispatcherMetrics {

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { METRIC_PREFIX } from './registry';
+import { METRIC_PREFIX } from '../platform/metrics-registry';
 
 /**
  * Prometheus metrics of the HTTP service (B4). A registry per server rather than prom-client's

@@ -1,13 +1,13 @@
 import { Registry } from 'prom-client';
 import { ringostatMetrics } from '../ringostat/metrics';
 import { createHttpMetrics } from './http-metrics';
-import { createBitrixMetrics } from './bitrix-metrics';
+import { createBitrixMetrics } from '../bitrix/metrics';
 import { consumerLagGauge } from './consumer-lag';
 import { createDispatcherMetrics } from './dispatcher-metrics';
 import { createReadiness } from './readiness';
 import { workflowGauges } from './workflow-gauges';
 
-export { METRIC_PREFIX } from './registry';
+export { METRIC_PREFIX } from '../platform/metrics-registry';
 
 /** A metric family as prom-client registers it. */
 export interface RegisteredMetric { name: string; type: string }

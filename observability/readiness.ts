@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { processRegistry, registeredOnce } from './registry';
+import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 
 /**
  * /readyz (docs/contracts.md §5): named checks that the composer registers, e.g.

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../platform/logger';
-import { METRIC_PREFIX } from './registry';
+import { METRIC_PREFIX } from '../platform/metrics-registry';
 
 /**
  * The Temporal SDK's process-wide Runtime: its own logs (worker, core, workflow `log`) go into

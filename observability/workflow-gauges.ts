@@ -1,14 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
-import { parkedCallsQuery } from '../integration/integration-client';
+import { parkedCallsQuery, readIntegrationState } from '../integration/integration-client';
 import type { Logger } from '../platform/logger';
-import { integrationStateQuery, integrationWorkflowId } from '../workflows/contract';
-import { processRegistry, registeredOnce } from './registry';
+import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 
 /**
  * Gauges read from Temporal rather than counted by workflow code, so a replay cannot move them:
  * parked calls from the visibility store (CallPhase='parked', still running), and each
- * project's integration status from its integration workflow's `integrationState` query (T6).
+ * project's integration status from its integration workflow's state (T6), read through
+ * integration/integration-client.ts like every other reader of it.
  */
 export interface WorkflowGauges {
   parked: Gauge<'project'>;
@@ -42,12 +42,11 @@ export async function sampleParkedCalls(temporal: Client, projectIds: readonly s
 export async function sampleIntegrationStatus(temporal: Client, projectIds: readonly string[], gauges: WorkflowGauges, logger?: Logger): Promise<void> {
   await Promise.all(projectIds.map(async (project) => {
     try {
-      const state = await temporal.workflow.getHandle(integrationWorkflowId(project)).query(integrationStateQuery);
-      gauges.broken.set({ project }, state.status === 'broken' ? 1 : 0);
+      // No integration workflow yet (undefined): nothing ever broke it.
+      const state = await readIntegrationState(temporal, project);
+      gauges.broken.set({ project }, state?.status === 'broken' ? 1 : 0);
     } catch (err) {
-      // No integration workflow yet: nothing ever broke it.
-      if ((err as Error).name === 'WorkflowNotFoundError') gauges.broken.set({ project }, 0);
-      else logger?.debug({ err, projectId: project }, 'integration status not sampled');
+      logger?.debug({ err, projectId: project }, 'integration status not sampled');
     }
   }));
 }

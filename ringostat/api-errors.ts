@@ -7,7 +7,8 @@ import { FailureType, type FailureTypeName } from '../workflows/contract/failure
  */
 export type RingostatErrorKind = 'auth' | 'bad-request' | 'rate-limited' | 'unavailable';
 
-const NAMES: Record<RingostatErrorKind, FailureTypeName> = {
+/** The failure type of each kind: the one map, which the reconcile activity's failures carry. */
+const FAILURE_TYPES: Record<RingostatErrorKind, FailureTypeName> = {
   'auth': FailureType.RingostatAuthError,
   'bad-request': FailureType.RingostatBadRequest,
   'rate-limited': FailureType.RingostatRateLimited,
@@ -15,7 +16,8 @@ const NAMES: Record<RingostatErrorKind, FailureTypeName> = {
 };
 
 export class RingostatApiError extends Error {
-  override readonly name: string;
+  /** The kind's failure type (workflows/contract): what a Temporal failure of this error is called. */
+  override readonly name: FailureTypeName;
   readonly retriable: boolean;
   constructor(
     readonly kind: RingostatErrorKind,
@@ -25,7 +27,7 @@ export class RingostatApiError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(message);
-    this.name = NAMES[kind];
+    this.name = FAILURE_TYPES[kind];
     this.retriable = kind === 'rate-limited' || kind === 'unavailable';
   }
 }

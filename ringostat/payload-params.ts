@@ -4,6 +4,7 @@
  * `additional_call_data`), so fields are read through alias lists, case-insensitively, and
  * every key read is remembered: whatever is left over becomes the event's `extra`.
  */
+import { isPlainObject } from '../platform/plain-values';
 
 export interface ParamValue {
   /** The key as the payload spelled it (kept for `extra` and for error messages). */
@@ -24,10 +25,6 @@ export function restorePlus(text: string): string {
 
 /** Values Ringostat (or a template) uses for "nothing". */
 const EMPTY = new Set(['', 'null', 'undefined']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function scalar(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

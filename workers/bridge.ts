@@ -1,23 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createDispatcher, type Dispatcher } from '../dispatcher/kafka-dispatcher';
+import type { Worker } from '@temporalio/worker';
+import type { Settings } from '../config/settings';
+import type { Dispatcher } from '../dispatcher/kafka-dispatcher';
 import { createCredentialsCache, type CredentialsCache } from '../integration/credentials-cache';
-import { ensureIntegration } from '../integration/ensure-integration';
 import type { SecretBox } from '../integration/secret-box';
+import { processReadiness } from '../observability/readiness';
 import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
-import { processReadiness } from '../observability/readiness';
-import { processRegistry } from '../observability/registry';
-import { createRingostatActivities } from '../activities/ringostat-activities';
+import { processRegistry } from '../platform/metrics-registry';
 import { createContactCardPublisher } from '../ringostat/contact-card-publisher';
-import { startContactCardSync, type ContactCardSync } from '../ringostat/contact-card-sync';
-import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
-import type { Producer } from 'kafkajs';
 import type { BridgeConfig } from '../schemas/project-config';
-import { createBridgeWorker, workflowBundle } from './temporal-worker';
-import { promoteOnStart, reportManualPromotion } from './deployment-version';
-import { DEFAULT_DEPLOYMENT_NAME, type Settings } from '../config/settings';
-import { packageBuildId } from '../platform/worker-deployment';
+import { startDispatcherPart } from './dispatcher-part';
+import { startWorkerPart } from './worker-part';
 
 export interface BridgeOptions {
   config: BridgeConfig;
@@ -41,7 +35,7 @@ export interface BridgeOptions {
   workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; maxCachedWorkflows?: number; workflowBundlePath?: string };
   /** The worker's Worker Deployment version and its promotion (default: ringostat-bridge, package.json's version, auto). */
   deployment?: Settings['deployment'];
-  /** Called when the worker or the dispatcher stops for good (default: logged; workers/main.ts exits). */
+  /** Called when the worker or the dispatcher stops for good (default: logged; workers/run-bridge.ts stops the process). */
   onFatal?: (part: 'worker' | 'dispatcher', err: unknown) => void;
 }
 
@@ -57,103 +51,39 @@ export interface RunningBridge {
 }
 
 /**
- * Composes the bridge: Temporal worker (workflows + Bitrix24 activities) and Kafka dispatcher.
+ * Composes the bridge: Temporal worker (workflows + activities, workers/worker-part.ts) and Kafka
+ * dispatcher (workers/dispatcher-part.ts), on one Temporal client and one Kafka client.
  * Nothing is kept on this host's disk: the state lives in Temporal and Kafka (R7), so any
  * number of these processes run on any hosts, sharing only those and the config file.
  */
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
-  const namespace = options.namespace ?? 'default';
+  const { config, logger } = options;
   const connection = await Connection.connect({ address: options.temporalAddress });
-  const temporal = new Client({ connection, namespace });
-  const credentials = createCredentialsCache({ temporal, secrets: options.secrets, config: options.config, logger: options.logger });
-  const kafka = createKafka({ brokers: options.kafkaBrokers, clientId: 'ringostat-bridge', logger: options.logger });
+  const temporal = new Client({ connection, namespace: options.namespace ?? 'default' });
+  const credentials = createCredentialsCache({ temporal, secrets: options.secrets, config, logger });
+  const kafka = createKafka({ brokers: options.kafkaBrokers, clientId: 'ringostat-bridge', logger });
   const readiness = processReadiness();
-  const fatal = options.onFatal ?? ((part, err) => options.logger.error({ err, part }, `${part} stopped with an error`));
-
   const registry = processRegistry();
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
-  let native: NativeConnection | undefined;
-  let reconcileProducer: Producer | undefined;
-  let version: { deploymentName: string; buildId: string } | undefined;
+  const fatal = options.onFatal ?? ((part, err) => logger.error({ err, part }, `${part} stopped with an error`));
   // B9: the client's card after each call, through Kafka to Ringostat's contact book; a no-op for projects without Ringostat.
-  const cards = createContactCardPublisher({ kafka, config: options.config, logger: options.logger, registry, topic: options.contactCardsTopic });
-  if (options.worker !== false) {
-    const tuning = options.workerTuning ?? {};
-    const deployment = options.deployment ?? { name: DEFAULT_DEPLOYMENT_NAME, promotion: 'auto' };
-    version = { deploymentName: deployment.name, buildId: deployment.buildId ?? packageBuildId() };
-    native = await NativeConnection.connect({ address: options.temporalAddress });
-    reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
-    await reconcileProducer.connect();
-    worker = await createBridgeWorker({
-      connection: native, namespace, temporal, config: options.config, logger: options.logger,
-      activityDeps: {
-        credentials, secrets: options.secrets, kafka: () => kafka, topic: options.topic, cards,
-        ...(tuning.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: tuning.callIdleTimeoutMs } : {}),
-        ...(tuning.parkedCallLimitMs !== undefined ? { parkedCallLimitMs: tuning.parkedCallLimitMs } : {}),
-      },
-      workflowBundle: await workflowBundle(tuning.workflowBundlePath),
-      ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
-      version,
-      extraActivities: createRingostatActivities({ config: options.config, temporal, producer: reconcileProducer, topic: options.topic, logger: options.logger, registry }),
-    });
-    const running = worker;
-    workerRun = running.run();
-    workerRun.catch((err) => fatal('worker', err));
-    readiness.register('worker', () => running.getState() === 'RUNNING' || `worker is ${running.getState()}`);
-    // Before anything waits on a workflow task: with no current version none would reach this worker.
-    if (deployment.promotion === 'auto') {
-      await promoteOnStart({ connection, namespace, version, logger: options.logger }).catch(async (err: unknown) => {
-        running.shutdown();
-        await workerRun?.catch(() => undefined);
-        await Promise.allSettled([reconcileProducer?.disconnect(), native?.close(), connection.close()]);
-        throw err;
-      });
-    } else {
-      await reportManualPromotion({ connection, namespace, version, logger: options.logger })
-        .catch((err: unknown) => options.logger.warn({ err: (err as Error).message }, 'could not read the worker deployment'));
-    }
-    // The integration workflows answer with a worker polling: this one is.
-    for (const project of options.config.projects) {
-      await ensureIntegration(project, { temporal, secrets: options.secrets, logger: options.logger, legacyCredentialsDir: options.legacyCredentialsDir })
-        .catch((err) => options.logger.error({ projectId: project.id, err: (err as Error).message }, 'could not set up the project\'s integration workflow'));
-    }
-    // B7: a Schedule per project with Ringostat configured (idempotent from many workers); those of removed projects go.
-    await ensureReconcileSchedules(temporal, options.config)
-      .then(({ deleted }) => {
-        if (deleted.length > 0) options.logger.info({ deleted }, 'deleted the reconciliation schedules of projects no longer in the config');
-      })
-      .catch((err) => options.logger.error({ err: (err as Error).message }, 'could not set up the reconciliation schedules'));
-  }
+  const cards = createContactCardPublisher({ kafka, config, logger, registry, topic: options.contactCardsTopic });
 
-  let dispatcher: Dispatcher | undefined;
-  let cardSync: ContactCardSync | undefined;
-  if (options.dispatcher !== false) {
-    const running = createDispatcher({
-      kafka, temporal, config: options.config, logger: options.logger,
-      topic: options.topic, dlqTopic: options.dlqTopic, groupId: options.groupId,
-    });
-    dispatcher = running;
-    await running.start();
-    running.done().catch((err) => fatal('dispatcher', err));
-    readiness.register('dispatcher', () => running.state() === 'consuming' || `dispatcher is ${running.state()}`);
-    if (options.config.projects.some((p) => p.ringostat)) {
-      cardSync = await startContactCardSync({ kafka, config: options.config, logger: options.logger, registry, topic: options.contactCardsTopic });
-    }
-  }
+  const workerPart = options.worker === false ? undefined : await startWorkerPart(options, {
+    connection, temporal, kafka, registry, readiness, shared: { credentials, cards }, fatal,
+  }).catch(async (err: unknown) => {
+    await connection.close().catch(() => undefined);
+    throw err;
+  });
+  const dispatcherPart = options.dispatcher === false ? undefined : await startDispatcherPart(options, { kafka, temporal, registry, readiness, fatal });
 
   return {
-    temporal, credentials, dispatcher, worker, ...(version ? { version } : {}),
+    temporal, credentials, dispatcher: dispatcherPart?.dispatcher, worker: workerPart?.worker,
+    ...(workerPart ? { version: workerPart.version } : {}),
     async stop() {
-      await dispatcher?.stop();
-      await cardSync?.stop();
-      if (worker && worker.getState() === 'RUNNING') {
-        worker.shutdown();
-        await workerRun?.catch(() => undefined);
-      }
+      // The dispatcher first (no new calls), then the worker finishes its tasks, then what they shared.
+      await dispatcherPart?.stop();
+      await workerPart?.stop();
       await cards.stop();
-      await reconcileProducer?.disconnect().catch(() => undefined);
-      await native?.close();
       await connection.close();
     },
   };

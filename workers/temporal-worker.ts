@@ -16,8 +16,6 @@ export interface BridgeWorkerOptions {
   logger: Logger;
   /** What the activities need besides the client, config and logger. */
   activityDeps: Omit<ActivityDeps, 'config' | 'temporal' | 'logger'>;
-  /** Extra activities (Ringostat reconciliation, B7) registered beside the bridge's own. */
-  extraActivities?: object;
   /** Bundle once and reuse (tests start several workers). */
   workflowBundle?: WorkflowBundleOption;
   taskQueue?: string;
@@ -52,10 +50,7 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle ?? (await workflowBundle()),
-    activities: {
-      ...options.extraActivities,
-      ...createActivities({ ...options.activityDeps, config: options.config, temporal: options.temporal, logger: options.logger }),
-    },
+    activities: createActivities({ ...options.activityDeps, config: options.config, temporal: options.temporal, logger: options.logger }),
     // Many calls wait on Bitrix24 at once; the shared client batches their commands (B8).
     maxConcurrentActivityTaskExecutions: 200,
     // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).

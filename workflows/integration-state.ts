@@ -1,4 +1,4 @@
-import type { AppliedChange, IntegrationState, ResendRun } from '../schemas/workflow-io';
+import type { AppliedChange, IntegrationState, ReactivateRequest, ResendRun } from '../schemas/workflow-io';
 
 /**
  * What the integration workflows of version 2 (integration-workflow.ts, reactivation-workflow.ts)
@@ -33,6 +33,22 @@ export function recordBroken(
     state.brokenReason = `${broken.type}: ${broken.message}`;
   }
   return true;
+}
+
+/**
+ * T2/T6: an accepted reactivation becomes the next credentials version — its webhook (from the
+ * config, also the config's webhook now in use), the portal that answered — and the integration
+ * is active again. The twin of recordBroken.
+ */
+export function recordReactivation(state: IntegrationState, request: Pick<ReactivateRequest, 'webhook' | 'source'>, portal: string): void {
+  state.credentialsVersion += 1;
+  state.webhook = request.webhook;
+  state.portal = portal;
+  if (request.source === 'config') state.configWebhook = request.webhook;
+  state.status = 'active';
+  state.brokenSince = undefined;
+  state.brokenReason = undefined;
+  state.reactivations += 1;
 }
 
 /**

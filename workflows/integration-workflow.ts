@@ -2,7 +2,7 @@ import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, setCurrentDetails, setHandler, sleep,
   startChild, workflowInfo,
 } from '@temporalio/workflow';
-import { roundRobinPosition } from '../decisions';
+import { configWebhookApplied, integrationSummary, parkedCallsAction, reactivationWorkSummary, roundRobinPosition, supersededMessage } from '../decisions';
 import type { IntegrationState, ReactivateReply, ReactivateRequest, ResendRun } from '../schemas/workflow-io';
 import { integrationWork, webhookCheck } from './activity-proxies';
 import {
@@ -11,7 +11,7 @@ import {
 } from './contract';
 import { reactivationWorkflow } from './reactivation-workflow';
 import { failureMessage } from './activity-failure';
-import { appliedChange, drawRoundRobin, newResendRun, queriedState, recordBroken, rememberChange } from './integration-state';
+import { appliedChange, drawRoundRobin, newResendRun, queriedState, recordBroken, recordReactivation, rememberChange } from './integration-state';
 
 /** Visibility lags a little behind a call's park: a second pass wakes calls that parked meanwhile. */
 const SECOND_PASS = '5 seconds';
@@ -73,7 +73,7 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
     if (earlier) return { outcome: 'accepted', credentialsVersion: earlier.credentialsVersion, portal: earlier.portal };
     const basedOn = request.basedOn ?? state.credentialsVersion;
     // T6 from several processes starting at once: the first applies the config change, the rest see it applied.
-    const configApplied = () => request.source === 'config' && request.replacesConfigWebhook !== state.configWebhook?.data;
+    const configApplied = () => configWebhookApplied(state, request);
     if (configApplied()) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };
     if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);
     let portal: string;
@@ -85,14 +85,7 @@ export async function integrationWorkflowV2(initial: IntegrationState): Promise<
     // Other changes ran while the portal answered: the guard again, after the await (T2, one change per version).
     if (configApplied() && patched(REACTIVATE_ONCE_PATCH)) return { outcome: 'already-applied', credentialsVersion: state.credentialsVersion, portal: state.portal };
     if (basedOn !== state.credentialsVersion && patched(REACTIVATE_ONCE_PATCH)) throw superseded(state, basedOn);
-    state.credentialsVersion += 1;
-    state.webhook = request.webhook;
-    state.portal = portal;
-    if (request.source === 'config') state.configWebhook = request.webhook;
-    state.status = 'active';
-    state.brokenSince = undefined;
-    state.brokenReason = undefined;
-    state.reactivations += 1;
+    recordReactivation(state, request, portal);
     if (updateId !== undefined) rememberChange(state, { id: updateId, credentialsVersion: state.credentialsVersion, portal });
     pending.push({ credentialsVersion: state.credentialsVersion, resend: request.resend });
     describe();
@@ -146,7 +139,7 @@ async function startReactivation(state: IntegrationState, run: { credentialsVers
       parentClosePolicy: ParentClosePolicy.ABANDON,
       // A closed run of the same id (an integration recreated blank counts versions again) is no obstacle.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      staticSummary: `${state.projectId}: ${run.resend ? 'wake parked calls and resend the last 3 days' : 'close parked calls as skipped'} (credentials version ${run.credentialsVersion})`,
+      staticSummary: reactivationWorkSummary(state.projectId, run),
     });
   } catch (err) {
     // Its work could not start (the id still running): said where operators look, and the next reactivation is not held up.
@@ -165,9 +158,7 @@ async function afterReactivation(state: IntegrationState, run: { credentialsVers
   };
   state.resend = resend;
   describe();
-  const action = run.resend
-    ? { resume: { credentialsVersion: run.credentialsVersion } }
-    : { skip: { reason: `reactivated without resend (credentials version ${run.credentialsVersion})` } };
+  const action = parkedCallsAction(run);
   let released = 0;
   for (const pass of [1, 2]) {
     if (pass === 2) await sleep(SECOND_PASS);
@@ -189,22 +180,7 @@ async function afterReactivation(state: IntegrationState, run: { credentialsVers
   describe();
 }
 
-/** Why a reactivation lost (T2): the version that won, and that this one changed nothing. */
+/** A reactivation that lost (T2): refused, not retried, with the version that won. */
 function superseded(state: IntegrationState, basedOn: number): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `project ${state.projectId} was reactivated to credentials version ${state.credentialsVersion}${state.portal ? ` on ${state.portal}` : ''} by another request ` +
-    `(this one was made on version ${basedOn}): this request changed nothing; see status, and reactivate again if its webhook should replace that one`,
-    FailureType.ReactivationSuperseded,
-  );
-}
-
-function integrationSummary(state: IntegrationState): string {
-  const head = state.status === 'active'
-    ? `active, credentials version ${state.credentialsVersion}${state.portal ? ` on ${state.portal}` : ''}`
-    : `BROKEN since ${state.brokenSince ?? '?'}: ${state.brokenReason ?? 'invalid token'} — reactivate from the CLI`;
-  const resend = state.resend ? `; resend in progress: ${state.resend.read}/${state.resend.total} events, ${state.resend.resent} calls resent` : '';
-  const last = !state.resend && state.lastResend
-    ? `; last resend ${state.lastResend.finishedAt ?? ''}: resent ${state.lastResend.resent}, already done ${state.lastResend.alreadyDone}, skipped ${state.lastResend.skipped}, failed ${state.lastResend.failed}`
-    : '';
-  return `${state.projectId}: ${head}${resend}${last}`;
+  return ApplicationFailure.nonRetryable(supersededMessage(state, basedOn), FailureType.ReactivationSuperseded);
 }

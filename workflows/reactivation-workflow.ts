@@ -1,4 +1,5 @@
 import { getExternalWorkflowHandle, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
+import { parkedCallsAction } from '../decisions';
 import type { ResendRun } from '../schemas/workflow-io';
 import { integrationWork } from './activity-proxies';
 import { integrationWorkflowId, reactivationFinishedSignal } from './contract';
@@ -25,9 +26,7 @@ export interface ReactivationInput {
 export async function reactivationWorkflow(input: ReactivationInput): Promise<ResendRun> {
   const startedAt = new Date(workflowInfo().runStartTime).toISOString();
   const run = newResendRun({ credentialsVersion: input.credentialsVersion, resend: input.resend, startedAt, workflowId: workflowInfo().workflowId });
-  const action = input.resend
-    ? { resume: { credentialsVersion: input.credentialsVersion } }
-    : { skip: { reason: `reactivated without resend (credentials version ${input.credentialsVersion})` } };
+  const action = parkedCallsAction(input);
   setCurrentDetails(`${input.projectId}: ${input.resend ? 'waking parked calls' : 'closing parked calls as skipped'}`);
   let released = 0;
   for (const pass of [1, 2]) {

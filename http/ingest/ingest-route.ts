@@ -6,6 +6,7 @@ import { sendError } from '../server/replies';
 import { mapRingostatPayload } from '../../ringostat/payload-mapping';
 import type { Producer } from 'kafkajs';
 import type { RouteContext } from '../server/route-context';
+import { isPlainObject } from '../../platform/plain-values';
 
 /**
  * `POST /v1/projects/:projectId/ringostat-webhook[/:event]` (B5): authenticate, map the
@@ -14,10 +15,6 @@ import type { RouteContext } from '../server/route-context';
  * to publish is a 503 that shows on its "Webhook error check" page rather than a silent loss.
  * GET is accepted too: a Ringostat webhook may be configured to send its data as a query string.
  */
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext, sink: { producer: Pick<Producer, 'send'>; topic: string }): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,7 +1,7 @@
 import type { BitrixClient } from '../../bitrix/client';
 import { lookupByPhone } from '../../bitrix/crm-lookup';
 import { BitrixRateLimitedError, BitrixTokenInvalidError } from '../../bitrix/errors';
-import { normalizePhone } from '../../bitrix/phone';
+import { normalizePhone } from '../../platform/phone-number';
 import { classifyClient } from '../../decisions/client-state';
 import type { Logger } from '../../platform/logger';
 import type { BridgeConfig, Employee, EntityKind, ProjectConfig } from '../../schemas/project-config';
@@ -70,7 +70,7 @@ const systemClock: ResolverClock = {
 export interface ResponsibleResolverOptions {
   config: BridgeConfig;
   /**
-   * A project's Bitrix24 client: activities/bitrix-session's createBitrixSessions(...) (which
+   * A project's Bitrix24 client: integration/bitrix-sessions' createBitrixSessions(...) (which
    * rejects with BitrixTokenInvalidError when the integration is marked broken) or any
    * `clientFor(project)` returning the client itself.
    */

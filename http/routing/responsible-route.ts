@@ -3,6 +3,7 @@ import { sendError } from '../server/replies';
 import { restorePlus } from '../../ringostat/payload-params';
 import type { RouteContext } from '../server/route-context';
 import type { ResponsibleResolver } from './responsible-resolver';
+import { isPlainObject } from '../../platform/plain-values';
 
 /**
  * `GET|POST /v1/projects/:projectId/responsible?phone=…[&format=text]` (F1–F3). Ringostat's
@@ -13,10 +14,6 @@ import type { ResponsibleResolver } from './responsible-resolver';
  */
 
 const PHONE_KEYS = ['phone', 'caller', 'number', 'caller_number', 'callerid', 'caller_id', 'client_number', 'from', 'src'];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function firstString(input: Record<string, unknown>, keys: string[]): string | undefined {
   const lower = new Map(Object.entries(input).map(([k, v]) => [k.toLowerCase(), v]));

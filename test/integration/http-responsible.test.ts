@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createBitrixSessions } from '../../activities/bitrix-session';
+import { createBitrixSessions } from '../../integration/bitrix-sessions';
 import { createResponsibleResolver, type ResponsibleResolver } from '../../http/routing/responsible-resolver';
 import { buildHttpServer } from '../../http/http-app';
 import type { CredentialsCache, ProjectCredentials } from '../../integration/credentials-cache';

@@ -14,7 +14,7 @@ import { createKafka } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startObservability, type RunningObservability } from '../../observability/bridge-observability';
 import { processReadiness } from '../../observability/readiness';
-import { processRegistry } from '../../observability/registry';
+import { processRegistry } from '../../platform/metrics-registry';
 import { fetchSdkMetrics } from '../../observability/temporal-sdk-metrics';
 import { installTemporalLogging, temporalSdkMetricsUrl } from '../../observability/temporal-logging';
 import { callEvents } from '../../tools/testkit/call-events';
@@ -71,7 +71,7 @@ void describe('metrics on the real path (B10, T6)', () => {
       assert.equal(sampleValue(text, 'ringostat_bridge_events_consumed_total', { project, type, delivery: 'delivered' }), 1, type);
     }
     assert.equal(sampleValue(text, 'ringostat_bridge_calls_completed_total', { project, outcome: result.outcome }), 1, `outcome ${result.outcome}`);
-    // Its Bitrix24 work, counted by the client's observer (activities/bitrix-session.ts gives it one per project).
+    // Its Bitrix24 work, counted by the client's observer (integration/bitrix-sessions.ts gives it one per project).
     assert.ok((sampleValue(text, 'ringostat_bridge_bitrix_requests_total', { project, result: 'ok' }) ?? 0) > 0, 'Bitrix24 requests counted');
     assert.ok((sampleValue(text, 'ringostat_bridge_bitrix_limiter_wait_seconds_count', { project }) ?? 0) > 0, 'limiter waits measured');
     // Replaying the same events (Kafka redelivery) delivers nothing new and counts no second call.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { simulateCalls } from '../../cli/call-simulator';
 import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
-import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { callLogRow } from '../../ringostat/call-log-row';
 import { startHarness, employees, type Harness } from '../../tools/testkit/bridge-harness';
 import { CALL_TIMEOUT_MS } from '../../tools/testkit/crm-assert';
 import { standInProject } from '../../tools/testkit/ringostat-harness';

@@ -18,7 +18,7 @@ import { ensureReconcileSchedules } from '../../ringostat/reconcile-schedules';
 import { reconcileCalls } from '../../ringostat/reconcile-calls';
 import { reconcileStatus } from '../../ringostat/ringostat-status';
 import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
-import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { callLogRow } from '../../ringostat/call-log-row';
 import type { ReconcileResult } from '../../schemas/reconcile';
 import { reconcileScheduleId } from '../../workflows/contract';
 import { startHarness, employees, type Harness } from '../../tools/testkit/bridge-harness';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { searchAttributeNames } from '../../tools/infra/search-attributes';
+import { searchAttributeNames } from '../../workers/search-attributes';
 import { stackEnv } from '../../tools/testkit/stack-env';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

@@ -34,7 +34,7 @@ import { stackEnv } from '../../tools/testkit/stack-env';
 import { createLogger } from '../../platform/logger';
 import { reconcileWorkflow } from '../../workflows';
 import { startRingostatStandIn, type RingostatStandIn } from '../../tools/sandbox/ringostat';
-import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { callLogRow } from '../../ringostat/call-log-row';
 import { standInProject, startReconcileWorker, type ReconcileWorker } from '../../tools/testkit/ringostat-harness';
 
 /** Version 2's histories; v1/ holds what calls started before it recorded (kept: they must still replay). */

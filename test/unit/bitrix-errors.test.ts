@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   BitrixBadRequestError, BitrixError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError,
-  classifyBitrixError, cloneBitrixError, isRetriable, NON_RETRYABLE_BITRIX_ERRORS, OPERATION_LIMIT_RETRY_MS, transportError,
+  classifyBitrixError, cloneBitrixError, isRetriable, OPERATION_LIMIT_RETRY_MS, transportError,
 } from '../../bitrix/errors';
+import { NON_RETRYABLE_BITRIX_ERRORS } from '../../workflows/contract/failure-types';
 
 type Row = [status: number | undefined, code: string, expected: string, retriable: boolean];
 

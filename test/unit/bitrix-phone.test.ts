@@ -1,7 +1,8 @@
 /** B1: E.164 normalisation, Bitrix24's duplicate-index match code (§5.7), and search variants. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bitrixPhoneMatchCode, MAX_SEARCH_VALUES, normalizePhone, phoneSearchVariants } from '../../bitrix/phone';
+import { bitrixPhoneMatchCode, MAX_SEARCH_VALUES, phoneSearchVariants } from '../../bitrix/phone';
+import { normalizePhone } from '../../platform/phone-number';
 
 void describe('normalizePhone', () => {
   const ua: Array<[string, string | null]> = [

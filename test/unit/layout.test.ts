@@ -15,8 +15,6 @@ const PRODUCT = ['activities', 'bitrix', 'cli', 'config', 'decisions', 'dispatch
 const SPLIT = new Set(['http', 'tools']);
 /** The entry points: where a process starts and reads its environment. */
 const ENTRY_POINTS = new Set(['workers/main.ts', 'http/main.ts', 'cli/index.ts']);
-/** The product reaches the tools only to run the demo (`npm start` without a config) and for `simulate`. */
-const DEMO_FILES = new Set(['workers/main.ts', 'workers/demo-config.ts', 'cli/stand-in-call-log.ts']);
 
 function tsFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -138,9 +136,19 @@ describe('layout: what the README promises a newcomer (issue #11)', () => {
     assert.deepEqual(findCycle(graph), ['a', 'b', 'c', 'a']);
   });
 
-  it('keeps the tools apart: the product reaches tools/ only to run the demo and simulate', () => {
-    const reaching = imports.filter((edge) => PRODUCT.includes(unitOf(edge.from)) && edge.to.startsWith('tools/') && !DEMO_FILES.has(edge.from));
+  it('keeps the tools apart: the product never imports tools/ (the demo is a tool that imports the product; issue 19)', () => {
+    const reaching = imports.filter((edge) => PRODUCT.includes(unitOf(edge.from)) && edge.to.startsWith('tools/'));
     assert.deepEqual(reaching.map((edge) => `${edge.from} imports ${edge.to}`), []);
+  });
+
+  it('leaves the tools out of the image: the build stage drops dist/tools, the image copies only dist/, bin/ and the dependencies (issue 19)', () => {
+    const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^FROM\s/m).slice(1);
+    const build = stages.find((stage) => /\bAS build\b/.test(stage.split('\n')[0] ?? '')) ?? '';
+    assert.match(build, /^RUN npm run build$[\s\S]*^RUN rm -rf dist\/tools$/m, 'the build stage removes dist/tools after building');
+    const image = stages.at(-1) ?? '';
+    const copied = [...image.matchAll(/^COPY\s+(.+)$/gm)].map((m) => m[1]!);
+    assert.deepEqual(copied.filter((copy) => !/^(--from=deps \/app\/node_modules|package\.json|bin|--from=build \/app\/dist)\b/.test(copy)), [], 'no other COPY into the image');
   });
 
   it('keeps version 1 frozen: workflows/legacy/ imports only itself, the contract, schemas/ types and @temporalio/workflow (issue 16)', () => {

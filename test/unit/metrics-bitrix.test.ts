@@ -11,7 +11,7 @@ import { createRateLimiter, type Clock } from '../../bitrix/rate-limiter';
 import { requestResultOf } from '../../bitrix/transport';
 import { BitrixBadRequestError, BitrixRateLimitedError, BitrixTokenInvalidError, BitrixTransientError } from '../../bitrix/errors';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
-import { createBitrixMetrics } from '../../observability/bitrix-metrics';
+import { createBitrixMetrics } from '../../bitrix/metrics';
 
 const webhook = parseWebhookUrl('https://acme.bitrix24.ua/rest/7/unitS3cretXyz987/');
 

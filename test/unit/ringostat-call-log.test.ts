@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { simulateCalls } from '../../cli/call-simulator';
-import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { callLogRow } from '../../ringostat/call-log-row';
 import type { CallLogRow, RingostatClient } from '../../ringostat/api-client';
 import { readCallLog, reconciledEventId, rowToEvent } from '../../ringostat/call-log';
 import { mapRingostatPayload } from '../../ringostat/payload-mapping';

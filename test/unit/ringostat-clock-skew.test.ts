@@ -18,7 +18,7 @@ import { reconcileCalls } from '../../ringostat/reconcile-calls';
 import { createLogger } from '../../platform/logger';
 import { bridgeConfigSchema, projectConfigSchema, ringostatTimeZone, type ProjectConfig } from '../../schemas/project-config';
 import type { ReconcileSummary } from '../../schemas/reconcile';
-import { callLogRow } from '../../tools/sandbox/ringostat/call-rows';
+import { callLogRow } from '../../ringostat/call-log-row';
 
 const HOUR = 60 * 60 * 1000;
 

@@ -6,7 +6,6 @@ import { hasExited, runCommand, spawnService, stopChild, waitUntil } from './chi
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars, type KafkaDist } from './kafka-dist';
 import { isPortListening } from '../../platform/ports';
-import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface KafkaBrokerOptions {
   /** Holds server.properties, the broker log and the partition data (persistent across restarts). */
@@ -221,31 +220,5 @@ async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<v
     log(`warning: consumer-offsets warm-up failed (consumers will retry): ${(error as Error).message}`);
   } finally {
     await admin.disconnect().catch(() => undefined);
-  }
-}
-
-/**
- * Creates the topics that do not exist yet (replication 1: single node). Existing topics are
- * left alone, whatever their partition count. Returns the names it created.
- */
-export async function ensureTopics(brokers: string[], topics: readonly TopicSpec[] = topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC })): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(`cannot reach Kafka at ${brokers.join(',')} to create topics: ${(error as Error).message}`);
-  }
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
-        waitForLeaders: true,
-      });
-    }
-    return missing.map((t) => t.topic);
-  } finally {
-    await admin.disconnect();
   }
 }

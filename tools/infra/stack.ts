@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars } from './kafka-dist';
-import { ensureTopics, startKafkaBroker, type KafkaBroker } from './kafka-broker';
+import { startKafkaBroker, type KafkaBroker } from './kafka-broker';
 import { dataDir as defaultDataDir } from './dirs';
 import { ensureTemporalCli } from './temporal-cli';
-import { ensureSearchAttributes, startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { ensureSearchAttributes } from '../../workers/search-attributes';
+import { ensureTopics } from '../../platform/ensure-topics';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface StackOptions {

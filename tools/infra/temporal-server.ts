@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection, isGrpcServiceError } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { spawnService, stopChild, waitUntil, hasExited } from './child-process';
 import { stderrLog, type InfraLog } from './infra-log';
 import { isPortListening } from '../../platform/ports';
-import { searchAttributeNames } from './search-attributes';
+import { ensureSearchAttributes, KEYWORD, searchAttributeNames } from '../../workers/search-attributes';
+import { withShortConnection } from '../../platform/short-temporal-connection';
 import { ensureTemporalCli } from './temporal-cli';
-
-const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-/** gRPC status ALREADY_EXISTS: a concurrent starter registered the attribute first. */
-const GRPC_ALREADY_EXISTS = 6;
 
 /**
  * Dynamic config of the dev server (values are JSON). Worker Versioning is on by default in the
@@ -50,63 +45,20 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-/** Runs `fn` against a short-lived connection; the deadline keeps the SDK's retries from hanging a probe. */
-async function withConnection<T>(address: string, timeoutMs: number, fn: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
-  try {
-    return await connection.withDeadline(Date.now() + timeoutMs, () => fn(connection));
-  } finally {
-    await connection.close();
-  }
-}
 
 /** True when `address` answers as a Temporal frontend serving `namespace`. */
 export async function isTemporalServer(address: string, namespace = 'default', timeoutMs = 3_000): Promise<boolean> {
   try {
-    await withConnection(address, timeoutMs, (c) => c.workflowService.describeNamespace({ namespace }));
+    await withShortConnection(address, timeoutMs, (c) => c.workflowService.describeNamespace({ namespace }));
     return true;
   } catch {
     return false;
   }
 }
 
-/**
- * Registers any missing call search attributes (as Keyword) on an existing server, e.g. one
- * given by TEMPORAL_ADDRESS. Idempotent, and tolerant of a concurrent registration. Returns
- * the names it added.
- */
-export async function ensureSearchAttributes(
-  address: string,
-  options: { namespace?: string; names?: readonly string[] } = {},
-): Promise<string[]> {
-  const namespace = options.namespace ?? 'default';
-  const names = options.names ?? searchAttributeNames;
-  return withConnection(address, 10_000, async (connection) => {
-    const existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
-    for (const name of names) {
-      const type = existing[name];
-      if (type !== undefined && type !== null && type !== KEYWORD) {
-        throw new Error(
-          `search attribute ${name} exists on ${address} with type ${temporal.api.enums.v1.IndexedValueType[type]}, expected Keyword`,
-        );
-      }
-    }
-    const missing = names.filter((name) => existing[name] === undefined);
-    if (missing.length === 0) return [];
-    try {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])),
-      });
-    } catch (error) {
-      if (!(isGrpcServiceError(error) && error.code === GRPC_ALREADY_EXISTS)) throw error;
-    }
-    return missing;
-  });
-}
 
 async function searchAttributesRegistered(address: string, namespace: string): Promise<boolean> {
-  const attributes = await withConnection(address, 2_000, async (c) => {
+  const attributes = await withShortConnection(address, 2_000, async (c) => {
     return (await c.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
   });
   return searchAttributeNames.every((name) => attributes[name] === KEYWORD);

@@ -35,8 +35,11 @@ export const FailureType = {
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
-/** Bitrix24 failures that retrying cannot fix: the call parks (token) or records the failure (R3). */
-export const NON_RETRYABLE: FailureTypeName[] = [FailureType.BitrixTokenInvalid, FailureType.BitrixBadRequest, FailureType.ProjectUnknown];
+/** The Bitrix24 failures that retrying cannot fix: the call parks (token) or records the failure (R3). */
+export const NON_RETRYABLE_BITRIX_ERRORS = [FailureType.BitrixTokenInvalid, FailureType.BitrixBadRequest] as const;
+
+/** Failures a call's activities must not retry: the Bitrix24 ones above and an unknown project. */
+export const NON_RETRYABLE: FailureTypeName[] = [...NON_RETRYABLE_BITRIX_ERRORS, FailureType.ProjectUnknown];
 
 /** Ringostat failures that retrying cannot fix: the reconciliation run fails visibly (B7). */
 export const RINGOSTAT_NON_RETRYABLE: FailureTypeName[] = [FailureType.RingostatAuthError, FailureType.RingostatBadRequest, FailureType.ProjectUnknown];

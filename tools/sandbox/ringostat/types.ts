@@ -3,9 +3,10 @@
  * Auth-key, the call log, the Smart Phone contact book, an outage switch and a request log.
  */
 import type { SmartPhoneContact } from '../../../schemas/contact-card';
+import type { WrittenCallLogRow } from '../../../ringostat/call-log-row';
 
 /** A call-log row in Ringostat's field names; `uniqueid` and `calldate` are required. */
-export type CallLogRow = Record<string, string | number>;
+export type CallLogRow = WrittenCallLogRow;
 
 export interface StandInProject {
   /** The `x-project-id`, Ringostat's numeric project id. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Sandbox } from '../tools/sandbox';
-import { registerConfigSecrets } from '../config/config-loader';
-import { bridgeConfigSchema, type BridgeConfig, type RingostatSettings } from '../schemas/project-config';
+import type { Sandbox } from '../sandbox';
+import { registerConfigSecrets } from '../../config/config-loader';
+import { bridgeConfigSchema, type BridgeConfig, type RingostatSettings } from '../../schemas/project-config';
 
 export const DEMO_PROJECT_ID = 'demo';
 
@@ -37,7 +37,7 @@ export function demoConfig(sandbox: Sandbox, ringostat?: RingostatSettings): Bri
       ],
       customFields: { lead: { utmTerm: 'UF_CRM_RS_TERM', gaClientId: 'UF_CRM_RS_GACID' } },
       pipelines: [{ categoryId: 3, param: 'poolName', equals: 'Контекстная реклама' }],
-      // The Ringostat stand-in (tools/sandbox/ringostat/demo.ts): reconciliation and Smart Phone cards (B7, B9).
+      // The Ringostat stand-in (../sandbox/ringostat/demo.ts): reconciliation and Smart Phone cards (B7, B9).
       ...(ringostat ? { ringostat } : {}),
     }],
   });

@@ -1,6 +1,5 @@
-import type { CallEvent, Direction, Disposition } from '../../../schemas/call-event';
-import { formatRingostatDate } from '../../../ringostat/dates';
-import type { CallLogRow } from './types';
+import type { CallEvent, Direction, Disposition } from '../schemas/call-event';
+import { formatRingostatDate } from './dates';
 
 /**
  * A simulated call's events → the row Ringostat's call log would hold for it, in Ringostat's
@@ -8,12 +7,15 @@ import type { CallLogRow } from './types';
  * through the ingest's mapping. The inverse of ringostat/payload-mapping.ts for after-call data.
  */
 
+/** One row of Ringostat's call log as written (api-client.ts reads rows back as unknown values). */
+export type WrittenCallLogRow = Record<string, string | number>;
+
 const CALL_TYPES: Record<Direction, string> = { incoming: 'in', outgoing: 'out', callback: 'callback', transit: 'transitin' };
 const STATUS_WORDS: Record<Disposition, string> = {
   answered: 'ANSWERED', no_answer: 'NO ANSWER', busy: 'BUSY', failed: 'FAILED', voicemail: 'VOICEMAIL',
 };
 
-export function callLogRow(events: readonly CallEvent[], timeZone: string): CallLogRow {
+export function callLogRow(events: readonly CallEvent[], timeZone: string): WrittenCallLogRow {
   const ended = events.find((event) => event.type === 'call.ended');
   if (!ended?.disposition) throw new Error('a call-log row needs the call\'s call.ended event');
   const wait = ended.waitSeconds ?? 0;
@@ -24,7 +26,7 @@ export function callLogRow(events: readonly CallEvent[], timeZone: string): Call
   const outgoing = ended.direction === 'outgoing';
   const employee = ended.employee;
   const source = ended.source ?? {};
-  const row: CallLogRow = {
+  const row: WrittenCallLogRow = {
     uniqueid: ended.callId,
     calldate: formatRingostatDate(startMs, timeZone),
     call_type: ended.internal ? 'internal' : CALL_TYPES[ended.direction],

@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { BitrixObserver } from '../bitrix/transport';
-import { processRegistry, registeredOnce } from './registry';
+import type { BitrixObserver } from './transport';
+import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 
 /**
  * Bitrix24 requests by project, method and result (ok / rate-limited / transient / token /
