@@ -30,7 +30,7 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
-function javaBinary(): string {
+export function javaBinary(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
@@ -70,7 +70,7 @@ num.network.threads=2
 }
 
 /** log4j 1 (reload4j, Kafka 3.x) and log4j2 (Kafka 4.x): the broker's log goes to a file, not our console. */
-function loggingConfig(dist: KafkaDist, logFile: string): { file: string; text: string; jvmFlag: string } {
+export function loggingConfig(dist: KafkaDist, logFile: string): { file: string; text: string; jvmFlag: string } {
   if (dist.log4j2) {
     return {
       file: 'log4j2.properties',
@@ -110,7 +110,7 @@ log4j.logger.kafka.request.logger=WARN
 }
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid prints). */
-function randomClusterId(): string {
+export function randomClusterId(): string {
   for (;;) {
     const id = crypto.randomBytes(16).toString('base64url');
     // Kafka avoids ids starting with '-': a CLI would read them as an option.
@@ -118,7 +118,7 @@ function randomClusterId(): string {
   }
 }
 
-function readTail(file: string, lines = 40): string {
+export function readTail(file: string, lines = 40): string {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -212,7 +212,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
  * it exists every consumer logs "The group coordinator is not available" and retries. Doing
  * the lookup here keeps that noise and delay out of the first real consumer.
  */
-async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<void> {
+export async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<void> {
   const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
@@ -224,11 +224,22 @@ async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<v
   }
 }
 
+/** How topics are replicated: 1 on the single dev broker; a cluster asks for more (KAFKA_REPLICATION_FACTOR). */
+export interface TopicReplication {
+  replicationFactor: number;
+  /** Topic-level min.insync.replicas; unset: the broker's default. */
+  minInsyncReplicas?: number;
+}
+
 /**
- * Creates the topics that do not exist yet (replication 1: single node). Existing topics are
- * left alone, whatever their partition count. Returns the names it created.
+ * Creates the topics that do not exist yet (replication 1 by default: single node). Existing
+ * topics are left alone, whatever their partition count. Returns the names it created.
  */
-export async function ensureTopics(brokers: string[], topics: readonly TopicSpec[] = topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC })): Promise<string[]> {
+export async function ensureTopics(
+  brokers: string[],
+  topics: readonly TopicSpec[] = topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }),
+  replication: TopicReplication = { replicationFactor: 1 },
+): Promise<string[]> {
   const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
@@ -240,7 +251,12 @@ export async function ensureTopics(brokers: string[], topics: readonly TopicSpec
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: replication.replicationFactor,
+          ...(replication.minInsyncReplicas ? { configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] } : {}),
+        })),
         waitForLeaders: true,
       });
     }
