@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createDispatcher, type Dispatcher } from '../dispatcher/kafka-dispatcher';
+import { createDispatcher, type Dispatcher, type DispatcherClientOptions } from '../dispatcher/kafka-dispatcher';
 import { createCredentialsCache, type CredentialsCache } from '../integration/credentials-cache';
 import { ensureIntegration } from '../integration/ensure-integration';
 import type { SecretBox } from '../integration/secret-box';
@@ -33,6 +33,8 @@ export interface BridgeOptions {
   worker?: boolean;
   dispatcher?: boolean;
   groupId?: string;
+  /** The dispatcher's consumer-group timeouts and producer idempotence (KAFKA_* settings); default kafkajs's. */
+  kafkaClient?: DispatcherClientOptions;
   /** Version 1's credentials folder, imported once into the integration workflows (then ignored). */
   legacyCredentialsDir?: string;
   /** B9's topic (CONTACT_CARDS_TOPIC); default ringostat.contact-cards. */
@@ -132,6 +134,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const running = createDispatcher({
       kafka, temporal, config: options.config, logger: options.logger,
       topic: options.topic, dlqTopic: options.dlqTopic, groupId: options.groupId,
+      ...(options.kafkaClient ? { client: options.kafkaClient } : {}),
     });
     dispatcher = running;
     await running.start();

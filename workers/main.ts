@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     running.stack = startStack({
       dataDir, topics: topicSpecs(topics), ...settings.devStack,
       external: { temporalAddress: settings.temporalAddress, kafkaBrokers: settings.kafkaBrokers },
+      replication: { replicationFactor: settings.kafkaCluster.replicationFactor, ...(settings.kafkaCluster.minInsyncReplicas ? { minInsyncReplicas: settings.kafkaCluster.minInsyncReplicas } : {}) },
+      namespace: { name: settings.temporalNamespace, retentionHours: settings.temporalNamespaceRetentionHours },
     });
     const stack = await running.stack;
     if (stopping) return;
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
         ...(settings.parkedCallLimitMs ? { parkedCallLimitMs: settings.parkedCallLimitMs } : {}),
       },
       deployment: settings.deployment,
+      kafkaClient: { idempotentProducer: settings.kafkaCluster.idempotentProducer, consumer: settings.kafkaCluster.consumer },
       worker: components.has('worker'),
       dispatcher: components.has('dispatcher'),
       // Version 1 kept credentials here; imported once into the integration workflows, then ignored.

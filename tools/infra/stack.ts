@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars } from './kafka-dist';
-import { ensureTopics, startKafkaBroker, type KafkaBroker } from './kafka-broker';
+import { ensureTopics, startKafkaBroker, type KafkaBroker, type TopicReplication } from './kafka-broker';
 import { dataDir as defaultDataDir } from './dirs';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureSearchAttributes, startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { ensureExternalNamespace } from './external-namespace';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface StackOptions {
@@ -17,6 +18,13 @@ export interface StackOptions {
   /** Temporal without its Web UI (tests). */
   headless?: boolean;
   topics?: readonly TopicSpec[];
+  /** Replication of the topics created here (KAFKA_REPLICATION_FACTOR…); default 1, the single broker's. */
+  replication?: TopicReplication;
+  /**
+   * The namespace to use on an external Temporal, registered with this retention when missing (a
+   * Temporal cluster starts with none). Default `default`, 168 h.
+   */
+  namespace?: { name: string; retentionHours: number };
   /**
    * Services that already run: nothing is started for them. The bridge passes its settings;
    * without this, TEMPORAL_ADDRESS / KAFKA_BROKERS of the tool's own environment decide.
@@ -56,7 +64,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const externalKafka = external.kafkaBrokers?.length ? [...external.kafkaBrokers] : undefined;
 
   const temporalPromise: Promise<TemporalDevServer> = externalTemporal
-    ? ensureSearchAttributes(externalTemporal).then((added) => {
+    ? ensureExternalNamespace(externalTemporal, options.namespace ?? { name: 'default', retentionHours: 168 }, log)
+        .then(() => ensureSearchAttributes(externalTemporal, { namespace: options.namespace?.name ?? 'default' }))
+        .then((added) => {
         if (added.length) log(`registered search attributes ${added.join(', ')} on ${externalTemporal}`);
         return { address: externalTemporal, uiUrl: undefined, reused: true, stop: async () => undefined };
       })
@@ -96,7 +106,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   try {
-    const created = await ensureTopics(kafkaResult.value.brokers, options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }));
+    const created = await ensureTopics(
+      kafkaResult.value.brokers,
+      options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }),
+      options.replication,
+    );
     if (created.length) log(`created Kafka topics ${created.join(', ')}`);
   } catch (error) {
     await stopAll();

@@ -11,7 +11,7 @@ import { ensureTemporalServer } from './temporal-server-build';
 import { POSTGRES_PASSWORD, POSTGRES_USER, startPostgres, type PostgresServer } from './postgres';
 import { applyTemporalSchema } from './temporal-schema';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
-import { startKafkaCluster, type KafkaCluster } from './kafka-cluster';
+import { startKafkaCluster, waitForFullIsr, type KafkaCluster } from './kafka-cluster';
 import { KAFKA_CLUSTER_REPLICATION } from './kafka-cluster-config';
 
 export interface ClusterStackOptions {
@@ -72,6 +72,7 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
   try {
     const topics = options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC });
     const created = await ensureTopics(kafka.brokers, topics, KAFKA_CLUSTER_REPLICATION);
+    await waitForFullIsr(kafka.brokers, topics.map((t) => t.topic));
     if (created.length) log(`created Kafka topics ${created.join(', ')} (replication ${KAFKA_CLUSTER_REPLICATION.replicationFactor}, min.insync.replicas ${KAFKA_CLUSTER_REPLICATION.minInsyncReplicas})`);
   } catch (error) {
     await stopAll();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
 import { hasExited, runCommand, spawnService, stopChild, waitUntil, type OutputTail } from '../child-process';
 import type { InfraLog } from '../infra-log';
 import { ensureKafkaJars, type KafkaDist } from '../kafka-dist';
@@ -143,4 +144,27 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<K
     })),
     stop: stopAll,
   };
+}
+
+/**
+ * Waits until every node answers metadata for `topics` with each partition's ISR complete: right
+ * after createTopics only the controller's view is sure, and a client asking another node gets
+ * UNKNOWN_TOPIC_OR_PARTITION for a moment. Also the check after a node comes back.
+ */
+export async function waitForFullIsr(brokers: string[], topics: string[], timeoutMs = 60_000): Promise<void> {
+  const check = async (): Promise<boolean> => {
+    for (const broker of brokers) {
+      const admin = new Kafka({ clientId: 'bridge-infra', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      try {
+        await admin.connect();
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        if (!metadata.topics.every((t) => t.partitions.every((p) => p.isr.length === p.replicas.length && p.leader >= 0))) return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    return true;
+  };
+  const failure = await waitUntil(check, { timeoutMs, intervalMs: 500 });
+  if (failure) throw new Error(`Kafka topics ${topics.join(', ')} not fully in sync on ${brokers.join(',')} (${failure})`);
 }
