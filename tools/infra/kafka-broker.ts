@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { hasExited, runCommand, spawnService, stopChild, waitUntil } from './child-process';
 import { stderrLog, type InfraLog } from './infra-log';
 import { ensureKafkaJars, type KafkaDist } from './kafka-dist';
@@ -224,6 +224,15 @@ export async function warmGroupCoordinator(brokers: string[], log: InfraLog): Pr
   }
 }
 
+/** Polls metadata until every partition of `topics` has a leader (what createTopics' waitForLeaders means). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const failure = await waitUntil(async () => {
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    return metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+  }, { timeoutMs, intervalMs: 200 });
+  if (failure) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders (${failure})`);
+}
+
 /** How topics are replicated: 1 on the single dev broker; a cluster asks for more (KAFKA_REPLICATION_FACTOR). */
 export interface TopicReplication {
   replicationFactor: number;
@@ -257,8 +266,11 @@ export async function ensureTopics(
           replicationFactor: replication.replicationFactor,
           ...(replication.minInsyncReplicas ? { configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] } : {}),
         })),
-        waitForLeaders: true,
+        // kafkajs's own wait retries only LEADER_NOT_AVAILABLE; on a cluster the node asked may not
+        // know the topic yet (UNKNOWN_TOPIC_OR_PARTITION) for a moment, so wait here instead.
+        waitForLeaders: false,
       });
+      await waitForLeaders(admin, missing.map((t) => t.topic));
     }
     return missing.map((t) => t.topic);
   } finally {

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { hasExited, spawnService, stopChild, waitUntil, type OutputTail } from '../child-process';
 import type { InfraLog } from '../infra-log';
-import { freePorts } from '../../../platform/ports';
+import { freePorts, freePortsInRange } from '../../../platform/ports';
 import { ensureNamespace } from '../../../platform/temporal-namespace';
 import { ensureSearchAttributes } from '../temporal-server';
 import { searchAttributeNames } from '../search-attributes';
@@ -65,14 +65,17 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   const namespace = options.namespace ?? 'default';
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
-  const free = await freePorts(9, host);
+  const free = await freePorts(5, host);
   const take = (): number => free.shift()!;
+  // cluster_membership.rpc_port is a smallint: membership ports must stay below 32768.
+  const membership = await freePortsInRange(4, 20_000, 32_767, host);
+  const takeMembership = (): number => membership.shift()!;
   const frontendGrpc = options.frontendPort ?? take();
   const ports: Record<TemporalService, ServicePorts> = {
-    frontend: { grpc: frontendGrpc, membership: take(), http: take() },
-    history: { grpc: take(), membership: take() },
-    matching: { grpc: take(), membership: take() },
-    worker: { grpc: take(), membership: take() },
+    frontend: { grpc: frontendGrpc, membership: takeMembership(), http: take() },
+    history: { grpc: take(), membership: takeMembership() },
+    matching: { grpc: take(), membership: takeMembership() },
+    worker: { grpc: take(), membership: takeMembership() },
   };
   const configFile = path.join(dataDir, 'temporal.yaml');
   const dynamicConfigFile = path.join(dataDir, 'dynamicconfig.yaml');
