@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { hasExited, spawnService, stopChild, waitUntil, type OutputTail } from '../child-process';
 import type { InfraLog } from '../infra-log';
+import { readTail } from '../kafka-broker';
 import { freePorts, freePortsInRange } from '../../../platform/ports';
 import { ensureNamespace } from '../../../platform/temporal-namespace';
 import { ensureSearchAttributes } from '../temporal-server';
@@ -34,6 +35,13 @@ export interface TemporalCluster {
   /** Whether every service process still runs. */
   running(): Record<TemporalService, boolean>;
   stop(): Promise<void>;
+}
+
+/** The service's last fatal or error log line (JSON, one per line), without the stack trace: why it exited. */
+function lastError(logFile: string): string {
+  const lines = readTail(logFile, 200).split('\n').filter((line) => /"level":"(fatal|error)"/.test(line));
+  const last = lines.at(-1);
+  return last ? last.replace(/,"stacktrace":".*$/, '}') : '(none)';
 }
 
 async function frontendServes(address: string, namespace: string): Promise<boolean> {
@@ -100,8 +108,19 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       if (entry) await stopChild(entry.child, 20_000);
     }
   };
+  // While the cluster forms, a service may give up on a peer that is not up yet and exit; a
+  // supervisor (systemd, Kubernetes) would start it again, and so does this, a few times.
+  const startRestarts = new Map<TemporalService, number>();
   const anyExited = (): string | undefined => {
-    for (const [name, { child }] of children) if (hasExited(child)) return `${name} exited (${child.signalCode ?? `code ${child.exitCode}`}); see ${logFileOf(name)}`;
+    for (const [name, { child }] of children) {
+      if (!hasExited(child)) continue;
+      const why = `${name} exited (${child.signalCode ?? `code ${child.exitCode}`}); its last fatal/error line:\n${lastError(logFileOf(name))}`;
+      const restarts = startRestarts.get(name) ?? 0;
+      if (restarts >= 3) return why;
+      startRestarts.set(name, restarts + 1);
+      options.log(`${why}\nstarting ${name} again`);
+      spawnOne(name);
+    }
     return undefined;
   };
 
