@@ -2,7 +2,8 @@
  * Issue 18: faults on the cluster stack, under traffic. Two workers and two dispatchers (one
  * consumer group) carry a few hundred calls of three projects while, one after another, the Kafka
  * node leading most of the topic's partitions is SIGKILLed and started again, Temporal's history
- * service is SIGKILLed and started again, the frontend is restarted, and PostgreSQL is restarted.
+ * service is SIGKILLed and kept down longer than the Temporal client's retries last, then started
+ * again, the frontend is restarted, and PostgreSQL is restarted.
  * Every call must be written exactly once, nothing may land in the dead-letter topic, and no call
  * may finish more than a minute later than the faults it lived through lasted.
  *
@@ -33,6 +34,12 @@ const CALLS_PER_PROJECT = 100;
 /** One call of each project every this many ms: the traffic spans the whole fault sequence. */
 const PUBLISH_EVERY_MS = 1_500;
 const KAFKA_DOWN_MS = 15_000;
+/**
+ * Longer than the Temporal client's own gRPC retries last (10 attempts, ~33 s): a dispatcher
+ * that gave up on an event then (instead of leaving its offset uncommitted so Kafka hands it
+ * over again) would lose the call, and this test would say so.
+ */
+const HISTORY_DOWN_MS = 40_000;
 /** Quiet time between faults, so that each fault's effect is seen on its own. */
 const BETWEEN_FAULTS_MS = 20_000;
 const PARTITIONS = 6;
@@ -183,7 +190,7 @@ describe('cluster faults under traffic (issue 18)', { skip: clusterControlUrl() 
       await sleep(KAFKA_DOWN_MS);
       await clusterControl.startKafkaNode(leader);
     });
-    await fault('Temporal history SIGKILLed and started again', () => clusterControl.killTemporalService('history'));
+    await fault(`Temporal history SIGKILLed, down ${HISTORY_DOWN_MS / 1000} s, started again`, () => clusterControl.killTemporalService('history', HISTORY_DOWN_MS));
     await fault('Temporal frontend restarted', () => clusterControl.restartTemporalService('frontend'));
     await fault('PostgreSQL restarted', () => clusterControl.restartPostgres());
 
@@ -195,7 +202,8 @@ describe('cluster faults under traffic (issue 18)', { skip: clusterControlUrl() 
     const timings: CallTiming[] = [];
     for (const projectId of projectIds) {
       const ofProject = calls.filter((c) => c.projectId === projectId);
-      const done = await waitForCalls(client, projectId, ofProject.map((c) => c.callId), 10 * 60_000);
+      // Bounded by the latency rule itself: every call within its faults plus a minute of its publication.
+      const done = await waitForCalls(client, projectId, ofProject.map((c) => c.callId), 5 * 60_000);
       for (const [callId, { closedAt }] of done) timings.push({ callId, publishedAt: published.get(callId) as number, closedAt });
     }
     const problems = calls.map((call) => newClientAnsweredMismatch(sandbox, call.projectId, { ...call, answererUserId: OLENA })).filter(Boolean);

@@ -23,7 +23,8 @@ export const clusterControl = {
   state: () => call('GET', '/state'),
   killKafkaNode: (nodeId: number) => call('POST', `/kafka/${nodeId}/kill`),
   startKafkaNode: (nodeId: number) => call('POST', `/kafka/${nodeId}/start`),
-  killTemporalService: (name: string) => call('POST', `/temporal/${name}/kill`),
+  /** SIGKILL, `downMs` with the service away, then started again; resolves once it listens again. */
+  killTemporalService: (name: string, downMs = 0) => call('POST', `/temporal/${name}/kill?downMs=${downMs}`),
   restartTemporalService: (name: string) => call('POST', `/temporal/${name}/restart`),
   restartPostgres: () => call('POST', '/postgres/restart'),
 };

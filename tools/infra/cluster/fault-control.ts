@@ -11,7 +11,7 @@ import { TEMPORAL_SERVICES, type TemporalService } from './temporal-config';
  *   GET  /state                          → which node/service runs, with PIDs
  *   POST /kafka/<nodeId>/kill            → SIGKILL one Kafka node
  *   POST /kafka/<nodeId>/start           → start it again (resolves once it answers)
- *   POST /temporal/<service>/kill        → SIGKILL a Temporal service and start it again
+ *   POST /temporal/<service>/kill[?downMs=N] → SIGKILL a Temporal service, wait N ms, start it again
  *   POST /temporal/<service>/restart     → SIGTERM, then start again
  *   POST /postgres/restart               → fast shutdown, then start again
  */
@@ -28,7 +28,7 @@ function state(stack: ClusterStack): unknown {
   };
 }
 
-async function act(stack: ClusterStack, method: string, parts: string[]): Promise<unknown> {
+async function act(stack: ClusterStack, method: string, parts: string[], query: URLSearchParams): Promise<unknown> {
   const [engine, target, action] = parts;
   if (method === 'GET' && engine === 'state') return state(stack);
   if (method !== 'POST') throw new Error(`${method} not supported`);
@@ -43,7 +43,8 @@ async function act(stack: ClusterStack, method: string, parts: string[]): Promis
   if (engine === 'temporal') {
     if (!TEMPORAL_SERVICES.includes(target as TemporalService)) throw new Error(`no Temporal service ${target}`);
     if (action !== 'kill' && action !== 'restart') throw new Error(`unknown Temporal action ${action}`);
-    await stack.temporal.restartService(target as TemporalService, { graceful: action === 'restart' });
+    const downMs = Number(query.get('downMs') ?? 0) || 0;
+    await stack.temporal.restartService(target as TemporalService, { graceful: action === 'restart', downMs });
     return state(stack);
   }
   if (engine === 'postgres' && target === 'restart') {
@@ -55,8 +56,9 @@ async function act(stack: ClusterStack, method: string, parts: string[]): Promis
 
 export async function startFaultControl(stack: ClusterStack): Promise<FaultControl> {
   const server = http.createServer((request, response) => {
-    const parts = (request.url ?? '/').split('?')[0]!.split('/').filter(Boolean);
-    act(stack, request.method ?? 'GET', parts).then(
+    const url = new URL(request.url ?? '/', 'http://control');
+    const parts = url.pathname.split('/').filter(Boolean);
+    act(stack, request.method ?? 'GET', parts, url.searchParams).then(
       (body) => {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));

@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { hasExited, spawnService, stopChild, waitUntil, type OutputTail } from '../child-process';
 import type { InfraLog } from '../infra-log';
 import { readTail } from '../kafka-broker';
-import { freePorts, freePortsInRange } from '../../../platform/ports';
+import { freePorts, freePortsInRange, isPortListening } from '../../../platform/ports';
 import { ensureNamespace } from '../../../platform/temporal-namespace';
 import { ensureSearchAttributes } from '../temporal-server';
 import { searchAttributeNames } from '../search-attributes';
@@ -158,6 +158,13 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       }
       if (restart.downMs) await new Promise((resolve) => setTimeout(resolve, restart.downMs));
       spawnOne(name);
+      // Back once it listens again (the frontend: once it serves the namespace), so that a fault's
+      // measured length includes the service's own start.
+      const back = await waitUntil(
+        () => (name === 'frontend' ? frontendServes(address, namespace) : isPortListening(host, ports[name].grpc)),
+        { timeoutMs: 120_000, intervalMs: 200, abort: anyExited },
+      );
+      if (back) throw new Error(`Temporal ${name} did not come back (${back})`);
     },
     running: () => Object.fromEntries(TEMPORAL_SERVICES.map((name) => [name, !hasExited(children.get(name)!.child)])) as Record<TemporalService, boolean>,
     stop: stopAll,
