@@ -132,7 +132,7 @@ describe('cluster faults under traffic (issue 18)', { skip: clusterControlUrl() 
     }
   }
 
-  it('every call written exactly once, no dead letters, no call later than its faults plus a minute', { timeout: 30 * 60_000 }, async () => {
+  it('E2 every call written exactly once, no dead letters, no call later than its faults plus a minute', { timeout: 30 * 60_000 }, async () => {
     const startedAt = Date.now();
     const workers = [await startBridgeProcess(processOptions('worker-1', ['worker'])), await startBridgeProcess(processOptions('worker-2', ['worker']))];
     const dispatchers = [
