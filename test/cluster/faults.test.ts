@@ -24,6 +24,7 @@ import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import type { CallEvent } from '../../schemas/call-event';
 import { callEvents } from '../../tools/testkit/call-events';
 import { stackEnv } from '../../tools/testkit/stack-env';
+import { waitForFullIsr } from '../../tools/infra/cluster/kafka-cluster';
 import { clusterControl, clusterControlUrl } from '../../tools/testkit/cluster-control';
 import { judgeLatencies, latencyByFault, type CallTiming, type FaultWindow } from '../../tools/testkit/fault-windows';
 import {
@@ -98,6 +99,7 @@ describe('cluster faults under traffic (issue 18)', { skip: clusterControlUrl() 
       waitForLeaders: false,
     });
     await admin.disconnect();
+    await waitForFullIsr(env.kafkaBrokers, [topic, dlqTopic]);
     // acks=all (kafkajs's default) against min.insync.replicas 2: a send survives one dead node.
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

@@ -74,10 +74,14 @@ async function describeStuck(handle: WorkflowHandle): Promise<string> {
 export async function createTestTopic(kafka: Kafka, topic: string, brokers: string[]): Promise<Producer> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  // On a cluster (STACK=cluster) a node may not host a new topic's partitions for a moment after
-  // the controller says they have leaders: wait until every node reports them in sync.
+  try {
+    // Not kafkajs's waitForLeaders: on a cluster (STACK=cluster) the node it asks may not know the
+    // new topic yet and it gives up on UNKNOWN_TOPIC_OR_PARTITION; waitForFullIsr asks every node.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: false });
+  } finally {
+    // An open admin connection would keep a failed test file's process alive.
+    await admin.disconnect();
+  }
   await waitForFullIsr(brokers, [topic, `${topic}.dlq`]);
   const producer = kafka.producer();
   await producer.connect();

@@ -461,7 +461,7 @@ export async function createCallTopics(brokers: string[], topic: string): Promis
   const admin = quietKafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: false });
   } finally {
     await admin.disconnect();
   }
