@@ -9,7 +9,9 @@
  *
  * Shown to fail: with the dispatcher made to drop an event whose delivery to Temporal failed
  * (its offset committed anyway, i.e. no retry), calls published during the history outage never
- * completed and the test failed on them (issue 18 report).
+ * completed and the test failed on them (issue 18 report). A dispatcher that never commits an
+ * offset (autoCommit off) passes, as it should: the events Kafka hands over again after the
+ * rebalance are duplicates, which the call workflows drop by eventId (R1).
  *
  * Runs only on the cluster stack: `STACK=cluster npx tsx tools/testkit/run-tests.ts test/cluster/faults.test.ts`
  * (the runner gives it STACK_CONTROL_URL, through which it kills and restarts the engines).
