@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { TEMPORAL_SERVER_VERSION } from '../../tools/infra/cluster/temporal-server-build';
+import { TEMPORAL_UI_VERSION } from '../../tools/infra/cluster/temporal-ui-build';
 import { TEMPORAL_DATABASES } from '../../tools/infra/cluster/temporal-config';
 import { SCHEMA_SCRIPT } from '../../tools/infra/cluster/temporal-schema';
 import { KAFKA_CLUSTER_BROKER_SETTINGS } from '../../tools/infra/cluster/kafka-cluster-config';
@@ -149,9 +150,10 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
  * here; docker-compose.yml, which has not, must describe the same engines.
  */
 describe('docker-compose.yml against the cluster stack (issue 18)', () => {
-  it('runs the Temporal server version the cluster stack builds, with admin tools of the same version', () => {
+  it('runs the Temporal server and UI versions the cluster stack builds, with admin tools of the server\'s version', () => {
     assert.equal(service('temporal').image, `temporalio/server:${TEMPORAL_SERVER_VERSION}`);
     for (const name of ['temporal-schema', 'temporal-namespace']) assert.equal(service(name).image, `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    assert.equal(service('temporal-ui').image, `temporalio/ui:${TEMPORAL_UI_VERSION}`, 'the UI server version the cluster stack builds');
   });
 
   it('sets up the schema with the very script the cluster stack runs, on the same databases', () => {

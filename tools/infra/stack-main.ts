@@ -3,7 +3,8 @@
  * Ctrl+C / SIGTERM, then stops what it started. Ports follow the usual defaults unless
  * TEMPORAL_PORT, TEMPORAL_UI_PORT, KAFKA_PORT, KAFKA_CONTROLLER_PORT say otherwise.
  * `--cluster` runs the cluster stack instead (README "Cluster stack"): three Kafka nodes and
- * Temporal's four services on PostgreSQL, state in .data/cluster, Temporal on TEMPORAL_PORT or a free port.
+ * Temporal's four services on PostgreSQL and its Web UI, state in .data/cluster, Temporal on
+ * TEMPORAL_PORT and the UI on TEMPORAL_UI_PORT, or free ports.
  */
 import { startStack, type Stack } from './stack';
 import { startClusterStack } from './cluster/cluster-stack';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const stack = process.argv.includes('--cluster')
-    ? await startClusterStack({ temporalPort: portFromEnv('TEMPORAL_PORT') })
+    ? await startClusterStack({ temporalPort: portFromEnv('TEMPORAL_PORT'), uiPort: portFromEnv('TEMPORAL_UI_PORT') })
     : await startStack({
         temporalPort: portFromEnv('TEMPORAL_PORT'),
         uiPort: portFromEnv('TEMPORAL_UI_PORT'),

@@ -104,7 +104,8 @@ async function main(): Promise<number> {
   try {
     const started = Date.now();
     if (cluster) {
-      const clusterStack = await startClusterStack({ dataDir });
+      // Headless: no test drives the cluster's UI, and its first build would only add time.
+      const clusterStack = await startClusterStack({ dataDir, headless: true });
       stack = clusterStack;
       control = await startFaultControl(clusterStack);
     } else {

@@ -13,6 +13,8 @@ import { applyTemporalSchema } from './temporal-schema';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
 import { startKafkaCluster, waitForFullIsr, type KafkaCluster } from './kafka-cluster';
 import { KAFKA_CLUSTER_REPLICATION } from './kafka-cluster-config';
+import { ensureTemporalUiServer } from './temporal-ui-build';
+import { startTemporalUi } from './temporal-ui';
 
 export interface ClusterStackOptions {
   /** Root of the cluster's state: postgres/, temporal/, kafka/. Default .data/cluster (DATA_DIR). */
@@ -20,6 +22,10 @@ export interface ClusterStackOptions {
   /** The frontend's gRPC port; free when omitted. */
   temporalPort?: number;
   topics?: readonly TopicSpec[];
+  /** Without the Web UI server (tests: saves a process and, on first use, its build). */
+  headless?: boolean;
+  /** The Web UI's port; free when omitted. */
+  uiPort?: number;
   log?: InfraLog;
 }
 
@@ -79,15 +85,27 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
     throw error;
   }
 
+  let ui: { url: string; stop(): Promise<void> } | undefined;
+  if (!options.headless) {
+    try {
+      const [uiPort] = options.uiPort ? [options.uiPort] : await freePorts(1);
+      const binary = await ensureTemporalUiServer(log);
+      ui = await startTemporalUi({ binary, dataDir: path.join(root, 'ui'), host: '127.0.0.1', port: uiPort!, temporalAddress: temporal.address, log });
+    } catch (error) {
+      // The engines run without it: a UI that did not come up is worth a warning, not a failed stack.
+      log(`warning: no Temporal UI: ${(error as Error).message}`);
+    }
+  }
+
   return {
     temporalAddress: temporal.address,
-    // No Web UI: the dev CLI's embedded UI serves only its own dev server (README "Cluster stack").
-    temporalUiUrl: undefined,
+    temporalUiUrl: ui?.url,
     kafkaBrokers: kafka.brokers,
     postgres,
     temporal,
     kafka,
     stop: async () => {
+      await ui?.stop();
       await kafka.stop();
       await temporal.stop();
       await postgres.stop();
