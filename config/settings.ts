@@ -34,6 +34,9 @@ export const PROMOTIONS = ['auto', 'manual'] as const;
 /** The Temporal Worker Deployment every bridge worker belongs to, unless WORKER_DEPLOYMENT_NAME names another. */
 export const DEFAULT_DEPLOYMENT_NAME = 'ringostat-bridge';
 
+/** kafkajs's own consumer defaults: the KAFKA_*_MS settings keep them unless told otherwise. */
+const KAFKAJS_CONSUMER_DEFAULTS = { sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000 } as const;
+
 const environmentSchema = z.object({
   CONFIG_PATH: z.string().optional(),
   BRIDGE_SECRET_KEY: z.string().optional(),
@@ -62,6 +65,13 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').optional(),
   KAFKA_PORT: port('KAFKA_PORT').optional(),
   KAFKA_CONTROLLER_PORT: port('KAFKA_CONTROLLER_PORT').optional(),
+  KAFKA_REPLICATION_FACTOR: positiveInteger('KAFKA_REPLICATION_FACTOR').default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: positiveInteger('KAFKA_MIN_INSYNC_REPLICAS').optional(),
+  KAFKA_IDEMPOTENT_PRODUCER: z.enum(['true', 'false'], { error: (issue) => `KAFKA_IDEMPOTENT_PRODUCER must be true or false, got "${String(issue.input)}"` }).default('false'),
+  KAFKA_SESSION_TIMEOUT_MS: positiveInteger('KAFKA_SESSION_TIMEOUT_MS').default(KAFKAJS_CONSUMER_DEFAULTS.sessionTimeoutMs),
+  KAFKA_REBALANCE_TIMEOUT_MS: positiveInteger('KAFKA_REBALANCE_TIMEOUT_MS').default(KAFKAJS_CONSUMER_DEFAULTS.rebalanceTimeoutMs),
+  KAFKA_HEARTBEAT_INTERVAL_MS: positiveInteger('KAFKA_HEARTBEAT_INTERVAL_MS').default(KAFKAJS_CONSUMER_DEFAULTS.heartbeatIntervalMs),
+  TEMPORAL_NAMESPACE_RETENTION_HOURS: positiveInteger('TEMPORAL_NAMESPACE_RETENTION_HOURS').default(168),
 });
 
 /** What the entry points hand down: typed, defaulted, frozen. */
@@ -100,6 +110,21 @@ export interface Settings {
   sandboxPort: number;
   /** The ports of the Temporal dev server and Kafka broker `npm start` starts (unset: 7233, 8233, 9092, 9093). */
   devStack: { temporalPort?: number; uiPort?: number; kafkaPort?: number; controllerPort?: number };
+  /**
+   * How the bridge uses a Kafka cluster (docs/contracts.md §2): the replication of the topics it
+   * creates when they are missing, an idempotent producer, and the dispatcher group's timeouts.
+   * The defaults are the single dev broker's and kafkajs's own.
+   */
+  kafkaCluster: KafkaClusterSettings;
+  /** Retention of the namespace when the bridge registers a missing one (a Temporal cluster starts with none). */
+  temporalNamespaceRetentionHours: number;
+}
+
+export interface KafkaClusterSettings {
+  replicationFactor: number;
+  minInsyncReplicas?: number;
+  idempotentProducer: boolean;
+  consumer: { sessionTimeoutMs: number; rebalanceTimeoutMs: number; heartbeatIntervalMs: number };
 }
 
 export class SettingsError extends Error {
@@ -143,6 +168,13 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
       ...(e.KAFKA_PORT ? { kafkaPort: e.KAFKA_PORT } : {}),
       ...(e.KAFKA_CONTROLLER_PORT ? { controllerPort: e.KAFKA_CONTROLLER_PORT } : {}),
     },
+    kafkaCluster: {
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      ...(e.KAFKA_MIN_INSYNC_REPLICAS ? { minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS } : {}),
+      idempotentProducer: e.KAFKA_IDEMPOTENT_PRODUCER === 'true',
+      consumer: { sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS, rebalanceTimeoutMs: e.KAFKA_REBALANCE_TIMEOUT_MS, heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS },
+    },
+    temporalNamespaceRetentionHours: e.TEMPORAL_NAMESPACE_RETENTION_HOURS,
   };
   return deepFreeze(settings);
 }

@@ -21,6 +21,18 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Default: counters on the process registry (platform/metrics-registry.ts). */
   metrics?: DispatcherMetrics;
+  client?: DispatcherClientOptions;
+}
+
+/**
+ * How the dispatcher's Kafka clients behave on a cluster (config/settings.ts KAFKA_*). The session
+ * timeout is how long a dead dispatcher keeps its partitions before the group rebalances them to
+ * the others; the rebalance timeout how long a rebalance waits for members to rejoin.
+ */
+export interface DispatcherClientOptions {
+  /** Dead letters written exactly once even when a send is retried after a broker failover. */
+  idempotentProducer?: boolean;
+  consumer?: { sessionTimeoutMs: number; rebalanceTimeoutMs: number; heartbeatIntervalMs: number };
 }
 
 /** `consuming` once the group is joined; `crashed` when kafkajs gave up restarting the consumer. */
@@ -67,9 +79,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     async start() {
-      producer = options.kafka.producer({ allowAutoTopicCreation: false });
+      // kafkajs: an idempotent producer needs one request in flight (it then sends with acks=all, as the default does).
+      const idempotent = options.client?.idempotentProducer ? { idempotent: true, maxInFlightRequests: 1 } : {};
+      producer = options.kafka.producer({ allowAutoTopicCreation: false, ...idempotent });
       await producer.connect();
-      consumer = options.kafka.consumer({ groupId: options.groupId ?? DEFAULT_DISPATCHER_GROUP_ID, allowAutoTopicCreation: false });
+      const timeouts = options.client?.consumer;
+      consumer = options.kafka.consumer({
+        groupId: options.groupId ?? DEFAULT_DISPATCHER_GROUP_ID,
+        allowAutoTopicCreation: false,
+        ...(timeouts ? { sessionTimeout: timeouts.sessionTimeoutMs, rebalanceTimeout: timeouts.rebalanceTimeoutMs, heartbeatInterval: timeouts.heartbeatIntervalMs } : {}),
+      });
       watch(consumer);
       state = 'joining';
       await consumer.connect();

@@ -2,10 +2,12 @@
 # Temporal's databases on PostgreSQL (run by the temporal-schema service of docker-compose.yml,
 # image temporalio/admin-tools). Safe to run on every `up`: it creates what is missing and
 # applies only the schema versions a database does not have yet, so a newer image upgrades it.
+# The cluster stack (tools/infra/cluster/temporal-schema.ts) runs this same script with its own
+# temporal-sql-tool on PATH and SCHEMA_DIR pointing at the schema of the server it built.
 set -eu
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
 PORT="${DB_PORT:-5432}"
-SCHEMA=/etc/temporal/schema/postgresql/v12
+SCHEMA="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
 sql() { temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$PORT" "$@"; }
 

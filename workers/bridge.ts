@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
-import type { Dispatcher } from '../dispatcher/kafka-dispatcher';
+import type { Dispatcher, DispatcherClientOptions } from '../dispatcher/kafka-dispatcher';
 import { createCredentialsCache, type CredentialsCache } from '../integration/credentials-cache';
 import type { SecretBox } from '../integration/secret-box';
 import { processReadiness } from '../observability/readiness';
@@ -27,6 +27,8 @@ export interface BridgeOptions {
   worker?: boolean;
   dispatcher?: boolean;
   groupId?: string;
+  /** The dispatcher's consumer-group timeouts and producer idempotence (KAFKA_* settings); default kafkajs's. */
+  kafkaClient?: DispatcherClientOptions;
   /** Version 1's credentials folder, imported once into the integration workflows (then ignored). */
   legacyCredentialsDir?: string;
   /** B9's topic (CONTACT_CARDS_TOPIC); default ringostat.contact-cards. */

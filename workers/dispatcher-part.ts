@@ -21,7 +21,10 @@ export async function startDispatcherPart(
 ): Promise<DispatcherPart> {
   const { kafka, temporal, registry, readiness } = deps;
   const { config, logger } = options;
-  const dispatcher = createDispatcher({ kafka, temporal, config, logger, topic: options.topic, dlqTopic: options.dlqTopic, groupId: options.groupId });
+  const dispatcher = createDispatcher({
+    kafka, temporal, config, logger, topic: options.topic, dlqTopic: options.dlqTopic, groupId: options.groupId,
+    ...(options.kafkaClient ? { client: options.kafkaClient } : {}),
+  });
   await dispatcher.start();
   dispatcher.done().catch((err) => deps.fatal('dispatcher', err));
   readiness.register('dispatcher', () => dispatcher.state() === 'consuming' || `dispatcher is ${dispatcher.state()}`);

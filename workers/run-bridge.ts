@@ -91,6 +91,7 @@ async function startWorkerAndDispatcher({ scope, settings, services, components,
       ...(settings.parkedCallLimitMs ? { parkedCallLimitMs: settings.parkedCallLimitMs } : {}),
     },
     deployment: settings.deployment,
+    kafkaClient: { idempotentProducer: settings.kafkaCluster.idempotentProducer, consumer: settings.kafkaCluster.consumer },
     worker: components.has('worker'),
     dispatcher: components.has('dispatcher'),
     // Version 1 kept credentials here; imported once into the integration workflows, then ignored.

@@ -12,6 +12,12 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { TEMPORAL_SERVER_VERSION } from '../../tools/infra/cluster/temporal-server-build';
+import { TEMPORAL_UI_VERSION } from '../../tools/infra/cluster/temporal-ui-build';
+import { TEMPORAL_DATABASES } from '../../tools/infra/cluster/temporal-config';
+import { SCHEMA_SCRIPT } from '../../tools/infra/cluster/temporal-schema';
+import { KAFKA_CLUSTER_BROKER_SETTINGS } from '../../tools/infra/cluster/kafka-cluster-config';
+import { parseSettings } from '../../config/settings';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -136,6 +142,41 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
         if (source.startsWith('./')) assert.ok(existsSync(join(root, source)), `${name} mounts ${source}, which exists`);
       }
     }
+  });
+});
+
+/**
+ * Issue 18, one source of truth: the cluster stack (tools/infra/cluster) is what has been run
+ * here; docker-compose.yml, which has not, must describe the same engines.
+ */
+describe('docker-compose.yml against the cluster stack (issue 18)', () => {
+  it('runs the Temporal server and UI versions the cluster stack builds, with admin tools of the server\'s version', () => {
+    assert.equal(service('temporal').image, `temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    for (const name of ['temporal-schema', 'temporal-namespace']) assert.equal(service(name).image, `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    assert.equal(service('temporal-ui').image, `temporalio/ui:${TEMPORAL_UI_VERSION}`, 'the UI server version the cluster stack builds');
+  });
+
+  it('sets up the schema with the very script the cluster stack runs, on the same databases', () => {
+    assert.equal(SCHEMA_SCRIPT, join(root, 'docker', 'temporal-setup-schema.sh'));
+    assert.ok(shortMounts(service('temporal-schema')).some((v) => v.startsWith('./docker/temporal-setup-schema.sh:')));
+    const script = read('docker/temporal-setup-schema.sh');
+    for (const [database, dir] of [[TEMPORAL_DATABASES.default, 'temporal'], [TEMPORAL_DATABASES.visibility, 'visibility']]) {
+      assert.ok(script.includes(`${database}:${dir}`), `the script sets up ${database} from ${dir}/versioned`);
+    }
+  });
+
+  it('registers the namespace with the retention the bridge uses for a missing one', () => {
+    const hours = parseSettings({}).temporalNamespaceRetentionHours;
+    assert.match(read('docker/temporal-create-namespace.sh'), new RegExp(`--retention ${hours}h\\b`));
+  });
+
+  it('its broker has the cluster\'s settings where one broker can (replication aside: one broker holds one copy)', () => {
+    const env = service('kafka').environment ?? {};
+    const asEnv = (key: string) => `KAFKA_${key.replace(/\./g, '_').toUpperCase()}`;
+    const replication = /replication|min\.insync|min\.isr|process\.roles|num\.(io|network)\.threads|offsets\.topic\.num|share\./;
+    const shared = Object.entries(KAFKA_CLUSTER_BROKER_SETTINGS).filter(([key]) => !replication.test(key));
+    assert.ok(shared.length >= 4, 'something is compared');
+    for (const [key, value] of shared) assert.equal(String(env[asEnv(key)]), value, `${asEnv(key)} as the cluster's ${key}`);
   });
 });
 

@@ -19,6 +19,11 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
     assert.equal(settings.callIdleTimeoutMs, undefined, 'unset: the call workflow keeps its 2 h');
     assert.equal(settings.dataDir, path.join(projectRoot, '.data'));
     assert.equal(settings.legacyCredentialsDir, path.join(projectRoot, '.data', 'credentials'));
+    assert.deepEqual(settings.kafkaCluster, {
+      replicationFactor: 1, idempotentProducer: false,
+      consumer: { sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000 },
+    }, 'the single dev broker and kafkajs\'s own defaults');
+    assert.equal(settings.temporalNamespaceRetentionHours, 168);
   });
 
   it('reads every variable of the contract', () => {
@@ -29,6 +34,9 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
       CALL_IDLE_TIMEOUT_MS: '60000', WORKER_MAX_CACHED_WORKFLOWS: '50', WORKFLOW_BUNDLE_PATH: '/b.js', CREDENTIALS_DIR: '/old', DATA_DIR: '/var/bridge',
       TEMPORAL_PORT: '7301', TEMPORAL_UI_PORT: '7302', KAFKA_PORT: '7303', KAFKA_CONTROLLER_PORT: '7304',
       WORKER_DEPLOYMENT_NAME: 'calls-eu', WORKER_BUILD_ID: '1.4.0-rc.1', WORKER_VERSION_PROMOTION: 'manual',
+      KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_IDEMPOTENT_PRODUCER: 'true',
+      KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_REBALANCE_TIMEOUT_MS: '20000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
+      TEMPORAL_NAMESPACE_RETENTION_HOURS: '72',
     });
     assert.deepEqual({ ...settings }, {
       configPath: '/etc/bridge.yaml', secretKey: 'a2V5', components: 'worker', temporalAddress: 't:7233', temporalNamespace: 'calls',
@@ -38,6 +46,11 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
       worker: { maxCachedWorkflows: 50, workflowBundlePath: '/b.js' }, deployment: { name: 'calls-eu', buildId: '1.4.0-rc.1', promotion: 'manual' },
       legacyCredentialsDir: '/old', dataDir: '/var/bridge', sandboxPort: 8090,
       devStack: { temporalPort: 7301, uiPort: 7302, kafkaPort: 7303, controllerPort: 7304 },
+      kafkaCluster: {
+        replicationFactor: 3, minInsyncReplicas: 2, idempotentProducer: true,
+        consumer: { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, heartbeatIntervalMs: 1_000 },
+      },
+      temporalNamespaceRetentionHours: 72,
     });
   });
 

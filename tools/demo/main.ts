@@ -24,6 +24,8 @@ async function demoServices(settings: Readonly<Settings>, scope: ProcessScope): 
   const stack = await startStack({
     dataDir, topics: topicSpecs(settings.topics), ...settings.devStack,
     external: { temporalAddress: settings.temporalAddress, kafkaBrokers: settings.kafkaBrokers },
+    replication: { replicationFactor: settings.kafkaCluster.replicationFactor, ...(settings.kafkaCluster.minInsyncReplicas ? { minInsyncReplicas: settings.kafkaCluster.minInsyncReplicas } : {}) },
+    namespace: { name: settings.temporalNamespace, retentionHours: settings.temporalNamespaceRetentionHours },
   });
   scope.onStop('stack', () => stack.stop());
   if (scope.stopping) return undefined;

@@ -83,7 +83,8 @@ process.once('exit', killServices);
  */
 export function spawnService(command: string, args: string[], options: SpawnOptions = {}): { child: ChildProcess; tail: OutputTail } {
   const tail = new OutputTail(60);
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A caller may send the output to a file instead (stdio); then the tail stays empty.
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
   services.add(child);
   child.once('exit', () => services.delete(child));
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));

@@ -29,7 +29,7 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
-function javaBinary(): string {
+export function javaBinary(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
@@ -69,7 +69,7 @@ num.network.threads=2
 }
 
 /** log4j 1 (reload4j, Kafka 3.x) and log4j2 (Kafka 4.x): the broker's log goes to a file, not our console. */
-function loggingConfig(dist: KafkaDist, logFile: string): { file: string; text: string; jvmFlag: string } {
+export function loggingConfig(dist: KafkaDist, logFile: string): { file: string; text: string; jvmFlag: string } {
   if (dist.log4j2) {
     return {
       file: 'log4j2.properties',
@@ -109,7 +109,7 @@ log4j.logger.kafka.request.logger=WARN
 }
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid prints). */
-function randomClusterId(): string {
+export function randomClusterId(): string {
   for (;;) {
     const id = crypto.randomBytes(16).toString('base64url');
     // Kafka avoids ids starting with '-': a CLI would read them as an option.
@@ -117,7 +117,7 @@ function randomClusterId(): string {
   }
 }
 
-function readTail(file: string, lines = 40): string {
+export function readTail(file: string, lines = 40): string {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -211,7 +211,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
  * it exists every consumer logs "The group coordinator is not available" and retries. Doing
  * the lookup here keeps that noise and delay out of the first real consumer.
  */
-async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<void> {
+export async function warmGroupCoordinator(brokers: string[], log: InfraLog): Promise<void> {
   const admin = new Kafka({ clientId: 'bridge-infra', brokers, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();

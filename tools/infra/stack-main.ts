@@ -2,8 +2,12 @@
  * `tsx tools/infra/stack-main.ts`: runs Temporal (with its Web UI) and Kafka for local use until
  * Ctrl+C / SIGTERM, then stops what it started. Ports follow the usual defaults unless
  * TEMPORAL_PORT, TEMPORAL_UI_PORT, KAFKA_PORT, KAFKA_CONTROLLER_PORT say otherwise.
+ * `--cluster` runs the cluster stack instead (README "Cluster stack"): three Kafka nodes and
+ * Temporal's four services on PostgreSQL and its Web UI, state in .data/cluster, Temporal on
+ * TEMPORAL_PORT and the UI on TEMPORAL_UI_PORT, or free ports.
  */
 import { startStack, type Stack } from './stack';
+import { startClusterStack } from './cluster/cluster-stack';
 
 function portFromEnv(name: string): number | undefined {
   const value = process.env[name];
@@ -37,12 +41,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   const started = Date.now();
-  const stack = await startStack({
-    temporalPort: portFromEnv('TEMPORAL_PORT'),
-    uiPort: portFromEnv('TEMPORAL_UI_PORT'),
-    kafkaPort: portFromEnv('KAFKA_PORT'),
-    controllerPort: portFromEnv('KAFKA_CONTROLLER_PORT'),
-  });
+  const stack = process.argv.includes('--cluster')
+    ? await startClusterStack({ temporalPort: portFromEnv('TEMPORAL_PORT'), uiPort: portFromEnv('TEMPORAL_UI_PORT') })
+    : await startStack({
+        temporalPort: portFromEnv('TEMPORAL_PORT'),
+        uiPort: portFromEnv('TEMPORAL_UI_PORT'),
+        kafkaPort: portFromEnv('KAFKA_PORT'),
+        controllerPort: portFromEnv('KAFKA_CONTROLLER_PORT'),
+      });
   state.stack = stack;
   if (state.stopping) {
     stopAndExit(stack);

@@ -6,7 +6,8 @@ import { dataDir as defaultDataDir } from './dirs';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
 import { ensureSearchAttributes } from '../../workers/search-attributes';
-import { ensureTopics } from '../../platform/ensure-topics';
+import { ensureTopics, type TopicReplication } from '../../platform/ensure-topics';
+import { ensureNamespaceServed } from '../../platform/temporal-namespace';
 import { DEFAULT_CALL_EVENTS_TOPIC, DEFAULT_CONTACT_CARDS_TOPIC, topicSpecs, type TopicSpec } from '../../platform/kafka-topics';
 
 export interface StackOptions {
@@ -19,6 +20,13 @@ export interface StackOptions {
   /** Temporal without its Web UI (tests). */
   headless?: boolean;
   topics?: readonly TopicSpec[];
+  /** Replication of the topics created here (KAFKA_REPLICATION_FACTOR…); default 1, the single broker's. */
+  replication?: TopicReplication;
+  /**
+   * The namespace to use on an external Temporal, registered with this retention when missing (a
+   * Temporal cluster starts with none). Default `default`, 168 h.
+   */
+  namespace?: { name: string; retentionHours: number };
   /**
    * Services that already run: nothing is started for them. The bridge passes its settings;
    * without this, TEMPORAL_ADDRESS / KAFKA_BROKERS of the tool's own environment decide.
@@ -56,9 +64,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const externalTemporal = external.temporalAddress;
   const externalKafka = external.kafkaBrokers?.length ? [...external.kafkaBrokers] : undefined;
+  const namespace = options.namespace ?? { name: 'default', retentionHours: 168 };
 
   const temporalPromise: Promise<TemporalDevServer> = externalTemporal
-    ? ensureSearchAttributes(externalTemporal).then((added) => {
+    ? ensureNamespaceServed(externalTemporal, namespace.name, namespace.retentionHours)
+        .then((registered) => {
+          if (registered) log(`registered Temporal namespace ${namespace.name} (retention ${namespace.retentionHours} h) on ${externalTemporal}`);
+          return ensureSearchAttributes(externalTemporal, { namespace: namespace.name });
+        })
+        .then((added) => {
         if (added.length) log(`registered search attributes ${added.join(', ')} on ${externalTemporal}`);
         return { address: externalTemporal, uiUrl: undefined, reused: true, stop: async () => undefined };
       })
@@ -98,7 +112,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   try {
-    const created = await ensureTopics(kafkaResult.value.brokers, options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }));
+    const created = await ensureTopics(
+      kafkaResult.value.brokers,
+      options.topics ?? topicSpecs({ callEvents: DEFAULT_CALL_EVENTS_TOPIC, contactCards: DEFAULT_CONTACT_CARDS_TOPIC }),
+      options.replication,
+    );
     if (created.length) log(`created Kafka topics ${created.join(', ')}`);
   } catch (error) {
     await stopAll();

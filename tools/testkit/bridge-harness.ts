@@ -15,6 +15,7 @@ import { createLogger } from '../../platform/logger';
 import { startBridge, type RunningBridge } from '../../workers/bridge';
 import { installTemporalLogging } from '../../observability/temporal-logging';
 import { stackEnv } from './stack-env';
+import { waitForFullIsr } from '../infra/cluster/kafka-cluster';
 import { createSecretBox, newSecretKey, parseSecretKeys, type SecretBox } from '../../integration/secret-box';
 import { toolWorkerTuning } from './worker-tuning';
 
@@ -70,11 +71,18 @@ async function describeStuck(handle: WorkflowHandle): Promise<string> {
 }
 
 /** A test's own topic (3 partitions) and its DLQ, and a producer connected to them. */
-export async function createTestTopic(kafka: Kafka, topic: string): Promise<Producer> {
+export async function createTestTopic(kafka: Kafka, topic: string, brokers: string[]): Promise<Producer> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
+  try {
+    // Not kafkajs's waitForLeaders: on a cluster (STACK=cluster) the node it asks may not know the
+    // new topic yet and it gives up on UNKNOWN_TOPIC_OR_PARTITION; waitForFullIsr asks every node.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: false });
+  } finally {
+    // An open admin connection would keep a failed test file's process alive.
+    await admin.disconnect();
+  }
+  await waitForFullIsr(brokers, [topic, `${topic}.dlq`]);
   const producer = kafka.producer();
   await producer.connect();
   return producer;
@@ -98,7 +106,7 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
   const config = bridgeConfigSchema.parse({ projects });
   const topic = `test-events-${suffix}`;
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'test-harness', logger: createLogger({ level: 'error' }) });
-  const producer = await createTestTopic(kafka, topic);
+  const producer = await createTestTopic(kafka, topic, kafkaBrokers);
 
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });

@@ -28,6 +28,7 @@ import { callEventKey, type CallEvent } from '../../schemas/call-event';
 import type { CallResult, IntegrationState } from '../../schemas/workflow-io';
 import { callWorkflowId, integrationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { createTestTopic, employees, portalUsers } from './bridge-harness';
+import { waitForFullIsr } from '../infra/cluster/kafka-cluster';
 import { stackEnv } from './stack-env';
 
 export { employees, portalUsers };
@@ -330,7 +331,7 @@ export async function startSharedStackTest(name: string, topic: string): Promise
   const sandbox = await startSandbox({ port: 0, rateLimit: { enabled: false, perSecond: 2, burst: 50 } });
   const { temporalAddress, kafkaBrokers } = stackEnv();
   const { client, close: closeTemporal } = await connectTemporal(temporalAddress);
-  const producer = await createTestTopic(quietKafka(kafkaBrokers), topic);
+  const producer = await createTestTopic(quietKafka(kafkaBrokers), topic, kafkaBrokers);
   return { root, sandbox, client, closeTemporal, producer, tearDown: () => tearDownTest({ name, producer, closeTemporal, sandbox, root }) };
 }
 
@@ -460,10 +461,12 @@ export async function createCallTopics(brokers: string[], topic: string): Promis
   const admin = quietKafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: false });
   } finally {
     await admin.disconnect();
   }
+  // As createTestTopic: every node of a cluster must know the topic before it is used.
+  await waitForFullIsr(brokers, [topic, `${topic}.dlq`]);
 }
 
 export async function publishEvents(producer: Producer, topic: string, events: CallEvent[], timestamp?: Date): Promise<void> {

@@ -5,6 +5,8 @@
  * test/unit/**\/*.test.ts followed by test/integration/**\/*.test.ts. Tests find the services
  * through TEMPORAL_ADDRESS / KAFKA_BROKERS (see tools/testkit/stack-env.ts); when those are
  * already set, nothing is started. The stack is always stopped and its temp data removed.
+ * STACK=cluster runs the same files on the cluster stack instead (tools/infra/cluster: three Kafka
+ * nodes, Temporal's four services on PostgreSQL), with STACK_CONTROL_URL for the fault test.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +15,8 @@ import path from 'node:path';
 import { projectRoot } from '../../platform/paths';
 import { freePorts, isPortListening } from '../../platform/ports';
 import { startStack, type Stack } from '../infra/stack';
+import { startClusterStack } from '../infra/cluster/cluster-stack';
+import { startFaultControl, type FaultControl } from '../infra/cluster/fault-control';
 
 const TEST_PORTS = { temporalPort: 17233, uiPort: 18233, kafkaPort: 19092, controllerPort: 19093 };
 
@@ -95,11 +99,20 @@ async function main(): Promise<number> {
   const bundlePath = ensureBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-test-'));
   let stack: Stack | undefined;
+  let control: FaultControl | undefined;
+  const cluster = process.env.STACK === 'cluster';
   try {
     const started = Date.now();
-    stack = await startStack({ dataDir, ...(await choosePorts()) });
+    if (cluster) {
+      // Headless: no test drives the cluster's UI, and its first build would only add time.
+      const clusterStack = await startClusterStack({ dataDir, headless: true });
+      stack = clusterStack;
+      control = await startFaultControl(clusterStack);
+    } else {
+      stack = await startStack({ dataDir, ...(await choosePorts()) });
+    }
     process.stderr.write(
-      `[run-tests] stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+      `[run-tests] ${cluster ? 'cluster ' : ''}stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `TEMPORAL_ADDRESS=${stack.temporalAddress} KAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,
     );
     process.off('SIGINT', onSignalDuringStart);
@@ -112,6 +125,7 @@ async function main(): Promise<number> {
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       WORKFLOW_BUNDLE_PATH: bundlePath,
+      ...(control ? { STACK_CONTROL_URL: control.url } : {}),
       // The dev server's Web UI, for the browser test (absent when Temporal is external).
       ...(stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {}),
     });
@@ -119,6 +133,7 @@ async function main(): Promise<number> {
     // Ignore further signals while stopping: a second Ctrl+C would otherwise orphan the JVM.
     process.on('SIGINT', () => undefined);
     process.on('SIGTERM', () => undefined);
+    await control?.stop();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
