@@ -1,12 +1,12 @@
 import type { BitrixClient } from '../bitrix/client';
 import { lookupByPhone } from '../bitrix/crm';
 import { readWithRetry } from '../bitrix/read-retry';
-import { classifyClient, planEntities, roundRobinApplies } from '../decisions';
+import { clientNameOf, clientStateForCall, planEntities, roundRobinApplies } from '../decisions';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
-import type { ClientState, CrmBindings, CrmEntityRef, CrmLookup, EntityPlan } from '../schemas/crm-plan';
+import type { ClientState, CrmBindings, CrmLookup, EntityPlan } from '../schemas/crm-plan';
 import type { ProjectConfig } from '../schemas/project-config';
 import { createPlanned, fillAll } from './crm-writes';
-import { entityMarker } from './markers';
+import { markedForCall } from './markers';
 
 export interface ResolutionDeps {
   client: BitrixClient;
@@ -55,11 +55,8 @@ export async function createClient(deps: ResolutionDeps, input: ResolveClientInp
 /** The number's entities now, the client state they make for this call, and what the decision table asks for. */
 async function decide(deps: ResolutionDeps, input: ResolveClientInput): Promise<{ lookup: CrmLookup; state: ClientState; plan: EntityPlan }> {
   const { client, project } = deps;
-  const ours = entityMarker(input.projectId, input.callId, '').originatorId;
-  const isOwn = (ref: CrmEntityRef) => ref.origin?.originatorId === ours && ref.origin.originId.startsWith(`${input.callId}:`);
   const lookup = await readWithRetry(() => lookupByPhone(client, input.e164, project.defaultCountry));
-  // A retry after this call created something goes on from the state it created for, not from what appeared since.
-  const state = stateBehindOwn(lookup, isOwn) ?? classifyClient(withoutOwn(lookup, isOwn), project.routing.order);
+  const state = clientStateForCall(lookup, markedForCall(input.projectId, input.callId), project.routing.order);
   return { lookup, state, plan: planEntities({ facts: input.facts, client: state, project, stage: input.stage }) };
 }
 
@@ -75,26 +72,3 @@ async function finish(
   };
 }
 
-/**
- * The client state an earlier attempt of this call created its entities for, read back from the
- * CRM: a contact of ours means the client was new; a lead or deal of ours bound to someone else's
- * contact means the client was that contact (S3); one bound to nothing, new. Undefined: nothing of ours.
- */
-function stateBehindOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): ClientState | undefined {
-  const ownContact = lookup.contacts.find(isOwn);
-  const ownEntity = lookup.leads.find(isOwn) ?? lookup.deals.find(isOwn);
-  if (!ownContact && !ownEntity) return undefined;
-  const boundTo = ownContact ? undefined : lookup.contacts.find((c) => c.id === ownEntity?.contactId && !isOwn(c));
-  return boundTo ? { kind: 'contact', contact: { id: boundTo.id, ownerId: boundTo.ownerId } } : { kind: 'new' };
-}
-
-/** The name of the contact behind the client (its contact, or the one its open lead or deal is bound to). */
-function clientNameOf(lookup: CrmLookup, state: ClientState): { clientName?: string } {
-  const contactId = state.kind === 'contact' ? state.contact.id : state.kind === 'open' ? state.contactId : undefined;
-  const name = lookup.contacts.find((c) => c.id === contactId)?.name;
-  return name ? { clientName: name } : {};
-}
-
-function withoutOwn(lookup: CrmLookup, isOwn: (ref: CrmEntityRef) => boolean): CrmLookup {
-  return { leads: lookup.leads.filter((r) => !isOwn(r)), deals: lookup.deals.filter((r) => !isOwn(r)), contacts: lookup.contacts.filter((r) => !isOwn(r)) };
-}
