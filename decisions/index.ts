@@ -8,7 +8,7 @@ export { answeredSeen, factsFromEvents, type CallStage } from './facts-from-even
 export { findEmployee, samePhone, sameSip } from './line-binding';
 export { classifyClient, clientOwnerId, isOpenDeal, isOpenLead } from './client-state';
 export { clientStateForCall, stateBehindOwn, withoutOwn, type IsOwn } from './own-entities';
-export { clientNameOf } from './contact-card';
+export { cardResponsible, clientNameOf } from './contact-card';
 export { skipReason, type SkipReason } from './skip-rules';
 export { customFieldValues, paramValue, pipelineCategory } from './call-params';
 export { newEntityFields } from './entity-fields';

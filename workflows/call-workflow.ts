@@ -2,7 +2,7 @@ import {
   condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  callBindings, callSummary, clientOwnerId, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
+  callBindings, callSummary, cardResponsible, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
   planRecords, roundRobinApplies, skippedOutcome, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
@@ -184,7 +184,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
         { ...crmOptions(), summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
         [{
           projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
-          crm: bindings, responsibleUserId: resolved?.createdOwnerId ?? clientOwnerId(client), clientName: resolved?.clientName,
+          crm: bindings, responsibleUserId: cardResponsible(resolved), clientName: resolved?.clientName,
         }],
       ));
       if (written) {

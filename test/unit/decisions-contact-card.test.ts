@@ -1,9 +1,9 @@
-/** B9: the client's name on the caller's card in Ringostat Smart Phone (decisions/contact-card.ts). */
+/** B9: the client's name and responsible on the caller's card in Ringostat Smart Phone (decisions/contact-card.ts). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientNameOf } from '../../decisions';
+import { cardResponsible, clientNameOf } from '../../decisions';
 import type { CrmLookup } from '../../schemas/crm-plan';
-import { contactClient, NEW, OLENA, openDeal, openLead } from '../fixtures/decisions-world';
+import { contactClient, NEW, OLENA, openDeal, openLead, PETRO } from '../fixtures/decisions-world';
 
 const AT = '2025-03-01T10:00:00+02:00';
 const found: CrmLookup = { leads: [], deals: [], contacts: [{ id: 701, ownerId: OLENA, createdAt: AT, name: 'Ivan Franko' }, { id: 702, ownerId: OLENA, createdAt: AT }] };
@@ -22,3 +22,16 @@ void describe('the client\'s name on the card (B9)', () => {
   });
 });
 
+void describe('the responsible on the card (B9)', () => {
+  void test('B9: the call created something: the owner of what it created', () => {
+    assert.equal(cardResponsible({ client: contactClient(OLENA), createdOwnerId: PETRO }), PETRO);
+  });
+  void test('B9: it created nothing: the client\'s responsible R (its open entity\'s or its contact\'s owner)', () => {
+    assert.equal(cardResponsible({ client: openLead(OLENA) }), OLENA);
+    assert.equal(cardResponsible({ client: contactClient(PETRO) }), PETRO);
+  });
+  void test('B9: a new client with nothing created, or no resolution at all: none', () => {
+    assert.equal(cardResponsible({ client: NEW }), undefined);
+    assert.equal(cardResponsible(undefined), undefined);
+  });
+});
