@@ -21,6 +21,15 @@ export const NOT_RESENT_OUTCOME: CallOutcome = 'skipped-not-resent';
 /** A parked call that no reactivation released within its limit (PARKED_CALL_LIMIT_MS). */
 export const PARKED_TOO_LONG_OUTCOME: CallOutcome = 'parked-too-long';
 
+/** Why a call parked past its limit of `limitMs` closed (T1): said in its failures, in days. */
+export function parkedTooLongFailure(limitMs: number): StepFailure {
+  const days = (limitMs / 86_400_000).toFixed(1);
+  return {
+    step: 'parked', type: PARKED_TOO_LONG_OUTCOME,
+    message: `parked ${days} days with no reactivation (PARKED_CALL_LIMIT_MS): closed without writing to Bitrix24`,
+  };
+}
+
 /** A call workflow that never received an event. */
 export const NO_EVENTS_OUTCOME: CallOutcome = 'no-events';
 

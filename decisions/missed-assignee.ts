@@ -1,3 +1,4 @@
+import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState } from '../schemas/crm-plan';
 import type { ProjectConfig } from '../schemas/project-config';
 
@@ -37,4 +38,15 @@ export function roundRobinPosition(counter: number, size: number): number {
 export function roundRobinApplies(project: Pick<ProjectConfig, 'employees' | 'scenario'>, client: ClientState, facts: Pick<CallFacts, 'disposition'>): boolean {
   const missed = facts.disposition !== undefined && facts.disposition !== 'answered';
   return project.scenario.missedNewClientAssignee === 'round-robin' && client.kind === 'new' && missed && missedCallPool(project).length > 0;
+}
+
+/**
+ * Whether the call draws M itself once it has ended (S4.2): the round robin applies to it and its
+ * client resolution drew none — it ran before the call was known missed (createOn `ringing`), or
+ * created nothing. Nothing resolved: nothing to draw for.
+ */
+export function roundRobinDrawDue(
+  project: Pick<ProjectConfig, 'employees' | 'scenario'>, resolved: Pick<ResolvedClient, 'client' | 'missedAssigneeId'> | undefined, facts: Pick<CallFacts, 'disposition'>,
+): boolean {
+  return resolved !== undefined && resolved.missedAssigneeId === undefined && roundRobinApplies(project, resolved.client, facts);
 }

@@ -3,7 +3,7 @@ import {
 } from '@temporalio/workflow';
 import {
   callBindings, callSummary, cardResponsible, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
-  planRecords, roundRobinApplies, skippedOutcome, type CallStage,
+  parkedTooLongFailure, planRecords, roundRobinDrawDue, skippedOutcome, type CallStage,
 } from '../decisions';
 import type { ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
@@ -173,7 +173,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     if (followed.idle) result.closedIdleAfterMs = idleTimeout;
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
-    if (client && missedAssigneeId === undefined && roundRobinApplies(settings, client, facts)) {
+    if (roundRobinDrawDue(settings, resolved, facts)) {
       // A draw that failed for good is recorded; the records fall back as for an empty rotation.
       missedAssigneeId = await localStep(result, 'round-robin', () => local.drawMissedAssignee({ projectId: input.projectId, callId: input.callId }));
     }
@@ -196,11 +196,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     setPhase('completed', finalOutcome(records, result.failures));
   } catch (err) {
     if (err instanceof ParkedTooLong) {
-      const days = ((settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS) / 86_400_000).toFixed(1);
-      result.failures.push({
-        step: 'parked', type: PARKED_TOO_LONG_OUTCOME,
-        message: `parked ${days} days with no reactivation (PARKED_CALL_LIMIT_MS): closed without writing to Bitrix24`,
-      });
+      result.failures.push(parkedTooLongFailure(settings.parkedCallLimitMs ?? DEFAULT_PARKED_LIMIT_MS));
       setPhase('completed', PARKED_TOO_LONG_OUTCOME);
     } else if (err instanceof CallSkipped) {
       setPhase('completed', NOT_RESENT_OUTCOME);

@@ -1,6 +1,7 @@
 /** docs/decisions.md missed and voicemail rows: S4.1, S4.2, S6.1, S6.2 (M4 b). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { roundRobinDrawDue } from '../../decisions';
 import type { Disposition } from '../../schemas/call-event';
 import { CLIENT, contactClient, facts, NEW, NEW_IDS, OLENA, openDeal, openLead, PETRO, project, runCall, SENIOR } from '../fixtures/decisions-world';
 
@@ -86,5 +87,21 @@ void describe('voicemail', () => {
     assert.equal(run.entities.create, undefined);
     assert.equal(run.tasks['call-back']?.responsibleId, OLENA);
     assert.deepEqual(run.tasks['call-back']?.bindings, { contactId: 701 });
+  });
+});
+
+void describe('S4.2: the call draws M itself at its end only when its resolution could not', () => {
+  const roundRobin = project({ scenario: { missedNewClientAssignee: 'round-robin' } });
+  void test('S4.2: a missed call from a New client, resolved before it was missed (no draw yet): draw now', () => {
+    assert.equal(roundRobinDrawDue(roundRobin, { client: NEW }, missedFacts('no_answer')), true);
+  });
+  void test('S4.2: the resolution drew M already: no second draw', () => {
+    assert.equal(roundRobinDrawDue(roundRobin, { client: NEW, missedAssigneeId: PETRO }, missedFacts('no_answer')), false);
+  });
+  void test('S4.2: no draw for an answered call, an existing client, the senior default, or a call never resolved', () => {
+    assert.equal(roundRobinDrawDue(roundRobin, { client: NEW }, facts()), false);
+    assert.equal(roundRobinDrawDue(roundRobin, { client: openLead(OLENA) }, missedFacts('busy')), false);
+    assert.equal(roundRobinDrawDue(project(), { client: NEW }, missedFacts('no_answer')), false);
+    assert.equal(roundRobinDrawDue(roundRobin, undefined, missedFacts('no_answer')), false);
   });
 });
