@@ -18,5 +18,7 @@ export { finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OU
 export { missedCallAssignee, missedCallPool, roundRobinApplies, roundRobinDrawDue, roundRobinPosition } from './missed-assignee';
 export { callStage, closeNeverEnded, endedPhase } from './call-stage';
 export { callStartSummary, callSummary } from './call-summary';
-export { configWebhookApplied, parkedCallsAction, reactivationWorkSummary, supersededMessage } from './reactivation';
+export {
+  configWebhookApplied, parkedCallsAction, reactivationDoneDetails, reactivationWorkSummary, releasingDetails, resendingDetails, supersededMessage,
+} from './reactivation';
 export { integrationSummary } from './integration-summary';

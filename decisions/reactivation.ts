@@ -1,9 +1,10 @@
 import type { ReleaseParkedInput } from '../schemas/activity-io';
-import type { IntegrationState, ReactivateRequest } from '../schemas/workflow-io';
+import type { IntegrationState, ReactivateRequest, ResendRun } from '../schemas/workflow-io';
 
 /**
  * The rules of a reactivation (T2–T6) that the integration and reactivation workflows follow:
- * whether a config change is already in, what a loser is told, and what becomes of the parked calls.
+ * whether a config change is already in, what a loser is told, what becomes of the parked calls,
+ * and what the reactivation's work shows operators.
  */
 
 /**
@@ -30,4 +31,19 @@ export function parkedCallsAction(run: { credentialsVersion: number; resend: boo
 /** The reactivation workflow's summary in the Temporal UI: what it will do, for which version. */
 export function reactivationWorkSummary(projectId: string, run: { credentialsVersion: number; resend: boolean }): string {
   return `${projectId}: ${run.resend ? 'wake parked calls and resend the last 3 days' : 'close parked calls as skipped'} (credentials version ${run.credentialsVersion})`;
+}
+
+/** The reactivation workflow's details while it wakes or closes the parked calls (T3, T4). */
+export function releasingDetails(projectId: string, resend: boolean): string {
+  return `${projectId}: ${resend ? 'waking parked calls' : 'closing parked calls as skipped'}`;
+}
+
+/** Its details while it resends (T3): how many parked calls it woke first. */
+export function resendingDetails(projectId: string, released: number): string {
+  return `${projectId}: ${released} parked calls woken; resending events since the window start`;
+}
+
+/** Its details once done (T3–T5): what became of the parked calls and of the resend. */
+export function reactivationDoneDetails(projectId: string, run: ResendRun): string {
+  return `${projectId}: done — resumed ${run.parkedResumed}, skipped ${run.parkedSkipped}; resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, failed ${run.failed}`;
 }

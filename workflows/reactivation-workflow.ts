@@ -1,5 +1,5 @@
 import { getExternalWorkflowHandle, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
-import { parkedCallsAction } from '../decisions';
+import { parkedCallsAction, reactivationDoneDetails, releasingDetails, resendingDetails } from '../decisions';
 import type { ResendRun } from '../schemas/workflow-io';
 import { integrationWork } from './activity-proxies';
 import { integrationWorkflowId, reactivationFinishedSignal } from './contract';
@@ -27,7 +27,7 @@ export async function reactivationWorkflow(input: ReactivationInput): Promise<Re
   const startedAt = new Date(workflowInfo().runStartTime).toISOString();
   const run = newResendRun({ credentialsVersion: input.credentialsVersion, resend: input.resend, startedAt, workflowId: workflowInfo().workflowId });
   const action = parkedCallsAction(input);
-  setCurrentDetails(`${input.projectId}: ${input.resend ? 'waking parked calls' : 'closing parked calls as skipped'}`);
+  setCurrentDetails(releasingDetails(input.projectId, input.resend));
   let released = 0;
   for (const pass of [1, 2]) {
     if (pass === 2) await sleep(SECOND_PASS);
@@ -40,7 +40,7 @@ export async function reactivationWorkflow(input: ReactivationInput): Promise<Re
   if (input.resend) run.parkedResumed = released;
   else run.parkedSkipped = released;
   if (input.resend) {
-    setCurrentDetails(`${input.projectId}: ${released} parked calls woken; resending events since the window start`);
+    setCurrentDetails(resendingDetails(input.projectId, released));
     try {
       const { failures, ...counts } = await integrationWork.resendEvents({ projectId: input.projectId, credentialsVersion: input.credentialsVersion, startedAt });
       Object.assign(run, counts);
@@ -50,7 +50,7 @@ export async function reactivationWorkflow(input: ReactivationInput): Promise<Re
     }
   }
   run.finishedAt = new Date().toISOString();
-  setCurrentDetails(`${input.projectId}: done — resumed ${run.parkedResumed}, skipped ${run.parkedSkipped}; resent ${run.resent}, already done ${run.alreadyDone}, in progress ${run.inProgress ?? 0}, failed ${run.failed}`);
+  setCurrentDetails(reactivationDoneDetails(input.projectId, run));
   await getExternalWorkflowHandle(integrationWorkflowId(input.projectId)).signal(reactivationFinishedSignal, run);
   return run;
 }

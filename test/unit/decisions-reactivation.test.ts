@@ -1,7 +1,10 @@
 /** T2–T6: the integration's rules, pure (decisions/reactivation.ts, decisions/integration-summary.ts), and its reactivation's state change. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { configWebhookApplied, integrationSummary, parkedCallsAction, reactivationWorkSummary, supersededMessage } from '../../decisions';
+import {
+  configWebhookApplied, integrationSummary, parkedCallsAction, reactivationDoneDetails, reactivationWorkSummary, releasingDetails, resendingDetails,
+  supersededMessage,
+} from '../../decisions';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { recordBroken, recordReactivation } from '../../workflows/integration-state';
 
@@ -74,5 +77,20 @@ void describe('the reactivation\'s state change, twin of recordBroken', () => {
     const s = state();
     recordReactivation(s, { webhook: sealed('w'), source: 'config' }, 'b.bitrix24.ua');
     assert.deepEqual(s.configWebhook, sealed('w'));
+  });
+});
+
+void describe('what the reactivation workflow shows while it works (T3, T4)', () => {
+  test('T3, T4: waking the parked calls, or closing them as skipped', () => {
+    assert.equal(releasingDetails('p1', true), 'p1: waking parked calls');
+    assert.equal(releasingDetails('p1', false), 'p1: closing parked calls as skipped');
+  });
+  test('T3: resending, after how many parked calls woke', () => {
+    assert.equal(resendingDetails('p1', 7), 'p1: 7 parked calls woken; resending events since the window start');
+  });
+  test('T3–T5: done, with what became of the parked calls and the resend', () => {
+    assert.equal(reactivationDoneDetails('p1', run({ parkedResumed: 7, inProgress: 1 })),
+      'p1: done — resumed 7, skipped 0; resent 4, already done 1, in progress 1, failed 0');
+    assert.equal(reactivationDoneDetails('p1', run()), 'p1: done — resumed 0, skipped 0; resent 4, already done 1, in progress 0, failed 0');
   });
 });
