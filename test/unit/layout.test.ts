@@ -167,6 +167,16 @@ describe('layout: what the README promises a newcomer (issue #11)', () => {
     assert.ok(found.some((line) => line.endsWith(' imports decisions')), found.join('; '));
   });
 
+  it('keeps the rules pure: decisions/ imports only itself and schemas/, and reads no clock or chance (issue 19)', () => {
+    // Workflows and activities call these; a rule that did I/O or read the time could not be
+    // unit-tested on its own, nor called from workflow code deterministically.
+    assert.deepEqual(escapes('decisions', ['decisions', 'schemas'], []), []);
+    const impure = tsFiles(path.join(projectRoot, 'decisions'))
+      .filter((file) => /\bDate\.now\(|new Date\(\)|Math\.random\(|\bprocess\.|\bsetTimeout\(|\bfetch\(/.test(stripComments(readFileSync(file, 'utf8'))))
+      .map((file) => path.relative(projectRoot, file));
+    assert.deepEqual(impure, []);
+  });
+
   it('has no grab-bag lib/ folder', () => {
     assert.equal(existsSync(path.join(projectRoot, 'lib')), false);
   });
