@@ -1,14 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { BitrixTokenInvalidError } from '../bitrix/errors';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig, ProjectConfig } from '../schemas/project-config';
 import { createBitrixSessions, type BitrixSession } from '../integration/bitrix-sessions';
 import { toActivityFailure } from './failures';
+import { queueParkingCallBehindLive } from './parking-priority';
 import { FailureType } from '../workflows/contract/failure-types';
 
 export interface BitrixAccessDeps {
   config: BridgeConfig;
+  temporal: Client;
   credentials: CredentialsCache;
   logger: Logger;
 }
@@ -28,8 +31,9 @@ export function projectLookup(config: BridgeConfig) {
 
 /**
  * Runs Bitrix24 work with the project's current credentials. The first invalid-token answer of
- * a version marks the integration broken (T1); every error leaves as the Temporal failure the
- * workflow reacts to (R3).
+ * a version marks the integration broken (T1) and puts the call behind live ones
+ * (activities/parking-priority.ts); every error leaves as the Temporal failure the workflow
+ * reacts to (R3).
  */
 export function createBitrixAccess(deps: BitrixAccessDeps): WithBitrix {
   const sessionFor = createBitrixSessions(deps);
@@ -46,7 +50,10 @@ export function createBitrixAccess(deps: BitrixAccessDeps): WithBitrix {
         && (await deps.credentials.reportBroken(p.id, version, { type: err.name, message: err.message }))) {
         deps.logger.warn({ projectId, code: err.code, credentialsVersion: version }, 'Bitrix24 token invalid: integration marked broken, calls park');
       }
-      throw toActivityFailure(err);
+      const failure = toActivityFailure(err);
+      // The call parks on this failure: from here on its work queues behind live calls.
+      if (failure instanceof ApplicationFailure && failure.type === FailureType.BitrixTokenInvalid) await queueParkingCallBehindLive(deps.temporal, deps.logger);
+      throw failure;
     }
   };
 }

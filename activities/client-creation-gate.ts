@@ -35,6 +35,8 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
     startWorkflowOperation: new WithStartWorkflowOperation(clientCreationWorkflow, {
       workflowId: clientCreationWorkflowId(input.projectId, input.e164), taskQueue: TASK_QUEUE,
       workflowIdConflictPolicy: 'USE_EXISTING', args: [],
+      // A backlog call's creation is backlog too: it must not queue ahead of live calls (issue 15).
+      ...(context?.info.priority ? { priority: context.info.priority } : {}),
     }),
   });
   for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {

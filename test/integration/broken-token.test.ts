@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
-import { callWorkflowId } from '../../workflows/contract';
+import { BACKLOG_PRIORITY, callWorkflowId } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -65,7 +65,11 @@ describe('broken token: park, reactivate, resend (T1–T5)', () => {
     for (const events of parked) {
       const description = await h.bridge.temporal.workflow.getHandle(callWorkflowId(projectId, events[0]!.callId)).describe();
       assert.equal(description.status.name, 'RUNNING', 'a parked call has not failed');
+      // P8 (issue 15): a parked call is backlog — after a reactivation its workflow tasks queue behind live calls.
+      assert.equal(description.raw.workflowExecutionInfo?.priority?.priorityKey, BACKLOG_PRIORITY.priorityKey, 'a parked call runs at backlog priority');
     }
+    const live = await h.bridge.temporal.workflow.getHandle(callWorkflowId(projectId, healthy[0]![0]!.callId)).describe();
+    assert.notEqual(live.raw.workflowExecutionInfo?.priority?.priorityKey, BACKLOG_PRIORITY.priorityKey, 'a call that never parked keeps its live priority');
     const status = await runCli(h, ['status', '--project', projectId, '--json']);
     assert.equal(status.code, 3, 'status exits 3 while a project is broken (docs/contracts.md §4)');
     assert.match(status.stdout, /broken/);

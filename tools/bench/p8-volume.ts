@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { temporal as proto } from '@temporalio/proto';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { readTopicSince } from '../../dispatcher/event-window-reader';
@@ -152,6 +153,9 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
   const clock = watchTaskWrites(env.sandbox, projectId);
   const answeredAt = new Map<string, number>();
   const statusMs: number[] = [];
+  // BENCH_DIAG: how long this process's event loop (worker's activities, dispatcher, sandbox) was held meanwhile.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   let running = true;
   const calls = (async () => {
     while (running) {
@@ -181,7 +185,11 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
         const done = clock.leadAt.get(callId);
         return done === undefined ? [] : [done - at];
       });
-      if (process.env.BENCH_DIAG) await printSlowest(env, projectId, answeredAt, clock.leadAt);
+      loopDelay.disable();
+      if (process.env.BENCH_DIAG) {
+        process.stderr.write(`DIAG event-loop delay: p50 ${fixed(loopDelay.percentile(50) / 1e6, 0)} ms, p99 ${fixed(loopDelay.percentile(99) / 1e6, 0)} ms, max ${fixed(loopDelay.max / 1e6, 0)} ms\n`);
+        await printSlowest(env, projectId, answeredAt, clock.leadAt);
+      }
       return { lead: summarize(lead), status: summarize(statusMs), calls: answeredAt.size };
     },
   };
