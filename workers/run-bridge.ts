@@ -113,7 +113,10 @@ async function startHttpParts({ scope, settings, services, components, logger, g
   if (components.has('http')) {
     const observability = await startObservability({
       temporal: bridge.temporal, logger, groupId, topic: settings.topics.callEvents,
-      kafka: createKafka({ brokers: kafkaBrokers, clientId: 'ringostat-bridge-observability', logger }),
+      // Quiet: what fails here is reported by /readyz (a partition without leader would otherwise log kafkajs errors at every probe).
+      kafka: createKafka({ brokers: kafkaBrokers, clientId: 'ringostat-bridge-observability', logger, quiet: true }),
+      // E6: /readyz's kafka check compares the cluster's brokers with these and looks at each topic.
+      kafkaBrokers, topics: settings.topics,
       projectIds: config.projects.map((p) => p.id),
     });
     scope.onStop('observability', () => observability.stop().catch(() => undefined));
