@@ -116,6 +116,21 @@ async function topicPartitions(admin: Admin, topics: string[]): Promise<Map<stri
 }
 
 /**
+ * "No broker answers" makes /readyz fail, so it must mean that: kafkajs may first ask a broker
+ * that died a moment ago (a refused connect, at once on the same network) and only then mark it
+ * gone. Three tries; a broker that hangs is cut by the caller's deadline.
+ */
+async function describeCluster(admin: Admin, attempts = 3): Promise<Awaited<ReturnType<Admin['describeCluster']>>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await admin.describeCluster();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
+/**
  * One round of Kafka reads: the brokers and controller (a metadata request), the topics'
  * `min.insync.replicas` (DescribeConfigs, which also tells a missing topic), their partitions'
  * leaders, replicas and ISR (a metadata request). No retries of its own: the admin is made with
@@ -124,7 +139,7 @@ async function topicPartitions(admin: Admin, topics: string[]): Promise<Map<stri
 export async function observeKafka(admin: Admin, configuredBrokers: readonly string[], topics: BridgeTopics): Promise<KafkaObservation> {
   let cluster: Awaited<ReturnType<Admin['describeCluster']>>;
   try {
-    cluster = await admin.describeCluster();
+    cluster = await describeCluster(admin);
   } catch (err) {
     // kafkajs's pool gives "cannot destructure … of null" when no broker answered.
     return { configuredBrokers, unreachable: err instanceof TypeError ? 'no broker answered' : messageOf(err), brokers: [], controller: null, topics: [] };
