@@ -133,8 +133,10 @@ async function describeCluster(admin: Admin, attempts = 3): Promise<Awaited<Retu
 /**
  * One round of Kafka reads: the brokers and controller (a metadata request), the topics'
  * `min.insync.replicas` (DescribeConfigs, which also tells a missing topic), their partitions'
- * leaders, replicas and ISR (a metadata request). No retries of its own: the admin is made with
- * `retry: { retries: 0 }` and the caller bounds the round.
+ * leaders, replicas and ISR (a metadata request). No retries beyond describeCluster's: the admin
+ * is made with `retry: { retries: 0 }` and the caller bounds the round. A read that fails
+ * otherwise degrades the answer (no min ISR, a topic in state `error`), never the verdict on
+ * readiness.
  */
 export async function observeKafka(admin: Admin, configuredBrokers: readonly string[], topics: BridgeTopics): Promise<KafkaObservation> {
   let cluster: Awaited<ReturnType<Admin['describeCluster']>>;
