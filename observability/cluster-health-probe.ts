@@ -7,7 +7,7 @@
  */
 import { Connection, type ConnectionLike } from '@temporalio/client';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
-import { describeTemporalCluster } from '../platform/temporal-admin';
+import { describeTemporalCluster, frontendServerVersion } from '../platform/temporal-admin';
 import {
   judgeKafka, judgeTemporal, type KafkaHealth, type KafkaObservation, type PartitionInfo, type TemporalHealth,
   type TemporalObservation, type TopicObservation, type TopicRole,
@@ -178,16 +178,20 @@ export async function observeKafka(admin: Admin, configuredBrokers: readonly str
 const UNSUPPORTED_CODES = new Set([7, 12]);
 
 /**
- * One round of Temporal reads, both within `timeoutMs`: GetSystemInfo (the frontend answers; it
- * reads nothing from the database) and AdminService.DescribeCluster (the membership rings and the
- * cluster's metadata row: platform/temporal-admin.ts).
+ * One round of Temporal reads, both within `timeoutMs`, one attempt each: GetSystemInfo (the
+ * frontend answers; it reads nothing from the database) and AdminService.DescribeCluster (the
+ * membership rings and the cluster's metadata row: platform/temporal-admin.ts).
  */
 export async function observeTemporal(connection: ConnectionLike, timeoutMs: number, address?: string): Promise<TemporalObservation> {
   const at = address ?? (connection instanceof Connection ? connection.options.address : 'Temporal');
   const deadline = Date.now() + timeoutMs;
+  // One attempt each, ended by gRPC at the deadline (platform/temporal-admin.ts): no retry outlives the read.
+  const serverVersion = connection instanceof Connection
+    ? () => frontendServerVersion(connection, deadline)
+    : async () => (await connection.withDeadline(deadline, () => connection.workflowService.getSystemInfo({}))).serverVersion ?? '';
   const [frontend, cluster] = await Promise.all([
-    within(timeoutMs + 250, 'GetSystemInfo', () => connection.withDeadline(deadline, () => connection.workflowService.getSystemInfo({}))).then(
-      (info) => ({ ok: true as const, ...(info.serverVersion ? { serverVersion: info.serverVersion } : {}) }),
+    within(timeoutMs + 250, 'GetSystemInfo', serverVersion).then(
+      (version) => ({ ok: true as const, ...(version ? { serverVersion: version } : {}) }),
       (err: unknown) => ({ ok: false as const, error: messageOf(err) }),
     ),
     connection instanceof Connection

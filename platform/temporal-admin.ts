@@ -119,30 +119,49 @@ export function decodeDescribeCluster(bytes: Uint8Array): DescribedCluster {
 
 type RpcImpl = (method: { name: string }, request: Uint8Array, callback: (error: Error | null, response?: Uint8Array) => void) => unknown;
 
-/** The SDK's own RPC plumbing (a protected static), reached for one more service on the same channel. */
-class AdminRpc extends Connection {
-  static of(connection: Connection): RpcImpl {
+const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+
+/**
+ * The SDK's own RPC plumbing (a protected static) on the connection's channel, with its metadata
+ * and API key, but **without its interceptors**: a health read is one attempt within its
+ * deadline. The SDK's retry interceptor would retry an UNAVAILABLE frontend on timers that
+ * outlive the read (and fire on a connection closed meanwhile).
+ */
+class SingleAttemptRpc extends Connection {
+  static of(connection: Connection, serviceName: string): RpcImpl {
     return this.generateRPCImplementation({
-      serviceName: ADMIN_SERVICE,
+      serviceName,
       // The connection's channel and call context: protected and private in the SDK's types, read here on purpose.
       client: connection['client'],
       callContextStorage: connection.callContextStorage,
-      interceptors: connection.options.interceptors,
       staticMetadata: connection.options.metadata,
       apiKeyFnRef: connection['apiKeyFnRef'],
     }) as unknown as RpcImpl;
   }
 }
 
+/** One unary call with an empty request, answered or failed by `deadline` (ms since the epoch) at the latest. */
+function callOnce(connection: Connection, serviceName: string, method: string, deadline: number): Promise<Uint8Array> {
+  const rpc = SingleAttemptRpc.of(connection, serviceName);
+  return connection.withDeadline(deadline, () => new Promise<Uint8Array>((resolve, reject) => {
+    // A Buffer, as protobufjs gives the SDK's own calls: grpc-js copies the request with Buffer's copy().
+    rpc({ name: method }, Buffer.alloc(0), (error, response) => (error ? reject(error) : resolve(response ?? new Uint8Array(0))));
+  }));
+}
+
 /**
- * AdminService.DescribeCluster on `connection`, within `deadline` (ms since the epoch). Fails
- * like any SDK call: a gRPC ServiceError with its `code` (12 UNIMPLEMENTED, 7 PERMISSION_DENIED
- * when a server does not offer or allow it).
+ * WorkflowService.GetSystemInfo, one attempt: the frontend answers (it reads nothing from the
+ * database). Returns the server's version (GetSystemInfoResponse { string server_version = 1; … }).
+ */
+export async function frontendServerVersion(connection: Connection, deadline: number): Promise<string> {
+  return text(wireFields(await callOnce(connection, WORKFLOW_SERVICE, 'GetSystemInfo', deadline)).find((f) => f.field === 1)?.bytes);
+}
+
+/**
+ * AdminService.DescribeCluster on `connection`, one attempt within `deadline`. Fails like any SDK
+ * call: a gRPC ServiceError with its `code` (12 UNIMPLEMENTED, 7 PERMISSION_DENIED when a server
+ * does not offer or allow it).
  */
 export async function describeTemporalCluster(connection: Connection, deadline: number): Promise<DescribedCluster> {
-  const rpc = AdminRpc.of(connection);
-  const bytes = await connection.withDeadline(deadline, () => new Promise<Uint8Array>((resolve, reject) => {
-    rpc({ name: 'DescribeCluster' }, new Uint8Array(0), (error, response) => (error ? reject(error) : resolve(response ?? new Uint8Array(0))));
-  }));
-  return decodeDescribeCluster(bytes);
+  return decodeDescribeCluster(await callOnce(connection, ADMIN_SERVICE, 'DescribeCluster', deadline));
 }
