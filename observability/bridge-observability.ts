@@ -11,6 +11,11 @@ import { sampleIntegrationStatus, sampleParkedCalls, workflowGauges } from './wo
 
 export interface ObservabilityOptions {
   temporal: Client;
+  /**
+   * Made with `retry: { retries: 0 }` (workers/run-bridge.ts): kafkajs gives an admin's metadata
+   * reads the client's retries, not the admin's, and the health reads must end within their
+   * deadline — a partition without leader is an answer, not something to retry for seconds.
+   */
   kafka: Kafka;
   projectIds: readonly string[];
   /** The call-events topic and the dispatcher's consumer group, for the lag. */

@@ -134,7 +134,8 @@ async function describeCluster(admin: Admin, attempts = 3): Promise<Awaited<Retu
  * One round of Kafka reads: the brokers and controller (a metadata request), the topics'
  * `min.insync.replicas` (DescribeConfigs, which also tells a missing topic), their partitions'
  * leaders, replicas and ISR (a metadata request). No retries beyond describeCluster's: the admin
- * is made with `retry: { retries: 0 }` and the caller bounds the round. A read that fails
+ * comes from a client made with `retry: { retries: 0 }` (kafkajs's admin reads metadata with the
+ * client's retries, whatever the admin's own) and the caller bounds the round. A read that fails
  * otherwise degrades the answer (no min ISR, a topic in state `error`), never the verdict on
  * readiness.
  */
@@ -226,7 +227,7 @@ export function cachedFor<T>(ttlMs: number, read: () => Promise<T>, now: () => n
 }
 
 export interface ClusterHealthMonitorOptions {
-  /** An admin made with `retry: { retries: 0 }`, connected by the caller (and disconnected by it). */
+  /** An admin of a client made with `retry: { retries: 0 }`, connected by the caller (and disconnected by it). */
   admin: Admin;
   kafkaBrokers: readonly string[];
   topics: BridgeTopics;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { IntegrationState } from '../../schemas/workflow-io';
 import type { CliContext } from '../context';
 import { printResult } from '../output';
+import { createKafka } from '../../platform/kafka';
 import { judgeKafka, judgeTemporal, type KafkaHealth } from '../../observability/cluster-health';
 import { observeKafka, observeTemporal } from '../../observability/cluster-health-probe';
 import { pendingContactCards, reconcileStatus, type ReconcileStatus } from '../../ringostat/ringostat-status';
@@ -23,11 +24,15 @@ async function temporalProbes(temporal: Probe<Client>, projectId: string, timeou
 /**
  * E6: the Kafka cluster as the bridge sees it — brokers listed against KAFKA_BROKERS, the
  * controller, and per bridge topic the partitions without leader or under-replicated — judged
- * by the rules /readyz uses (observability/cluster-health.ts). Its own admin, without kafkajs's
- * retries: a partition without leader is an answer, not something to retry for seconds.
+ * by the rules /readyz uses (observability/cluster-health.ts). A client of its own without
+ * kafkajs's retries (an admin reads metadata with its client's): a partition without leader is
+ * an answer, not something to retry for seconds.
  */
 async function kafkaClusterHealth(ctx: CliContext): Promise<KafkaHealth> {
-  const admin = (await ctx.reachableKafka()).admin({ retry: { retries: 0 } });
+  await ctx.reachableKafka();
+  const admin = createKafka({
+    brokers: [...ctx.kafkaBrokers], clientId: 'ringostat-bridge-cli-health', logger: ctx.logger, timeoutMs: ctx.timeoutMs, quiet: true, retry: { retries: 0 },
+  }).admin();
   await admin.connect();
   try {
     return judgeKafka(await observeKafka(admin, ctx.kafkaBrokers, { callEvents: ctx.topic, deadLetters: ctx.dlqTopic, contactCards: ctx.contactCardsTopic }));

@@ -64,7 +64,8 @@ void describe('GET /readyz against real services (docs/contracts.md §5)', () =>
     // What the composer (workers/bridge.ts) registers for the dispatcher; the worker's check is alike.
     removeDispatcherCheck = readiness.register('dispatcher', () => dispatcher.state() === 'consuming' || `dispatcher ${dispatcher.state()}`);
     observability = await startObservability({
-      temporal: client, kafka: kafkaClient, projectIds: ['ready'], topic: TOPIC, groupId: 'readyz', logger, readiness, intervalMs: 60_000,
+      // As workers/run-bridge.ts makes it: quiet, no retries.
+      temporal: client, kafka: createKafka({ brokers: kafka.brokers, clientId: 'readyz-observability', logger, quiet: true, retry: { retries: 0 } }), projectIds: ['ready'], topic: TOPIC, groupId: 'readyz', logger, readiness, intervalMs: 60_000,
       kafkaBrokers: kafka.brokers, topics: { callEvents: TOPIC, deadLetters: `${TOPIC}.dlq`, contactCards: `${TOPIC}-cards` },
     });
     app = buildHttpServer({
