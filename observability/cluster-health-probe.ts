@@ -140,12 +140,17 @@ async function describeCluster(admin: Admin, attempts = 3): Promise<Awaited<Retu
  * readiness.
  */
 export async function observeKafka(admin: Admin, configuredBrokers: readonly string[], topics: BridgeTopics): Promise<KafkaObservation> {
-  let cluster: Awaited<ReturnType<Admin['describeCluster']>>;
-  try {
-    cluster = await describeCluster(admin);
-  } catch (err) {
+  // kafkajs reads the broker list with every topic's metadata (an empty topic list means all), and
+  // refuses the whole answer when any partition in the cluster has no leader — another
+  // application's topic included. So the list may be unreadable while the cluster answers: a
+  // broker that answered anything (a Kafka error code is an answer) makes it reachable.
+  const [cluster, offsets] = await Promise.all([
+    describeCluster(admin).then((value) => ({ ok: true as const, value }), (err: unknown) => ({ ok: false as const, err })),
+    admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] }).then(() => true, (err: unknown) => kafkaErrorType(err) !== undefined),
+  ]);
+  if (!cluster.ok && !offsets && kafkaErrorType(cluster.err) === undefined) {
     // kafkajs's pool gives "cannot destructure … of null" when no broker answered.
-    return { configuredBrokers, unreachable: err instanceof TypeError ? 'no broker answered' : messageOf(err), brokers: [], controller: null, topics: [] };
+    return { configuredBrokers, unreachable: cluster.err instanceof TypeError ? 'no broker answered' : messageOf(cluster.err), brokers: [], controller: null, topics: [] };
   }
   const roles = (Object.entries(topics) as Array<[TopicRole, string | undefined]>).filter((entry): entry is [TopicRole, string] => Boolean(entry[1]));
   const names = [...new Set(roles.map(([, topic]) => topic))];
@@ -167,10 +172,13 @@ export async function observeKafka(admin: Admin, configuredBrokers: readonly str
     if ('error' in found) return { topic, role, state: 'error', error: found.error };
     return { topic, role, state: 'ok', partitions: found, ...(minIsr !== undefined ? { minInsyncReplicas: minIsr } : {}) };
   });
+  if (!cluster.ok) {
+    return { configuredBrokers, brokersUnreadable: messageOf(cluster.err), brokers: [], controller: null, topics: observed };
+  }
   return {
     configuredBrokers,
-    brokers: cluster.brokers.map((b) => ({ nodeId: b.nodeId, address: `${b.host}:${b.port}` })).sort((a, b) => a.nodeId - b.nodeId),
-    controller: cluster.controller,
+    brokers: cluster.value.brokers.map((b) => ({ nodeId: b.nodeId, address: `${b.host}:${b.port}` })).sort((a, b) => a.nodeId - b.nodeId),
+    controller: cluster.value.controller,
     topics: observed,
   };
 }

@@ -63,6 +63,11 @@ export interface KafkaObservation {
   configuredBrokers: readonly string[];
   /** When the cluster answered no metadata request at all: why. */
   unreachable?: string;
+  /**
+   * The cluster answered, but its broker list could not be read, and why: kafkajs reads it with
+   * every topic's metadata, which fails while any partition in the cluster has no leader.
+   */
+  brokersUnreadable?: string;
   brokers: BrokerInfo[];
   /** The controller id the cluster gives, null when unknown. */
   controller: number | null;
@@ -136,14 +141,16 @@ export function judgeKafka(observation: KafkaObservation): KafkaHealth {
     return { brokers: { configured, listed: [], notListed: configured }, controller: null, topics: [], problems: [why], warnings: [], notReady: why };
   }
   const listedAddresses = new Set(observation.brokers.map((b) => b.address));
-  const notListed = configured.filter((address) => !listedAddresses.has(address));
+  const notListed = observation.brokersUnreadable !== undefined ? [] : configured.filter((address) => !listedAddresses.has(address));
   const topics = observation.topics.map(judgeTopic);
   const problems: string[] = [];
   const warnings: string[] = [];
   let notReady: string | undefined;
 
   if (notListed.length > 0) warnings.push(`configured brokers the cluster does not list: ${notListed.join(', ')} (down, or advertised under another address)`);
-  if (observation.brokers.length === 0) problems.push('the cluster lists no broker');
+  if (observation.brokersUnreadable !== undefined) {
+    warnings.push(`the cluster's broker list is unreadable (read with every topic's metadata, it fails while a partition of any topic has no leader): ${observation.brokersUnreadable}`);
+  } else if (observation.brokers.length === 0) problems.push('the cluster lists no broker');
   for (const t of topics) {
     if (t.state === 'missing') {
       warnings.push(`topic ${t.topic} does not exist (the bridge creates it when it starts)`);
@@ -231,7 +238,8 @@ export function judgeTemporal(observation: TemporalObservation): TemporalHealth 
 
 /** One line for `status`: `3 brokers (controller 1); ringostat.call-events: 6 partitions, RF 3, min ISR 2, 0 offline, 1 under-replicated`. */
 export function kafkaSummary(health: KafkaHealth): string {
-  const brokers = `${plural(health.brokers.listed.length, 'broker')} [${health.brokers.listed.map((b) => `${b.nodeId}@${b.address}`).join(' ')}]` +
+  const unreadable = health.brokers.listed.length === 0 && health.brokers.notListed.length === 0 && health.brokers.configured.length > 0;
+  const brokers = unreadable ? 'broker list unreadable' : `${plural(health.brokers.listed.length, 'broker')} [${health.brokers.listed.map((b) => `${b.nodeId}@${b.address}`).join(' ')}]` +
     `${health.controller !== null ? `, controller ${health.controller}` : ''}`;
   const topics = health.topics.map((t) => {
     if (t.state === 'missing') return `${t.topic}: missing`;

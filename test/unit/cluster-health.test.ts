@@ -121,6 +121,16 @@ void describe('Kafka cluster health (E6)', () => {
     assert.deepEqual(health.brokers.notListed, BROKERS);
   });
 
+  void it('a broker list kafkajs cannot read (a partition of another topic without leader) is a warning; the topics still count', () => {
+    const health = judgeKafka(observation({ brokers: [], controller: null, brokersUnreadable: 'There is no leader for this topic-partition' }));
+    assert.equal(health.notReady, undefined);
+    assert.deepEqual(health.problems, []);
+    assert.deepEqual(health.brokers.notListed, [], 'unknown, not all missing');
+    assert.match(health.warnings[0]!, /^the cluster's broker list is unreadable .*: There is no leader for this topic-partition$/);
+    assert.equal(health.topics[0]!.underReplicated, 0);
+    assert.match(kafkaSummary(health), /^broker list unreadable; events: 6 partitions/);
+  });
+
   void it('a topic whose metadata failed otherwise is a problem, not a readiness failure', () => {
     const health = judgeKafka(withTopic(0, { topic: 'events', role: 'callEvents', state: 'error', error: 'request timed out' }));
     assert.equal(health.notReady, undefined);
