@@ -37,6 +37,9 @@ export interface CliContext {
   configPath: string | undefined;
   /** TEMPORAL_NAMESPACE. */
   namespace: string;
+  /** **(issue 18)** KAFKA_BROKERS and TEMPORAL_ADDRESS as configured: `status` compares the cluster's brokers with them. */
+  kafkaBrokers: readonly string[];
+  temporalAddress: string;
   /** WORKER_DEPLOYMENT_NAME: the Worker Deployment the bridge's workers poll as (docs/upgrades.md). */
   deploymentName: string;
   /** The environment the config's `${VAR}` references resolve from. */
@@ -156,6 +159,8 @@ export function createCliContext(options: CliContextOptions): CliContext {
     dispatcherGroupId: settings.dispatcherGroupId ?? DEFAULT_DISPATCHER_GROUP_ID,
     configPath,
     namespace: settings.temporalNamespace,
+    kafkaBrokers: brokers,
+    temporalAddress: address,
     deploymentName: settings.deployment.name,
     configEnv: options.env,
     async close() {

@@ -4,15 +4,26 @@ import { processRegistry, registeredOnce } from '../platform/metrics-registry';
 /**
  * /readyz (docs/contracts.md §5): named checks that the composer registers, e.g.
  *   readiness.register('worker', () => worker.getState() === 'RUNNING')
- * A check answers true (ready), false, or a string naming what is wrong; a throw or a check
- * slower than its timeout counts as not ready, with the reason.
+ * A check answers true (ready), false, a string naming what is wrong, or a CheckOutcome that
+ * also carries what it saw (the cluster's health, issue 18); a throw or a check slower than its
+ * timeout counts as not ready, with the reason.
  */
-export type ReadinessCheck = () => boolean | string | Promise<boolean | string>;
+export type ReadinessCheck = () => CheckAnswer | Promise<CheckAnswer>;
+export type CheckAnswer = boolean | string | CheckOutcome;
+
+export interface CheckOutcome {
+  ok: boolean;
+  reason?: string;
+  /** What the check saw, served as the check's `detail` (e.g. the Kafka cluster's brokers and partitions). */
+  detail?: unknown;
+}
 
 export interface CheckResult {
   ok: boolean;
   /** Why not, when not. */
   reason?: string;
+  /** **(added, issue 18)** What the check saw, when it says. */
+  detail?: unknown;
 }
 
 export interface ReadinessReport {
@@ -73,6 +84,10 @@ async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckResul
       Promise.resolve().then(check),
       new Promise<string>((resolve) => { timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs); }),
     ]);
+    if (typeof outcome === 'object') {
+      const reason = outcome.ok ? undefined : outcome.reason ?? 'not ready';
+      return { ok: outcome.ok, ...(reason !== undefined ? { reason } : {}), ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}) };
+    }
     if (outcome === true) return { ok: true };
     return { ok: false, reason: outcome === false ? 'not ready' : outcome };
   } catch (err) {

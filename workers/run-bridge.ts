@@ -113,7 +113,11 @@ async function startHttpParts({ scope, settings, services, components, logger, g
   if (components.has('http')) {
     const observability = await startObservability({
       temporal: bridge.temporal, logger, groupId, topic: settings.topics.callEvents,
-      kafka: createKafka({ brokers: kafkaBrokers, clientId: 'ringostat-bridge-observability', logger }),
+      // Quiet: what fails here is reported by /readyz (a partition without leader would otherwise log kafkajs errors at every probe).
+      // No retries: kafkajs gives an admin's metadata reads the client's retries, and a health read must end within its deadline.
+      kafka: createKafka({ brokers: kafkaBrokers, clientId: 'ringostat-bridge-observability', logger, quiet: true, retry: { retries: 0 } }),
+      // E6: /readyz's kafka check compares the cluster's brokers with these and looks at each topic.
+      kafkaBrokers, topics: settings.topics,
       projectIds: config.projects.map((p) => p.id),
     });
     scope.onStop('observability', () => observability.stop().catch(() => undefined));

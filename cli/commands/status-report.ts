@@ -1,6 +1,7 @@
 import { redactSecrets } from '../../platform/logger';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import type { ReconcileStatus } from '../../ringostat/ringostat-status';
+import { kafkaSummary, temporalSummary, type KafkaHealth, type TemporalHealth } from '../../observability/cluster-health';
 import type { CallCounts, LagStatus, Probe } from './status-probes';
 
 const LAST_ERRORS = 5;
@@ -31,8 +32,15 @@ export interface StatusReport {
   problems: string[];
   projects: ProjectStatus[];
   kafka: Probe<LagStatus>;
+  /** **(added, issue 18)** E6: the Kafka and Temporal clusters' health (observability/cluster-health.ts). */
+  cluster?: ClusterStatus;
   /** B9: Smart Phone cards published and not yet accepted by Ringostat (all projects). */
   pendingContactCards?: Probe<number>;
+}
+
+export interface ClusterStatus {
+  kafka: Probe<KafkaHealth>;
+  temporal: Probe<TemporalHealth>;
 }
 
 function publicRun(run: ResendRun | undefined): ResendRun | undefined {
@@ -54,7 +62,7 @@ export function projectStatus(
   return { projectId: project.id, timeZone: project.timeZone, integration: { ok: true, value: integration }, calls, lastErrors };
 }
 
-export function problemsOf(projects: ProjectStatus[], temporal: Probe<unknown>, kafka: Probe<LagStatus>): string[] {
+export function problemsOf(projects: ProjectStatus[], temporal: Probe<unknown>, kafka: Probe<LagStatus>, cluster?: ClusterStatus): string[] {
   // Temporal down: one line says so, instead of two per project.
   const problems: string[] = temporal.ok ? [] : [temporal.error];
   for (const p of projects) {
@@ -67,6 +75,10 @@ export function problemsOf(projects: ProjectStatus[], temporal: Probe<unknown>, 
     if (!p.calls.ok) problems.push(`${p.projectId}: calls unavailable (${p.calls.error})`);
   }
   if (!kafka.ok) problems.push(kafka.error);
+  // E6: what the clusters' health calls a problem (a partition without leader or below its min ISR,
+  // a Temporal service without members). A probe that failed says no more than the ones above.
+  if (cluster?.kafka.ok) problems.push(...cluster.kafka.value.problems.map((p) => `kafka: ${p}`));
+  if (cluster?.temporal.ok) problems.push(...cluster.temporal.value.problems.map((p) => `temporal: ${p}`));
   return problems;
 }
 
@@ -77,6 +89,7 @@ export function reportJson(report: StatusReport): unknown {
     ...report,
     projects: report.projects.map((p) => ({ ...p, integration: unwrap(p.integration), calls: unwrap(p.calls), ...(p.reconcile ? { reconcile: unwrap(p.reconcile) } : {}) })),
     kafka: unwrap(report.kafka),
+    ...(report.cluster ? { cluster: { kafka: unwrap(report.cluster.kafka), temporal: unwrap(report.cluster.temporal) } } : {}),
     ...(report.pendingContactCards ? { pendingContactCards: unwrap(report.pendingContactCards) } : {}),
   };
 }
@@ -143,6 +156,7 @@ export function formatHuman(report: StatusReport, topic: string, now: Date): str
     lines.push(`kafka ${kafka.value.topic}, group ${kafka.value.group}: lag ${kafka.value.lag}` +
       `${kafka.value.noCommittedOffsets ? ' (no committed offsets yet)' : ''}${parts ? ` [${parts}]` : ''}`);
   } else lines.push(`kafka ${topic}: unavailable: ${kafka.error}`);
+  if (report.cluster) lines.push(...clusterLines(report.cluster));
   if (report.pendingContactCards) {
     lines.push(`ringostat contact cards waiting: ${report.pendingContactCards.ok ? report.pendingContactCards.value : `unavailable: ${report.pendingContactCards.error}`}`);
   }
@@ -158,4 +172,12 @@ function reconcileLine(probe: Probe<ReconcileStatus | null>): string {
     ? `last run ${r.lastRun.startedAt} ${r.lastRun.status.toLowerCase()}${r.lastRun.result ? `, recovered ${r.lastRun.result.recovered}` : ''}${r.lastRun.error ? ` — ${redactSecrets(r.lastRun.error)}` : ''}`
     : 'no run yet';
   return `${r.paused ? 'paused; ' : ''}${last}${r.lagSeconds !== undefined ? `, lag ${r.lagSeconds} s` : ''}${r.nextRunAt ? `, next ${r.nextRunAt}` : ''}`;
+}
+
+/** E6: one line per cluster, then its warnings (its problems are in the problems list). */
+function clusterLines(cluster: ClusterStatus): string[] {
+  const section = <T extends { warnings: string[] }>(name: string, probe: Probe<T>, summary: (health: T) => string) => (probe.ok
+    ? [`${name} cluster: ${summary(probe.value)}`, ...probe.value.warnings.map((w) => `  warning: ${w}`)]
+    : [`${name} cluster: unavailable: ${probe.error}`]);
+  return [...section('kafka', cluster.kafka, kafkaSummary), ...section('temporal', cluster.temporal, temporalSummary)];
 }

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { KafkaHealth, TemporalHealth } from '../../observability/cluster-health';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { stackEnv } from '../../tools/testkit/stack-env';
 import { callEvents } from '../../tools/testkit/call-events';
 import { runCli } from '../../tools/testkit/run-cli';
 import { waitFor } from '../../tools/testkit/wait-for';
@@ -20,6 +22,8 @@ interface StatusJson {
     lastErrors: { type: string; message: string }[];
   }[];
   kafka: { topic: string; lag: number };
+  /** Issue 18, E6. */
+  cluster: { kafka: KafkaHealth; temporal: TemporalHealth };
 }
 
 describe('CLI status (T1, T5)', () => {
@@ -51,6 +55,16 @@ describe('CLI status (T1, T5)', () => {
     assert.ok(['active', 'not started'].includes(project.integration.status), project.integration.status);
     assert.equal(project.calls.parked, 0);
     assert.equal(healthy.report.kafka.topic, h.topic);
+    // E6: the clusters' health, healthy here (the contact-cards topic the harness does not create is only a warning).
+    const { kafka, temporal } = healthy.report.cluster;
+    assert.deepEqual(kafka.brokers.configured, stackEnv().kafkaBrokers);
+    assert.ok(kafka.brokers.listed.length >= 1 && kafka.brokers.notListed.length === 0, JSON.stringify(kafka.brokers));
+    assert.deepEqual(kafka.topics.slice(0, 2).map((t) => [t.topic, t.state, t.offline, t.underReplicated]), [[h.topic, 'ok', 0, 0], [`${h.topic}.dlq`, 'ok', 0, 0]]);
+    assert.equal(kafka.topics[0]!.partitions, 3);
+    assert.deepEqual(kafka.problems, []);
+    assert.equal(temporal.frontend, 'reachable');
+    for (const service of ['frontend', 'history', 'matching', 'worker']) assert.ok((temporal.services?.[service]?.members ?? 0) >= 1, JSON.stringify(temporal.services));
+    assert.deepEqual(temporal.problems, []);
 
     h.sandbox.admin.revokeWebhook(h.config.projects[0]!.bitrix24.webhookUrl);
     const parkedCall = callEvents({ projectId, clientNumber: '+380508880002', employee: { staffId: '101' } });
@@ -71,5 +85,7 @@ describe('CLI status (T1, T5)', () => {
     const human = await runCli(h, ['status', '--project', projectId]);
     assert.equal(human.code, 3);
     assert.match(human.stdout, new RegExp(`^${projectId}\\s+broken\\s+\\S+ ago\\s+\\d+\\s+1\\s`, 'm'), human.stdout);
+    assert.match(human.stdout, new RegExp(`^kafka cluster: \\d+ brokers? \\[[^\\]]*\\](, controller \\d+)?; ${h.topic}: 3 partitions, RF \\d, min ISR \\d, 0 offline, 0 under-replicated`, 'm'), human.stdout);
+    assert.match(human.stdout, /^temporal cluster: frontend \S+ reachable, server 1\.\d+\.\d+.*; members: frontend \d+, history \d+, matching \d+, worker \d+/m, human.stdout);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * docs/contracts.md §5: /readyz is 200 while the dispatcher consumes and Temporal and Kafka answer, and
- * 503 naming the failing part when Kafka or Temporal is stopped. This file starts its own Kafka
- * broker and Temporal dev server (the shared ones stay up for the other tests) and stops them.
+ * 503 naming the failing part when Kafka or Temporal is stopped. **(issue 18, E6)** The kafka and
+ * temporal checks carry the cluster's health as their `detail`: the brokers listed against the
+ * configured ones, the controller, the call-events topic's partitions (none offline or
+ * under-replicated), the frontend and the members of each Temporal service, read from the real
+ * servers through AdminService.DescribeCluster. This file starts its own Kafka broker and
+ * Temporal dev server (the shared ones stay up for the other tests) and stops them.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +23,7 @@ import { createKafka } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startObservability, type RunningObservability } from '../../observability/bridge-observability';
 import { createReadiness } from '../../observability/readiness';
+import type { KafkaHealth, TemporalHealth } from '../../observability/cluster-health';
 import { bridgeConfigSchema } from '../../schemas/project-config';
 import { waitFor } from '../../tools/testkit/wait-for';
 
@@ -59,7 +64,9 @@ void describe('GET /readyz against real services (docs/contracts.md §5)', () =>
     // What the composer (workers/bridge.ts) registers for the dispatcher; the worker's check is alike.
     removeDispatcherCheck = readiness.register('dispatcher', () => dispatcher.state() === 'consuming' || `dispatcher ${dispatcher.state()}`);
     observability = await startObservability({
-      temporal: client, kafka: kafkaClient, projectIds: ['ready'], topic: TOPIC, groupId: 'readyz', logger, readiness, intervalMs: 60_000,
+      // As workers/run-bridge.ts makes it: quiet, no retries.
+      temporal: client, kafka: createKafka({ brokers: kafka.brokers, clientId: 'readyz-observability', logger, quiet: true, retry: { retries: 0 } }), projectIds: ['ready'], topic: TOPIC, groupId: 'readyz', logger, readiness, intervalMs: 60_000,
+      kafkaBrokers: kafka.brokers, topics: { callEvents: TOPIC, deadLetters: `${TOPIC}.dlq`, contactCards: `${TOPIC}-cards` },
     });
     app = buildHttpServer({
       config, producer: { send: async () => [] }, topic: TOPIC, logger, readiness,
@@ -77,16 +84,52 @@ void describe('GET /readyz against real services (docs/contracts.md §5)', () =>
 
   const readyz = async () => {
     const res = await app.inject({ url: '/readyz' });
-    return { status: res.statusCode, body: res.json() as { status: string; failing: string[]; checks: Record<string, { ok: boolean; reason?: string }> } };
+    return { status: res.statusCode, body: res.json() as { status: string; failing: string[]; checks: Record<string, { ok: boolean; reason?: string; detail?: unknown }> } };
   };
 
-  void it('200 with every part ready', async () => {
+  void it('200 with every part ready, the kafka and temporal checks with the cluster\'s health', async () => {
     const { status, body } = await waitFor('the dispatcher to join its group', async () => {
       const r = await readyz();
       return r.status === 200 && r;
     });
     assert.equal(status, 200);
-    assert.deepEqual(body, { status: 'ready', failing: [], checks: { dispatcher: { ok: true }, temporal: { ok: true }, kafka: { ok: true } } });
+    assert.equal(body.status, 'ready');
+    assert.deepEqual(body.failing, []);
+    assert.deepEqual(Object.keys(body.checks).sort(), ['dispatcher', 'kafka', 'temporal']);
+    assert.deepEqual(body.checks.dispatcher, { ok: true });
+
+    const kafkaCheck = body.checks.kafka!;
+    assert.equal(kafkaCheck.ok, true);
+    assert.equal(kafkaCheck.reason, undefined);
+    const kafkaHealth = kafkaCheck.detail as KafkaHealth & { observedAt: string };
+    assert.deepEqual(kafkaHealth.brokers, { configured: kafka.brokers, listed: [{ nodeId: 1, address: kafka.brokers[0] }], notListed: [] });
+    assert.equal(kafkaHealth.controller, 1);
+    assert.deepEqual(kafkaHealth.topics.map((t) => [t.topic, t.state]), [[TOPIC, 'ok'], [`${TOPIC}.dlq`, 'ok'], [`${TOPIC}-cards`, 'missing']]);
+    assert.deepEqual(kafkaHealth.topics[0], {
+      topic: TOPIC, role: 'callEvents', state: 'ok', partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, offline: 0, underReplicated: 0, underMinIsr: 0,
+    });
+    assert.deepEqual(kafkaHealth.problems, []);
+    assert.deepEqual(kafkaHealth.warnings, [`topic ${TOPIC}-cards does not exist (the bridge creates it when it starts)`]);
+    assert.ok(Date.now() - Date.parse(kafkaHealth.observedAt) < 60_000, kafkaHealth.observedAt);
+
+    const temporalCheck = body.checks.temporal!;
+    assert.equal(temporalCheck.ok, true);
+    const temporalHealth = temporalCheck.detail as TemporalHealth;
+    assert.equal(temporalHealth.address, temporal.address);
+    assert.equal(temporalHealth.frontend, 'reachable');
+    assert.match(temporalHealth.serverVersion ?? '', /^1\.\d+\.\d+/);
+    assert.ok((temporalHealth.historyShardCount ?? 0) >= 1, `history shards: ${temporalHealth.historyShardCount}`);
+    for (const service of ['frontend', 'history', 'matching', 'worker']) {
+      assert.ok((temporalHealth.services?.[service]?.members ?? 0) >= 1, `${service} is a member: ${JSON.stringify(temporalHealth.services)}`);
+    }
+    assert.deepEqual(temporalHealth.problems, []);
+  });
+
+  void it('the health is read once per few seconds, not per probe', async () => {
+    const observedAt = async () => ((await readyz()).body.checks.kafka!.detail as { observedAt: string }).observedAt;
+    // Three probes a moment apart: a refresh may fall between two of them, not between both pairs.
+    const [a, b, c] = [await observedAt(), await observedAt(), await observedAt()];
+    assert.ok(a === b || b === c, `probes a moment apart share one read: ${a}, ${b}, ${c}`);
   });
 
   void it('503 naming kafka when Kafka is stopped, and temporal when Temporal is stopped too', async () => {
@@ -101,7 +144,7 @@ void describe('GET /readyz against real services (docs/contracts.md §5)', () =>
     assert.equal(noKafka.status, 503);
     assert.equal(noKafka.body.status, 'not-ready');
     assert.equal(noKafka.body.checks.temporal?.ok, true);
-    assert.ok(noKafka.body.checks.kafka?.reason, 'the reason is given');
+    assert.match(noKafka.body.checks.kafka?.reason ?? '', /^no broker answers a metadata request/, 'the reason is given');
 
     await temporal.stop();
     const neither = await waitFor('temporal to be reported', async () => {
@@ -110,5 +153,7 @@ void describe('GET /readyz against real services (docs/contracts.md §5)', () =>
     });
     assert.equal(neither.status, 503);
     assert.ok(neither.body.failing.includes('kafka'));
+    assert.match(neither.body.checks.temporal?.reason ?? '', new RegExp(`^Temporal's frontend at ${temporal.address} does not answer`));
+    assert.equal((neither.body.checks.temporal?.detail as TemporalHealth).frontend, 'unreachable');
   });
 });
