@@ -8,13 +8,14 @@
  * metadata row from the database, so it is cheap.
  *
  * The SDK ships no AdminService types, so this sends the call through the connection's own gRPC
- * channel (its metadata, API key, interceptors and `withDeadline`), with an empty request
+ * channel (its metadata, API key and `withDeadline`), with an empty request
  * (DescribeClusterRequest's only field, cluster_name, empty: the current cluster), and decodes the
- * answer's few fields by number, from go.temporal.io/server v1.32.1:
+ * answer's few fields by number (protobufjs), from go.temporal.io/server v1.32.1:
  *   proto/internal/temporal/server/api/adminservice/v1/request_response.proto  DescribeClusterResponse
  *   proto/internal/temporal/server/api/cluster/v1/message.proto  MembershipInfo, RingInfo, HostInfo
  */
 import { Connection } from '@temporalio/client';
+import protobuf from 'protobufjs';
 
 export interface MembershipRing {
   role: string;
@@ -36,84 +37,53 @@ export interface DescribedCluster {
 
 const ADMIN_SERVICE = 'temporal.server.api.adminservice.v1.AdminService';
 
-/** A protobuf field as it is on the wire: its number, and its value (a varint as a number, or a length-delimited field's bytes). */
-interface WireField {
-  field: number;
-  varint?: number;
-  bytes?: Uint8Array;
+/**
+ * The few fields the bridge reads, declared by their numbers in server v1.32.1's proto files
+ * (protobufjs decodes them and skips every other field; the SDK's protobufjs copy is private to it).
+ */
+const schema = protobuf.Root.fromJSON({
+  nested: {
+    HostInfo: { fields: { identity: { type: 'string', id: 1 } } },
+    RingInfo: { fields: { role: { type: 'string', id: 1 }, memberCount: { type: 'int32', id: 2 }, members: { rule: 'repeated', type: 'HostInfo', id: 3 } } },
+    MembershipInfo: { fields: { currentHost: { type: 'HostInfo', id: 1 }, rings: { rule: 'repeated', type: 'RingInfo', id: 3 } } },
+    DescribeClusterResponse: {
+      fields: {
+        serverVersion: { type: 'string', id: 2 },
+        membershipInfo: { type: 'MembershipInfo', id: 3 },
+        clusterName: { type: 'string', id: 5 },
+        historyShardCount: { type: 'int32', id: 6 },
+        persistenceStore: { type: 'string', id: 7 },
+        visibilityStore: { type: 'string', id: 8 },
+      },
+    },
+    GetSystemInfoResponse: { fields: { serverVersion: { type: 'string', id: 1 } } },
+  },
+});
+
+interface DescribeClusterWire {
+  serverVersion?: string; clusterName?: string; historyShardCount?: number; persistenceStore?: string; visibilityStore?: string;
+  membershipInfo?: { currentHost?: { identity?: string }; rings?: Array<{ role?: string; memberCount?: number; members?: Array<{ identity?: string }> }> };
 }
 
-function readVarint(buffer: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (let i = at; i < buffer.length && i < at + 10; i += 1) {
-    const byte = buffer[i]!;
-    value += (byte & 0x7f) * scale;
-    scale *= 128;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-  }
-  throw new Error('malformed protobuf: a varint runs past its end');
-}
-
-/** The fields of one protobuf message, in order (repeated fields appear once per value). */
-export function wireFields(buffer: Uint8Array): WireField[] {
-  const fields: WireField[] = [];
-  let at = 0;
-  while (at < buffer.length) {
-    const [key, afterKey] = readVarint(buffer, at);
-    const field = Math.floor(key / 8);
-    const wireType = key % 8;
-    at = afterKey;
-    if (wireType === 0) {
-      const [varint, next] = readVarint(buffer, at);
-      fields.push({ field, varint });
-      at = next;
-    } else if (wireType === 2) {
-      const [length, start] = readVarint(buffer, at);
-      if (start + length > buffer.length) throw new Error('malformed protobuf: a field runs past its message');
-      fields.push({ field, bytes: buffer.subarray(start, start + length) });
-      at = start + length;
-    } else if (wireType === 1) at += 8;
-    else if (wireType === 5) at += 4;
-    else throw new Error(`malformed protobuf: wire type ${wireType}`);
-  }
-  if (at > buffer.length) throw new Error('malformed protobuf: a fixed field runs past its message');
-  return fields;
-}
-
-const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : '');
-
-function hostIdentity(hostInfo: Uint8Array | undefined): string {
-  // HostInfo { string identity = 1; }
-  return text(hostInfo && wireFields(hostInfo).find((f) => f.field === 1)?.bytes);
-}
-
-function ring(bytes: Uint8Array): MembershipRing {
-  // RingInfo { string role = 1; int32 member_count = 2; repeated HostInfo members = 3; }
-  const fields = wireFields(bytes);
-  return {
-    role: text(fields.find((f) => f.field === 1)?.bytes),
-    memberCount: fields.find((f) => f.field === 2)?.varint ?? 0,
-    members: fields.filter((f) => f.field === 3).map((f) => hostIdentity(f.bytes)),
-  };
+function decode<T>(type: string, bytes: Uint8Array): T {
+  const message = schema.lookupType(type);
+  return message.toObject(message.decode(bytes), { defaults: false }) as T;
 }
 
 /** Pure: DescribeClusterResponse's bytes → what the bridge reports of them. */
 export function decodeDescribeCluster(bytes: Uint8Array): DescribedCluster {
-  const fields = wireFields(bytes);
-  const string = (n: number) => text(fields.find((f) => f.field === n)?.bytes);
-  // MembershipInfo { HostInfo current_host = 1; repeated string reachable_members = 2; repeated RingInfo rings = 3; }
-  const membership = fields.find((f) => f.field === 3)?.bytes;
-  const membershipFields = membership ? wireFields(membership) : [];
-  const currentHost = hostIdentity(membershipFields.find((f) => f.field === 1)?.bytes);
+  const wire = decode<DescribeClusterWire>('DescribeClusterResponse', bytes);
+  const currentHost = wire.membershipInfo?.currentHost?.identity;
   return {
-    serverVersion: string(2),
-    clusterName: string(5),
-    historyShardCount: fields.find((f) => f.field === 6)?.varint ?? 0,
-    persistenceStore: string(7),
-    visibilityStore: string(8),
+    serverVersion: wire.serverVersion ?? '',
+    clusterName: wire.clusterName ?? '',
+    historyShardCount: wire.historyShardCount ?? 0,
+    persistenceStore: wire.persistenceStore ?? '',
+    visibilityStore: wire.visibilityStore ?? '',
     ...(currentHost ? { currentHost } : {}),
-    rings: membershipFields.filter((f) => f.field === 3).map((f) => ring(f.bytes!)),
+    rings: (wire.membershipInfo?.rings ?? []).map((r) => ({
+      role: r.role ?? '', memberCount: r.memberCount ?? 0, members: (r.members ?? []).map((m) => m.identity ?? ''),
+    })),
   };
 }
 
@@ -154,7 +124,7 @@ function callOnce(connection: Connection, serviceName: string, method: string, d
  * database). Returns the server's version (GetSystemInfoResponse { string server_version = 1; … }).
  */
 export async function frontendServerVersion(connection: Connection, deadline: number): Promise<string> {
-  return text(wireFields(await callOnce(connection, WORKFLOW_SERVICE, 'GetSystemInfo', deadline)).find((f) => f.field === 1)?.bytes);
+  return decode<{ serverVersion?: string }>('GetSystemInfoResponse', await callOnce(connection, WORKFLOW_SERVICE, 'GetSystemInfo', deadline)).serverVersion ?? '';
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../../observability/cluster-health';
 import { cachedFor } from '../../observability/cluster-health-probe';
 import { createReadiness } from '../../observability/readiness';
-import { decodeDescribeCluster, wireFields, type DescribedCluster } from '../../platform/temporal-admin';
+import { decodeDescribeCluster, type DescribedCluster } from '../../platform/temporal-admin';
 
 const BROKERS = ['127.0.0.1:9001', '127.0.0.1:9002', '127.0.0.1:9003'];
 const listed = BROKERS.map((address, i) => ({ nodeId: i + 1, address }));
@@ -244,9 +244,8 @@ void describe('AdminService.DescribeCluster decoding (go.temporal.io/server v1.3
 
   void it('an empty answer is an empty cluster; a truncated one is an error, not a wrong answer', () => {
     assert.deepEqual(decodeDescribeCluster(new Uint8Array(0)), { serverVersion: '', clusterName: '', historyShardCount: 0, persistenceStore: '', visibilityStore: '', rings: [] });
-    assert.throws(() => wireFields(Uint8Array.from(pb.string(2, '1.32.1').slice(0, 4))), /runs past its message/);
-    assert.throws(() => wireFields(Uint8Array.from([0x10, 0x80])), /varint runs past its end/);
-    assert.throws(() => wireFields(Uint8Array.from([0x0b])), /wire type 3/);
+    assert.throws(() => decodeDescribeCluster(Uint8Array.from(pb.string(2, '1.32.1').slice(0, 4))), /index out of range/);
+    assert.throws(() => decodeDescribeCluster(Uint8Array.from([0x10, 0x80])), /index out of range/);
   });
 });
 
