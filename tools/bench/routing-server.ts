@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createBitrixSessions } from '../../activities/bitrix-session';
+import { createBitrixSessions } from '../../integration/bitrix-sessions';
 import { createResponsibleResolver } from '../../http/routing/responsible-resolver';
 import { buildHttpServer } from '../../http/http-app';
 import type { CredentialsCache } from '../../integration/credentials-cache';
