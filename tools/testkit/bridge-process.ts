@@ -30,6 +30,8 @@ import { callWorkflowId, integrationWorkflowId, TASK_QUEUE } from '../../workflo
 import { createTestTopic, employees, portalUsers } from './bridge-harness';
 import { waitForFullIsr } from '../infra/cluster/kafka-cluster';
 import { stackEnv } from './stack-env';
+import { clusterControlUrl } from './cluster-control';
+import { clusterOwnStack } from './cluster-own-stack';
 
 export { employees, portalUsers };
 
@@ -355,6 +357,8 @@ export interface OwnStack {
 
 /** A Temporal dev server (SQLite file) and a single-node Kafka broker on free ports, state under `dir`. */
 export async function startOwnStack(dir: string, topics: Array<{ topic: string; numPartitions: number }>): Promise<OwnStack> {
+  // STACK=cluster: the test runs on the runner's cluster, restarted through its fault control.
+  if (clusterControlUrl()) return clusterOwnStack(dir, topics);
   const [temporalPort, uiPort, kafkaPort, controllerPort] = (await freePorts(4)) as [number, number, number, number];
   const temporalDbFile = path.join(dir, 'temporal', 'temporal.db');
   const kafkaDataDir = path.join(dir, 'kafka');
