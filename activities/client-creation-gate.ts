@@ -2,7 +2,7 @@ import { ApplicationFailure, WithStartWorkflowOperation, WorkflowUpdateFailedErr
 import { activityContext } from './activity-context';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import { clientCreationWorkflow } from '../workflows';
-import { clientCreationWorkflowId, createClientUpdate, TASK_QUEUE } from '../workflows/contract';
+import { BACKLOG_TASK_QUEUE, clientCreationWorkflowId, createClientUpdate, TASK_QUEUE } from '../workflows/contract';
 
 /**
  * How long a call waits for its turn and its creation in the number's client-creation workflow.
@@ -30,8 +30,10 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
   const context = activityContext();
   const deadline = Date.now() + CREATION_WAIT_MS;
   const updateId = `${input.callId}:${context?.info.attempt ?? 1}`;
+  // A call of the backlog's lane has its creation run as a backlog activity, not a local one.
+  const backlog = context?.info.taskQueue === BACKLOG_TASK_QUEUE;
   const ask = () => temporal.workflow.executeUpdateWithStart(createClientUpdate, {
-    args: [input], updateId,
+    args: [backlog ? { ...input, backlog } : input], updateId,
     startWorkflowOperation: new WithStartWorkflowOperation(clientCreationWorkflow, {
       workflowId: clientCreationWorkflowId(input.projectId, input.e164), taskQueue: TASK_QUEUE,
       workflowIdConflictPolicy: 'USE_EXISTING', args: [],

@@ -54,6 +54,7 @@ const environmentSchema = z.object({
   CALL_IDLE_TIMEOUT_MS: positiveInteger('CALL_IDLE_TIMEOUT_MS').optional(),
   PARKED_CALL_LIMIT_MS: positiveInteger('PARKED_CALL_LIMIT_MS').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInteger('WORKER_MAX_CACHED_WORKFLOWS').default(250),
+  WORKER_BACKLOG_ACTIVITY_SLOTS: positiveInteger('WORKER_BACKLOG_ACTIVITY_SLOTS').optional(),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.\s]+$/, 'WORKER_DEPLOYMENT_NAME must be one word without dots or spaces').default(DEFAULT_DEPLOYMENT_NAME),
   WORKER_BUILD_ID: z.string().regex(/^\S+$/, 'WORKER_BUILD_ID must be one word without spaces').optional(),
@@ -96,7 +97,8 @@ export interface Settings {
   callIdleTimeoutMs?: number;
   /** PARKED_CALL_LIMIT_MS: how long a call may stay parked before it closes as `parked-too-long`; unset: 7 days. */
   parkedCallLimitMs?: number;
-  worker: { maxCachedWorkflows: number; workflowBundlePath?: string };
+  /** The sticky cache; the backlog lane's activity slots (unset: workers/temporal-worker.ts's 50); a prebuilt bundle. */
+  worker: { maxCachedWorkflows: number; backlogActivitySlots?: number; workflowBundlePath?: string };
   /**
    * Worker Versioning (docs/upgrades.md): the Worker Deployment and this build's id in it (unset:
    * package.json's version), and whether a starting worker promotes its build to current.
@@ -157,7 +159,10 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     ...(e.LOG_LEVEL ? { logLevel: e.LOG_LEVEL } : {}),
     ...(e.CALL_IDLE_TIMEOUT_MS ? { callIdleTimeoutMs: e.CALL_IDLE_TIMEOUT_MS } : {}),
     ...(e.PARKED_CALL_LIMIT_MS ? { parkedCallLimitMs: e.PARKED_CALL_LIMIT_MS } : {}),
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_BACKLOG_ACTIVITY_SLOTS ? { backlogActivitySlots: e.WORKER_BACKLOG_ACTIVITY_SLOTS } : {}),
+      ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
     deployment: { name: e.WORKER_DEPLOYMENT_NAME, ...(e.WORKER_BUILD_ID ? { buildId: e.WORKER_BUILD_ID } : {}), promotion: e.WORKER_VERSION_PROMOTION },
     legacyCredentialsDir: e.CREDENTIALS_DIR ?? path.join(dataDir, 'credentials'),
     dataDir,

@@ -14,6 +14,8 @@ export const resolveClientInputSchema = z.object({
   facts: callFactsSchema,
   stage: z.enum(['ringing', 'answered', 'ended']),
   minVersion: z.number().int().nonnegative(),
+  /** Set by a call of the backlog's lane: its creation runs as a backlog activity (issue 15). */
+  backlog: z.boolean().optional(),
 });
 
 export const resolvedClientSchema = z.object({

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { TASK_QUEUE } from '../workflows/contract';
+import { BACKLOG_TASK_QUEUE, TASK_QUEUE } from '../workflows/contract';
 
 export interface BridgeWorkerOptions {
   connection: NativeConnection;
@@ -18,9 +18,10 @@ export interface BridgeWorkerOptions {
   activityDeps: Omit<ActivityDeps, 'config' | 'temporal' | 'logger'>;
   /** Bundle once and reuse (tests start several workers). */
   workflowBundle?: WorkflowBundleOption;
-  taskQueue?: string;
   /** Workflows kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS); default 250. */
   maxCachedWorkflows?: number;
+  /** Activities of the backlog's lane run at once (WORKER_BACKLOG_ACTIVITY_SLOTS); default 50. */
+  backlogActivitySlots?: number;
   /** The Worker Deployment version this worker polls as (WORKER_DEPLOYMENT_NAME, WORKER_BUILD_ID). */
   version: WorkerDeploymentVersion;
 }
@@ -44,25 +45,55 @@ export function workflowBundle(prebuilt?: string): Promise<WorkflowBundleOption>
   return bundle;
 }
 
-export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace ?? 'default',
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
+export interface BridgeWorkers {
+  /** Workflows, and the activities of live calls. */
+  main: Worker;
+  /** The backlog's lane (BACKLOG_TASK_QUEUE): the Bitrix24 activities of calls that were parked or that the resend started. */
+  backlog: Worker;
+}
+
+/** Many calls wait on Bitrix24 at once; the shared client batches their commands (B8). */
+const MAIN_ACTIVITY_SLOTS = 200;
+/**
+ * The lane's default: a quarter of the main queue's slots. A backlog call from a new number also
+ * runs its creation as an activity on the main queue while its own activity waits in the lane,
+ * so the backlog never holds more than this many of the main worker's 200 either.
+ */
+export const DEFAULT_BACKLOG_ACTIVITY_SLOTS = 50;
+
+/**
+ * The process's two workers over ONE set of activities, so both lanes share each portal's
+ * client, batcher and rate limiter (B8): two limiters would send twice the portal's rate.
+ */
+export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise<BridgeWorkers> {
+  const activities = createActivities({ ...options.activityDeps, config: options.config, temporal: options.temporal, logger: options.logger });
+  // Worker Versioning (docs/upgrades.md "Deploys"): a workflow task goes only to workers of the
+  // version it is routed to, so a worker of an older build never replays a history a newer one
+  // wrote. AUTO_UPGRADE for every type: a call parks for days and an integration never ends, so
+  // pinning them would keep old workers alive as long; they move to the current version at their
+  // next task instead, which patched() and the replay test make safe. Both lanes poll as one
+  // version, so a version is made current only once both queues have its pollers.
+  const workerDeploymentOptions = { version: options.version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } as const;
+  const namespace = options.namespace ?? 'default';
+  const main = await Worker.create({
+    connection: options.connection, namespace,
+    taskQueue: TASK_QUEUE,
     workflowBundle: options.workflowBundle ?? (await workflowBundle()),
-    activities: createActivities({ ...options.activityDeps, config: options.config, temporal: options.temporal, logger: options.logger }),
-    // Many calls wait on Bitrix24 at once; the shared client batches their commands (B8).
-    maxConcurrentActivityTaskExecutions: 200,
+    activities,
+    maxConcurrentActivityTaskExecutions: MAIN_ACTIVITY_SLOTS,
     // Parked calls wait for days; keeping all of them in the cache costs ~0.5 MB each (P6).
     // Evicted ones replay from history when they wake, which is cheap for a call's short history.
     maxCachedWorkflows: options.maxCachedWorkflows ?? 250,
-    // Worker Versioning (docs/upgrades.md "Deploys"): a workflow task goes only to workers of the
-    // version it is routed to, so a worker of an older build never replays a history a newer one
-    // wrote. AUTO_UPGRADE for every type: a call parks for days and an integration never ends, so
-    // pinning them would keep old workers alive as long; they move to the current version at their
-    // next task instead, which patched() and the replay test make safe.
-    workerDeploymentOptions: { version: options.version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' },
+    workerDeploymentOptions,
   });
+  const backlog = await Worker.create({
+    connection: options.connection, namespace,
+    taskQueue: BACKLOG_TASK_QUEUE,
+    activities,
+    maxConcurrentActivityTaskExecutions: options.backlogActivitySlots ?? DEFAULT_BACKLOG_ACTIVITY_SLOTS,
+    workerDeploymentOptions,
+  });
+  return { main, backlog };
 }
 
 const quietBundlerLogger = {

@@ -10,7 +10,7 @@ import { packageBuildId } from '../platform/worker-deployment';
 import { ensureReconcileSchedules } from '../ringostat/reconcile-schedules';
 import type { BridgeOptions } from './bridge';
 import { promoteOnStart, reportManualPromotion } from './deployment-version';
-import { createBridgeWorker, workflowBundle } from './temporal-worker';
+import { createBridgeWorkers, workflowBundle } from './temporal-worker';
 
 export interface WorkerPartDeps {
   connection: Connection;
@@ -24,6 +24,7 @@ export interface WorkerPartDeps {
 }
 
 export interface WorkerPart {
+  /** The main worker: workflows and live calls' activities (its twin polls the backlog's lane). */
   worker: Worker;
   /** The Worker Deployment version this worker polls as. */
   version: { deploymentName: string; buildId: string };
@@ -45,7 +46,7 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
   const native = await NativeConnection.connect({ address: options.temporalAddress });
   const reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
   await reconcileProducer.connect();
-  const worker = await createBridgeWorker({
+  const { main: worker, backlog } = await createBridgeWorkers({
     connection: native, namespace, temporal, config, logger,
     activityDeps: {
       ...deps.shared, secrets: options.secrets, kafka: () => kafka, topic: options.topic, reconcileProducer, registry,
@@ -54,16 +55,24 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
     },
     workflowBundle: await workflowBundle(tuning.workflowBundlePath),
     ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    ...(tuning.backlogActivitySlots !== undefined ? { backlogActivitySlots: tuning.backlogActivitySlots } : {}),
     version,
   });
-  const workerRun = worker.run();
+  const lanes = [worker, backlog];
+  const shutdownLanes = () => lanes.forEach((lane) => { if (lane.getState() === 'RUNNING') lane.shutdown(); });
+  // Either lane stopping for good stops the process's worker part: the other is shut down with it.
+  const workerRun = Promise.all(lanes.map((lane) => lane.run())).then(() => undefined, (err: unknown) => {
+    shutdownLanes();
+    throw err;
+  });
   workerRun.catch((err) => deps.fatal('worker', err));
-  readiness.register('worker', () => worker.getState() === 'RUNNING' || `worker is ${worker.getState()}`);
+  readiness.register('worker', () => {
+    const stopped = lanes.find((lane) => lane.getState() !== 'RUNNING');
+    return !stopped || `${stopped === worker ? 'worker' : 'backlog worker'} is ${stopped.getState()}`;
+  });
   const stop = async () => {
-    if (worker.getState() === 'RUNNING') {
-      worker.shutdown();
-      await workerRun.catch(() => undefined);
-    }
+    shutdownLanes();
+    await workerRun.catch(() => undefined);
     await reconcileProducer.disconnect().catch(() => undefined);
     await native.close();
   };

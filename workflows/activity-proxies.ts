@@ -1,5 +1,5 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import { FailureType, NON_RETRYABLE, type CallActivities, type IntegrationActivities } from './contract';
+import { BACKLOG_PRIORITY, FailureType, NON_RETRYABLE, TASK_QUEUE, type CallActivities, type IntegrationActivities } from './contract';
 
 /**
  * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day; the
@@ -28,6 +28,23 @@ export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
  */
 export const clientCreation = proxyLocalActivities<CallActivities>({
   startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '6 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
+ * The same creation for a call of the backlog (issue 15, item 5), as an activity: a local activity
+ * keeps its workflow task, and with it one of the main worker's workflow-task slots, for as long
+ * as it waits on the portal's rate limiter, so a resumed backlog of new callers on a standard plan
+ * would hold those slots for minutes while live calls' tasks wait. On the main task queue at
+ * backlog priority, not in the backlog's lane: the call waiting for it holds a lane slot, so in the
+ * lane it could wait for a slot only its own kind holds. At most one runs per waiting lane slot.
+ */
+export const backlogClientCreation = proxyActivities<CallActivities>({
+  taskQueue: TASK_QUEUE,
+  priority: BACKLOG_PRIORITY,
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '6 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
 });

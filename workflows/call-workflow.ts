@@ -1,5 +1,5 @@
 import {
-  condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes,
+  condition, metricMeter, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import {
   callBindings, callSummary, cardResponsible, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
@@ -13,7 +13,7 @@ import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, localStep, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
   waitParked, waitWhileParked, type CredentialsStatus,
 } from './call-actor';
-import { BACKLOG_PRIORITY, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
+import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
 /**
  * Patch (calls started before it replay without it): the idle timeout is the worker's
@@ -31,6 +31,13 @@ export const IDLE_TIMEOUT_FROM_WORKER_PATCH = 'idle-timeout-from-worker';
 export const PARKING_COST_PATCH = 'parked-rarely-and-limited';
 
 /**
+ * Patch (calls before it keep the main queue): the Bitrix24 activities of a call that was parked,
+ * or that the resend started, run on the backlog's own task queue (BACKLOG_TASK_QUEUE), so that
+ * waiting on a slow portal they never hold the activity slots live calls need (issue 15, item 5).
+ */
+export const BACKLOG_LANE_PATCH = 'backlog-activities-own-queue';
+
+/**
  * The call's actor (version 2): folds its events (any order, duplicates, missing ones), runs
  * ringing → answered / missed / voicemail → completed, and writes the CRM work the decision
  * table asks for, exactly once. Parks when the Bitrix24 token is invalid (T1).
@@ -45,9 +52,15 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
   const callParks = metricMeter.createCounter('ringostat_bridge_call_parks', 'parks', 'Times a call parked on an invalid Bitrix24 token');
   let phase: CallPhase = 'ringing';
   let resumedVersion = 0;
-  // After a park its Bitrix24 work is backlog: it queues behind live calls (BACKLOG_PRIORITY).
+  // After a park its Bitrix24 work is backlog: it queues behind live calls (BACKLOG_PRIORITY), and
+  // from the lane patch on it runs in the backlog's lane, as does that of a call the resend started.
   let wasParked = false;
-  const crmOptions = () => ({ ...CRM_ACTIVITY_OPTIONS, ...(wasParked ? { priority: BACKLOG_PRIORITY } : {}) });
+  const startedAsBacklog = workflowInfo().priority?.priorityKey === BACKLOG_PRIORITY.priorityKey;
+  const crmOptions = () => {
+    if (!wasParked && !startedAsBacklog) return CRM_ACTIVITY_OPTIONS;
+    if (patched(BACKLOG_LANE_PATCH)) return { ...CRM_ACTIVITY_OPTIONS, priority: BACKLOG_PRIORITY, taskQueue: BACKLOG_TASK_QUEUE };
+    return wasParked ? { ...CRM_ACTIVITY_OPTIONS, priority: BACKLOG_PRIORITY } : CRM_ACTIVITY_OPTIONS;
+  };
   let resumeRequested = false;
   let skipRequested: string | undefined;
   let lastEventAt = Date.now();

@@ -1,7 +1,13 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
-import { clientCreation } from './activity-proxies';
+import { backlogClientCreation, clientCreation } from './activity-proxies';
 import { createClientUpdate } from './contract';
+
+/**
+ * Patch (runs before it created every call locally): a backlog call's creation runs as an
+ * activity (activity-proxies.ts backlogClientCreation), not as a local activity.
+ */
+export const BACKLOG_CREATION_PATCH = 'backlog-creation-as-activity';
 
 /** A run started without its update (by hand, say) closes after this. */
 const UNUSED = '1 minute';
@@ -28,7 +34,8 @@ export async function clientCreationWorkflow(): Promise<void> {
     arrivals += 1;
     running += 1;
     // Chained, so one creation runs at a time whatever the order updates are admitted in.
-    const mine = turn.then(() => clientCreation.createClient(input));
+    const mine = turn.then(() => (input.backlog && patched(BACKLOG_CREATION_PATCH)
+      ? backlogClientCreation.createClient(input) : clientCreation.createClient(input)));
     turn = mine.catch(() => undefined);
     return mine.finally(() => {
       running -= 1;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTemporalDevServer, type TemporalDevServer } from '../../tools/infra/temporal-server';
-import { BACKLOG_PRIORITY, callWorkflowId } from '../../workflows/contract';
+import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, callWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
@@ -102,5 +102,19 @@ describe('broken token: park, reactivate, resend (T1–T5)', () => {
     }
     assert.equal(leadsOf(old[0]!.callId).length, 0, 'the call older than 3 days is not resent');
     assert.equal(await parkedCount(), 0);
+
+    // P8 (issue 15, item 5): backlog work runs in its own lane, live work on the main queue.
+    const queuesOf = async (callId: string): Promise<string[]> => {
+      const history = await h.bridge.temporal.workflow.getHandle(callWorkflowId(projectId, callId)).fetchHistory();
+      return (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.taskQueue?.name ?? ''] : []));
+    };
+    for (const events of parked.slice(0, 4)) {
+      const [first, ...afterPark] = await queuesOf(events[0]!.callId);
+      assert.equal(first, TASK_QUEUE, 'the attempt that parked ran as live work');
+      assert.ok(afterPark.length > 0 && afterPark.every((q) => q === BACKLOG_TASK_QUEUE), `a resumed call's activities run in the backlog lane: ${afterPark.join(', ')}`);
+    }
+    const resent = await queuesOf(parked[4]![0]!.callId);
+    assert.ok(resent.length > 0 && resent.every((q) => q === BACKLOG_TASK_QUEUE), `a call the resend started runs in the backlog lane: ${resent.join(', ')}`);
+    for (const events of healthy) assert.ok((await queuesOf(events[0]!.callId)).every((q) => q === TASK_QUEUE), 'a live call\'s activities stay on the main queue');
   });
 });

@@ -174,6 +174,22 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/reactivation-resend'],
   },
 
+  // Issue 15: the backlog's lane patches, each dropped both ways.
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the backlog-activities-own-queue patch, keeping its old path (a resumed call\'s activities back on the main queue)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'if (patched(BACKLOG_LANE_PATCH)) return', replace: 'if (false) return' }],
+    histories: ['v2/parked-resumed'],
+  },
+  {
+    workflowType: 'clientCreationWorkflow',
+    mistake: 'drops the backlog-creation-as-activity patch, keeping its old path (a backlog creation as a local activity)',
+    file: 'workflows/client-creation-workflow.ts',
+    edits: [{ find: 'input.backlog && patched(BACKLOG_CREATION_PATCH)', replace: 'input.backlog && false' }],
+    histories: ['v2/client-creation-backlog'],
+  },
+
   // clientCreationWorkflow: a linger for late callers before it closes. (A deadline added to its
   // wait for the creations is no control: the timer starts and is cancelled within the one workflow
   // task that also runs the local activity, so it never reaches the history.)
@@ -182,7 +198,7 @@ export const MUTATIONS: Mutation[] = [
     mistake: 'lingers a moment for late callers before it closes (a timer added)',
     file: 'workflows/client-creation-workflow.ts',
     edits: [
-      { find: "import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';", replace: "import { allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';" },
+      { find: "import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';", replace: "import { allHandlersFinished, condition, patched, setHandler, sleep } from '@temporalio/workflow';" },
       { find: '  await condition(() => running === 0 && allHandlersFinished());\n', replace: "  await condition(() => running === 0 && allHandlersFinished());\n  await sleep('1 second');\n" },
     ],
     histories: ['v2/client-creation-one', 'v2/client-creation-burst'],
@@ -255,8 +271,19 @@ export const MUTATIONS: Mutation[] = [
  * - A command added to a workflow task whose history is followed only by signals (no command
  *   events): v1/integration-broken-reactivated with a timer added replays cleanly; the same
  *   mistake fails against v1/integration-round-robin (an update follows).
+ * - An activity sent to another task queue: core matches an activity by its type and sequence.
  */
 export const BLIND_SPOTS: Mutation[] = [
+  {
+    // Replay compares an activity's type and sequence, not its task queue: a call resumed before
+    // the patch replays cleanly with its activities "moved" to the lane. Harmless as it happens
+    // (what it already ran stays run; only later activities go to the lane), but not caught.
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the backlog-activities-own-queue patch, keeping its new path for calls resumed before it (only the task queue differs)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'if (patched(BACKLOG_LANE_PATCH)) return', replace: 'if (true) return' }],
+    histories: ['v2/parked-resumed.before-backlog-activities-own-queue'],
+  },
   {
     workflowType: 'callWorkflowV2',
     mistake: 'drops the idle-timeout-from-worker patch, keeping its new path for every call (the settings local activity moves ahead of the idle timer)',

@@ -72,6 +72,7 @@ async function record(h: Harness, name: string, workflowId: string, scenario: st
  * in a burst, updates that arrived while one creation ran are queued in the same run.
  */
 async function recordClientCreation(h: Harness, name: string, workflowId: string, scenario: string, secrets: string[]): Promise<void> {
+  if (!wanted(name)) return;
   const runs: Array<{ runId: string; events: number }> = [];
   await waitFor(`${workflowId} to close`, async () => {
     runs.length = 0;
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     }
 
     // T1/T2: the webhook is revoked, the call parks; `reactivate` with a new webhook resumes it.
-    if (wanted('parked-resumed', 'integration-broken-reactivated', 'reactivation-resend')) {
+    if (wanted('parked-resumed', 'integration-broken-reactivated', 'reactivation-resend', 'client-creation-backlog')) {
     h.sandbox.admin.revokeWebhook(h.config.projects[2]!.bitrix24.webhookUrl);
     const parked = callEvents({ projectId: park, callId: 'park-resumed', clientNumber: '+380501230010', employee: { staffId: '101' } });
     await h.publish(parked);
@@ -207,6 +208,8 @@ async function main(): Promise<void> {
     await record(h, 'parked-resumed', parkedHandle.workflowId, `token revoked → parked → reactivate → ${resumed.outcome}`, secrets);
     await record(h, 'integration-broken-reactivated', integrationWorkflowId(park), 'integration actor: broken, then reactivated (running)', secrets);
     await record(h, 'reactivation-resend', reactivationWorkflowId(park, reactivated.credentialsVersion), 'reactivation: wake parked calls, resend the window', secrets);
+    // Issue 15 (patch backlog-creation-as-activity): the resumed call's creation, as a backlog activity.
+    await recordClientCreation(h, 'client-creation-backlog', clientCreationWorkflowId(park, '+380501230010'), 'a resumed (backlog) call\'s creation', secrets);
     }
 
     // Parked with no reactivation: closes as parked-too-long after PARKED_CALL_LIMIT_MS.

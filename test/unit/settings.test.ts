@@ -54,6 +54,12 @@ describe('settings from the environment (docs/contracts.md §2)', () => {
     });
   });
 
+  it('WORKER_BACKLOG_ACTIVITY_SLOTS sizes the backlog lane; unset, the worker keeps its default (issue 15)', () => {
+    assert.deepEqual(parseSettings({ WORKER_BACKLOG_ACTIVITY_SLOTS: '20' }).worker, { maxCachedWorkflows: 250, backlogActivitySlots: 20 });
+    assert.equal(parseSettings({}).worker.backlogActivitySlots, undefined);
+    assert.throws(() => parseSettings({ WORKER_BACKLOG_ACTIVITY_SLOTS: '0' }), /WORKER_BACKLOG_ACTIVITY_SLOTS/);
+  });
+
   it('an empty variable counts as unset', () => {
     const settings = parseSettings({ TEMPORAL_ADDRESS: '', DISPATCHER_GROUP_ID: '', HTTP_PORT: '' });
     assert.equal(settings.temporalAddress, undefined);

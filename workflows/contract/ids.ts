@@ -52,3 +52,14 @@ export function reactivationWorkflowId(projectId: string, credentialsVersion: nu
  * queue instead of ahead of them: live calls keep their felt latency while the backlog drains.
  */
 export const BACKLOG_PRIORITY = { priorityKey: 4 } as const;
+
+/**
+ * The backlog's own lane for its Bitrix24 activities (issue 15, item 5). Priority orders tasks
+ * only while they wait in the server; once a worker has taken a backlog activity, it holds one of
+ * the worker's activity slots for as long as it waits on its portal's rate limiter (2 requests a
+ * second on a standard plan: minutes behind a big backlog). On the main queue such activities
+ * took every slot and another project's live calls waited for one (P8 backlog: live p99 11–15 s).
+ * On a queue of their own they hold only that queue's slots (WORKER_BACKLOG_ACTIVITY_SLOTS), and
+ * the rest of the backlog waits in the server, costing no worker memory.
+ */
+export const BACKLOG_TASK_QUEUE = `${TASK_QUEUE}-backlog`;
