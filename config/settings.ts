@@ -97,7 +97,7 @@ export interface Settings {
   callIdleTimeoutMs?: number;
   /** PARKED_CALL_LIMIT_MS: how long a call may stay parked before it closes as `parked-too-long`; unset: 7 days. */
   parkedCallLimitMs?: number;
-  /** The sticky cache; the backlog lane's activity slots (unset: workers/temporal-worker.ts's 50); a prebuilt bundle. */
+  /** The sticky cache; the backlog lane's activity slots (unset: workers/temporal-worker.ts's 10); a prebuilt bundle. */
   worker: { maxCachedWorkflows: number; backlogActivitySlots?: number; workflowBundlePath?: string };
   /**
    * Worker Versioning (docs/upgrades.md): the Worker Deployment and this build's id in it (unset:

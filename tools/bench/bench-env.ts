@@ -49,8 +49,9 @@ export interface BenchEnv {
   /**
    * Starts the bridge (worker + dispatcher, in this process). Its consumer group begins after
    * the floor's calls when a floor ran first on this topic, else at the topic's beginning.
+   * `dispatcher: false`: the worker alone (BRIDGE_COMPONENTS=worker,http), reading nothing live.
    */
-  startBridge(): Promise<RunningBridge>;
+  startBridge(options?: { dispatcher?: boolean }): Promise<RunningBridge>;
   /** Starts the minimal floor on this env's topic; it sees only calls published after this. */
   startFloor(): Promise<MinimalFloor>;
   stop(): Promise<void>;
@@ -105,15 +106,22 @@ export async function createBenchEnv(
       if (events.length === 0) return;
       await producer.send({ topic, messages: events.map((event) => ({ key: callEventKey(event), value: JSON.stringify(event) })) });
     },
-    async startBridge() {
+    async startBridge(options = {}) {
       // Once only: a restarted bridge resumes from its group's committed offsets, as in production.
       if (bridgeStart && !bridgeGroupPlaced) await placeGroup(kafka, groupId, topic, bridgeStart);
       bridgeGroupPlaced = true;
       const bridge = await startBridge({
         config, temporalAddress: stack.temporalAddress, kafkaBrokers: stack.kafkaBrokers,
         topic, dlqTopic, secrets, logger, groupId, workerTuning: toolWorkerTuning(),
+        ...(options.dispatcher === false ? { dispatcher: false } : {}),
       });
       bridges.push(bridge);
+      // Stopped by the benchmark, it is not stopped again with the env.
+      const stopBridge = bridge.stop.bind(bridge);
+      bridge.stop = async () => {
+        if (bridges.includes(bridge)) bridges.splice(bridges.indexOf(bridge), 1);
+        await stopBridge();
+      };
       return bridge;
     },
     async startFloor() {

@@ -243,7 +243,8 @@ async function measureRelease(ctx: BenchContext, count: number, how: 'bounded' |
   }
 }
 
-async function terminateAll(env: BenchEnv, callIds: string[], projectId: string): Promise<void> {
+/** Workflows a benchmark seeded (running calls on a queue no worker polls): closed, so they do not stay in the namespace. */
+export async function terminateAll(env: BenchEnv, callIds: string[], projectId: string): Promise<void> {
   for (let i = 0; i < callIds.length; i += 64) {
     await Promise.all(callIds.slice(i, i + 64).map((callId) => env.temporal.workflow.getHandle(callWorkflowId(projectId, callId)).terminate('benchmark done').catch(() => undefined)));
   }

@@ -16,11 +16,12 @@ import { benchP5 } from './p5-routing';
 import { benchP6 } from './p6-memory';
 import { benchP7 } from './p7-cost';
 import { benchP8, benchP8Backlog } from './p8-volume';
+import { benchP8Outage } from './p8-outage';
 import { formatBlock, type BenchResult } from './report';
 import { startBenchStack } from './stack';
 
 const benches: Record<TargetId, (ctx: BenchContext) => Promise<BenchResult>> = {
-  p1: benchP1, p2: benchP2, p3: benchP3, p4: benchP4, p5: benchP5, p6: benchP6, p7: benchP7, p8: benchP8, 'p8-backlog': benchP8Backlog,
+  p1: benchP1, p2: benchP2, p3: benchP3, p4: benchP4, p5: benchP5, p6: benchP6, p7: benchP7, p8: benchP8, 'p8-backlog': benchP8Backlog, 'p8-outage': benchP8Outage,
 };
 
 /** 1/5/15-minute load: figures from a busy box read differently, so every run states it. */
