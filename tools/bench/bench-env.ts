@@ -85,7 +85,17 @@ export async function createBenchEnv(
   const admin = kafka.admin();
   await admin.connect();
   // 6 partitions, as the production topic (platform/kafka-topics.ts): the dispatcher's parallelism.
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+  // On a three-broker cluster a broker may not know the new topic for a moment: asked again, the
+  // topics exist already and only their leaders are waited for.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+      break;
+    } catch (err) {
+      if (attempt >= 10 || (err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   await admin.disconnect();
   const producer: Producer = kafka.producer();
   await producer.connect();
