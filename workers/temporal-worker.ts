@@ -61,7 +61,7 @@ const MAIN_ACTIVITY_SLOTS = 200;
  * workflow tasks and CPU work that live calls then queue behind; the portal's rate limit, not the
  * slots, bounds the drain. Raise it on workers with cores to spare (it is per worker).
  */
-export const DEFAULT_BACKLOG_ACTIVITY_SLOTS = 10;
+const DEFAULT_BACKLOG_ACTIVITY_SLOTS = 10;
 
 /**
  * The process's two workers over ONE set of activities, so both lanes share each portal's

@@ -60,10 +60,15 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
   });
   const lanes = [worker, backlog];
   const shutdownLanes = () => lanes.forEach((lane) => { if (lane.getState() === 'RUNNING') lane.shutdown(); });
-  // Either lane stopping for good stops the process's worker part: the other is shut down with it.
-  const workerRun = Promise.all(lanes.map((lane) => lane.run())).then(() => undefined, (err: unknown) => {
+  // Either lane failing stops the process's worker part: the other is shut down with it, and the
+  // failure is reported once both have stopped (so nothing closes the connection under a lane).
+  const runs = lanes.map((lane) => lane.run().catch((err: unknown) => {
     shutdownLanes();
     throw err;
+  }));
+  const workerRun = Promise.allSettled(runs).then((results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   workerRun.catch((err) => deps.fatal('worker', err));
   readiness.register('worker', () => {

@@ -26,11 +26,12 @@ export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
  * Bitrix24 stays down longer, the update fails with the last failure, the waiting call's
  * activity fails with it, and that call's own retry policy (a day, CRM_ACTIVITY_OPTIONS) asks again.
  */
-export const clientCreation = proxyLocalActivities<CallActivities>({
+const CREATION_BOUNDS = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '6 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
-});
+} as const satisfies ActivityOptions;
+export const clientCreation = proxyLocalActivities<CallActivities>(CREATION_BOUNDS);
 
 /**
  * The same creation for a call of the backlog (issue 15, item 5), as an activity: a local activity
@@ -41,12 +42,10 @@ export const clientCreation = proxyLocalActivities<CallActivities>({
  * lane it could wait for a slot only its own kind holds. At most one runs per waiting lane slot.
  */
 export const backlogClientCreation = proxyActivities<CallActivities>({
+  ...CREATION_BOUNDS,
   taskQueue: TASK_QUEUE,
   priority: BACKLOG_PRIORITY,
-  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: '6 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /**

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../platform/paths';
 import type { BenchEnv } from './bench-env';
@@ -14,7 +14,11 @@ export interface CliRun { code: number; stdout: string; stderr: string; ms: numb
  */
 export async function runBenchCli(env: BenchEnv, args: readonly string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliRun> {
   const configPath = join(env.workDir, 'bench-config.json');
-  await writeFile(configPath, JSON.stringify(env.config), { mode: 0o600 });
+  // Written aside and renamed into place: a CLI already running (reactivate, while status runs
+  // beside it) never reads a half-written file.
+  const staged = `${configPath}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(staged, JSON.stringify(env.config), { mode: 0o600 });
+  await rename(staged, configPath);
   const started = Date.now();
   return new Promise((resolve) => {
     const child = execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli', 'index.ts'), '--config', configPath, ...args], {

@@ -1,17 +1,13 @@
 import { parkedCallsQuery } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
-import { seedResendVolume } from '../testkit/resend-volume';
 import { runBenchCli, type CliRun } from './bench-cli';
 import { createBenchEnv } from './bench-env';
 import type { BenchContext } from './context';
 import { publishBulk } from './load';
 import { verdict, type BenchResult } from './report';
 import { fixed, formatSummary, summarize, type Summary } from './stats';
-import { terminateAll } from './p8-volume';
+import { IN_PROGRESS_SHARE, LOST_SHARE, seedP8Window, terminateAll } from './p8-volume';
 
-/** Of the calls in a window, as in P8's resend: most ended before it, some run since before the resend, a few were lost. */
-const IN_PROGRESS_SHARE = 0.06;
-const LOST_SHARE = 0.002;
 /** Issue 15's done-when: per-call time at the largest window within 1.5× of that at the smallest. */
 const SLOPE_BAR = 1.5;
 /** `status` must answer within this, every time, during the resend. */
@@ -79,18 +75,7 @@ async function measureOutage(ctx: BenchContext, calls: number): Promise<OutageRo
     }
     await bridge.stop();
 
-    const inProgress = Math.round(calls * IN_PROGRESS_SHARE);
-    const lost = Math.max(1, Math.round(calls * LOST_SHARE));
-    ctx.progress(`P8 outage ${calls}: seeding (${inProgress} running, ${lost} lost, ${calls * 3} events of another project)`);
-    const producer = env.kafka.producer();
-    await producer.connect();
-    const seeded = await seedResendVolume({
-      producer, temporal: env.temporal, topic: env.topic, projectId, otherProjectId: env.projects.other as string,
-      shape: { skipped: calls - inProgress - lost, inProgress, lost, otherEvents: calls * 3 }, idleTaskQueue: `p8-outage-idle-${calls}`,
-    });
-    await producer.disconnect();
-    // The resend takes workflows started within a few seconds before it as possibly its own (dispatcher/call-verdict.ts).
-    await new Promise((r) => setTimeout(r, 6_000));
+    const seeded = await seedP8Window(ctx, env, calls, `p8-outage-idle-${calls}`);
 
     // As the issue ran it: the worker (and HTTP) alone; nothing reads the topic live.
     bridge = await env.startBridge({ dispatcher: false });

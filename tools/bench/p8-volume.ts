@@ -8,7 +8,7 @@ import { parkedCallsQuery, releaseParkedCalls } from '../../integration/integrat
 import { callWorkflowV2 } from '../../workflows';
 import { PARKED_SAFETY_CHECK_MS } from '../../workflows/call-actor';
 import { CallPhaseKey, callWorkflowId, ProjectIdKey, resumeSignal } from '../../workflows/contract';
-import { seedResendVolume } from '../testkit/resend-volume';
+import { seedResendVolume, type SeededVolume } from '../testkit/resend-volume';
 import { createBenchEnv, type BenchEnv } from './bench-env';
 import type { BenchContext } from './context';
 import { verdict, type BenchResult } from './report';
@@ -19,8 +19,8 @@ import { watchTaskWrites } from './write-clock';
 import { readIntegrationStatus } from '../../integration/resend-progress';
 
 /** Of the calls in a window: most ended before it (Kafka got them late), some run since before the resend, a few were lost. */
-const IN_PROGRESS_SHARE = 0.06;
-const LOST_SHARE = 0.002;
+export const IN_PROGRESS_SHARE = 0.06;
+export const LOST_SHARE = 0.002;
 /** docs/requirements.md P8: per-call time at the largest window at most 1.3× that at the smallest. */
 const SLOPE_BAR = 1.3;
 
@@ -106,18 +106,7 @@ async function measureResend(ctx: BenchContext, calls: number): Promise<Measured
   const liveEnv = await createBenchEnv(ctx.stack, `p8-live-${calls}`, { live: 'unlimited' });
   try {
     const projectId = env.projects.main as string;
-    const inProgress = Math.round(calls * IN_PROGRESS_SHARE);
-    const lost = Math.max(1, Math.round(calls * LOST_SHARE));
-    ctx.progress(`P8 resend: seeding ${calls} calls (${inProgress} running, ${lost} lost) and ${calls * 3} events of another project`);
-    const producer = env.kafka.producer();
-    await producer.connect();
-    const seeded = await seedResendVolume({
-      producer, temporal: env.temporal, topic: env.topic, projectId, otherProjectId: env.projects.other as string,
-      shape: { skipped: calls - inProgress - lost, inProgress, lost, otherEvents: calls * 3 }, idleTaskQueue: `p8-idle-${calls}`,
-    });
-    await producer.disconnect();
-    // The resend takes workflows started within a few seconds before it as possibly its own (dispatcher/call-verdict.ts).
-    await new Promise((r) => setTimeout(r, 6_000));
+    const seeded = await seedP8Window(ctx, env, calls, `p8-idle-${calls}`);
     let started = Date.now();
     await readTopicSince({ kafka: env.kafka, topic: env.topic, since: new Date(0), onBatch: async () => undefined });
     const floorSeconds = (Date.now() - started) / 1000;
@@ -139,6 +128,30 @@ async function measureResend(ctx: BenchContext, calls: number): Promise<Measured
   } finally {
     await liveEnv.stop();
     await env.stop();
+  }
+}
+
+/**
+ * P8's window in Kafka for the env's `main` project: `calls` calls in P8's mix (IN_PROGRESS_SHARE
+ * running on `idleTaskQueue`, LOST_SHARE lost, the rest ended before the window) and three events
+ * of the `other` project per call; then the few seconds after which the resend no longer takes
+ * the seeded workflows for possibly its own (dispatcher/call-verdict.ts).
+ */
+export async function seedP8Window(ctx: BenchContext, env: BenchEnv, calls: number, idleTaskQueue: string): Promise<SeededVolume> {
+  const inProgress = Math.round(calls * IN_PROGRESS_SHARE);
+  const lost = Math.max(1, Math.round(calls * LOST_SHARE));
+  ctx.progress(`P8: seeding ${calls} calls (${inProgress} running, ${lost} lost) and ${calls * 3} events of another project`);
+  const producer = env.kafka.producer();
+  await producer.connect();
+  try {
+    const seeded = await seedResendVolume({
+      producer, temporal: env.temporal, topic: env.topic, projectId: env.projects.main as string, otherProjectId: env.projects.other as string,
+      shape: { skipped: calls - inProgress - lost, inProgress, lost, otherEvents: calls * 3 }, idleTaskQueue,
+    });
+    await new Promise((r) => setTimeout(r, 6_000));
+    return seeded;
+  } finally {
+    await producer.disconnect();
   }
 }
 
