@@ -40,8 +40,9 @@ describe('E1 cluster stack configuration', () => {
   });
 
   it('a dynamic config the server can read: every key has a list of values', () => {
-    const dynamic = parse(clusterDynamicConfig()) as Record<string, Array<{ value: unknown }>>;
+    const dynamic = parse(clusterDynamicConfig({ 'matching.numTaskqueueReadPartitions': '1' })) as Record<string, Array<{ value: unknown }>>;
     assert.equal(dynamic['system.forceSearchAttributesCacheRefreshOnRead']?.[0]?.value, true);
+    assert.equal(dynamic['matching.numTaskqueueReadPartitions']?.[0]?.value, 1, 'the partitions it is given');
     for (const [key, values] of Object.entries(dynamic)) assert.ok(Array.isArray(values) && values.length === 1, key);
   });
 

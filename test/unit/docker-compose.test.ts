@@ -18,6 +18,7 @@ import { TEMPORAL_DATABASES } from '../../tools/infra/cluster/temporal-config';
 import { SCHEMA_SCRIPT } from '../../tools/infra/cluster/temporal-schema';
 import { KAFKA_CLUSTER_BROKER_SETTINGS } from '../../tools/infra/cluster/kafka-cluster-config';
 import { parseSettings } from '../../config/settings';
+import { BACKLOG_TASK_QUEUE, TASK_QUEUE } from '../../workflows/contract';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -55,6 +56,17 @@ function composeValidator() {
 
 describe('docker-compose.yml (issue 9: Docker that works)', () => {
   const validate = composeValidator();
+
+  it('Temporal reads the bridge\'s queues from one partition each, so priority orders all their tasks (issue 15, P8)', () => {
+    const temporal = service('temporal');
+    const target = String(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH);
+    assert.ok(shortMounts(temporal).includes(`./docker/temporal-dynamicconfig.yaml:${target}:ro`), `the file is mounted at ${target}`);
+    const dynamic = parse(read('docker/temporal-dynamicconfig.yaml')) as Record<string, Array<{ value: number; constraints: { taskQueueName: string } }>>;
+    for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
+      const queues = (dynamic[key] ?? []).filter((v) => v.value === 1).map((v) => v.constraints.taskQueueName).sort();
+      assert.deepEqual(queues, [TASK_QUEUE, BACKLOG_TASK_QUEUE].sort(), key);
+    }
+  });
 
   it('is valid against the Compose Specification', () => {
     const valid = validate(compose);

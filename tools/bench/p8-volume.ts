@@ -7,7 +7,7 @@ import { resendProjectEvents } from '../../dispatcher/resend-events';
 import { parkedCallsQuery, releaseParkedCalls } from '../../integration/integration-client';
 import { callWorkflowV2 } from '../../workflows';
 import { PARKED_SAFETY_CHECK_MS } from '../../workflows/call-actor';
-import { CallPhaseKey, callWorkflowId, ProjectIdKey, resumeSignal } from '../../workflows/contract';
+import { CallPhaseKey, callWorkflowId, clientCreationWorkflowId, ProjectIdKey, resumeSignal } from '../../workflows/contract';
 import { seedResendVolume, type SeededVolume } from '../testkit/resend-volume';
 import { createBenchEnv, type BenchEnv } from './bench-env';
 import type { BenchContext } from './context';
@@ -165,6 +165,7 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
   if (!bridgeRunning) await env.startBridge();
   const clock = watchTaskWrites(env.sandbox, projectId);
   const answeredAt = new Map<string, number>();
+  const numbers = new Map<string, string>();
   const statusMs: number[] = [];
   // BENCH_DIAG: how long this process's event loop (worker's activities, dispatcher, sandbox) was held meanwhile.
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
@@ -174,6 +175,7 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
     while (running) {
       const call = newCall(projectId, 1);
       answeredAt.set(call.callId, Date.now());
+      numbers.set(call.callId, call.clientE164);
       await env.publish(call.opening);
       // A lost call.ended shows as a call with no lead time, never as a crash of the benchmark.
       setTimeout(() => { env.publish([call.ended]).catch(() => undefined); }, 1_000);
@@ -201,7 +203,7 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
       loopDelay.disable();
       if (process.env.BENCH_DIAG) {
         process.stderr.write(`DIAG event-loop delay: p50 ${fixed(loopDelay.percentile(50) / 1e6, 0)} ms, p99 ${fixed(loopDelay.percentile(99) / 1e6, 0)} ms, max ${fixed(loopDelay.max / 1e6, 0)} ms\n`);
-        await printSlowest(env, projectId, answeredAt, clock.leadAt);
+        await printSlowest(env, projectId, answeredAt, clock.leadAt, numbers);
       }
       return { lead: summarize(lead), status: summarize(statusMs), calls: answeredAt.size };
     },
@@ -209,18 +211,21 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
 }
 
 /** BENCH_DIAG: the three slowest live calls' histories as a timeline from their call.answered (where the time went). */
-async function printSlowest(env: BenchEnv, projectId: string, answeredAt: ReadonlyMap<string, number>, leadAt: ReadonlyMap<string, number>): Promise<void> {
+async function printSlowest(env: BenchEnv, projectId: string, answeredAt: ReadonlyMap<string, number>, leadAt: ReadonlyMap<string, number>, numbers: ReadonlyMap<string, string>): Promise<void> {
   const slow = [...answeredAt].map(([callId, at]) => ({ callId, at, ms: (leadAt.get(callId) ?? Infinity) - at }))
-    .sort((a, b) => b.ms - a.ms).slice(0, 3);
+    .filter((c) => Number.isFinite(c.ms)).sort((a, b) => b.ms - a.ms).slice(0, 3);
   for (const call of slow) {
-    const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(callWorkflowId(projectId, call.callId)).fetchHistory())
+    const e164 = numbers.get(call.callId);
+    for (const workflowId of [callWorkflowId(projectId, call.callId), ...(e164 ? [clientCreationWorkflowId(projectId, e164)] : [])]) {
+    const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(workflowId).fetchHistory())
       .catch(() => undefined);
     const lines = (history?.events ?? []).map((e) => {
       const offset = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - call.at;
       const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
       return `  +${offset}ms ${proto.api.enums.v1.EventType[e.eventType as number] ?? e.eventType} ${what}`;
     });
-    process.stderr.write(`DIAG ${call.callId} lead ${call.ms} ms\n${lines.join('\n')}\n`);
+    process.stderr.write(`DIAG ${workflowId} lead ${call.ms} ms\n${lines.join('\n')}\n`);
+    }
   }
 }
 

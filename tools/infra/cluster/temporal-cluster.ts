@@ -10,6 +10,7 @@ import { ensureNamespace } from '../../../platform/temporal-namespace';
 import { ensureSearchAttributes, searchAttributeNames } from '../../../workers/search-attributes';
 import type { TemporalServerDist } from './temporal-server-build';
 import { clusterDynamicConfig, temporalClusterConfig, TEMPORAL_SERVICES, type ServicePorts, type TemporalService } from './temporal-config';
+import { taskQueuePartitions } from '../task-queue-partitions';
 
 export interface TemporalClusterOptions {
   dist: TemporalServerDist;
@@ -86,7 +87,9 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   };
   const configFile = path.join(dataDir, 'temporal.yaml');
   const dynamicConfigFile = path.join(dataDir, 'dynamicconfig.yaml');
-  fs.writeFileSync(dynamicConfigFile, clusterDynamicConfig());
+  // The config file is written on every start: it existing means this data dir's store may hold tasks.
+  const partitions = taskQueuePartitions(path.join(dataDir, 'task-queue-partitions'), fs.existsSync(configFile));
+  fs.writeFileSync(dynamicConfigFile, clusterDynamicConfig(partitions));
   fs.writeFileSync(configFile, temporalClusterConfig({ host, ports, postgres: options.postgres, dynamicConfigFile }));
   const address = `${host}:${frontendGrpc}`;
 

@@ -104,8 +104,8 @@ dynamicConfigClient:
  * overlapping-deploy test) plus a search-attribute cache that is read through, so that attributes
  * registered a moment ago are usable at once on every frontend/history (the dev server does this too).
  */
-export function clusterDynamicConfig(): string {
-  const values: Record<string, string> = { ...DEV_DYNAMIC_CONFIG, 'system.forceSearchAttributesCacheRefreshOnRead': 'true' };
+export function clusterDynamicConfig(partitions: Record<string, string>): string {
+  const values: Record<string, string> = { ...DEV_DYNAMIC_CONFIG, ...partitions, 'system.forceSearchAttributesCacheRefreshOnRead': 'true' };
   return Object.entries(values)
     .map(([key, value]) => `${key}:\n  - value: ${value}\n    constraints: {}\n`)
     .join('');
