@@ -210,21 +210,21 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
   };
 }
 
-/** BENCH_DIAG: the three slowest live calls' histories as a timeline from their call.answered (where the time went). */
+/** BENCH_DIAG: the three slowest live calls' histories, and their numbers' client creations, as timelines from their call.answered (where the time went). */
 async function printSlowest(env: BenchEnv, projectId: string, answeredAt: ReadonlyMap<string, number>, leadAt: ReadonlyMap<string, number>, numbers: ReadonlyMap<string, string>): Promise<void> {
   const slow = [...answeredAt].map(([callId, at]) => ({ callId, at, ms: (leadAt.get(callId) ?? Infinity) - at }))
-    .filter((c) => Number.isFinite(c.ms)).sort((a, b) => b.ms - a.ms).slice(0, 3);
+    .sort((a, b) => b.ms - a.ms).slice(0, 3);
   for (const call of slow) {
     const e164 = numbers.get(call.callId);
     for (const workflowId of [callWorkflowId(projectId, call.callId), ...(e164 ? [clientCreationWorkflowId(projectId, e164)] : [])]) {
-    const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(workflowId).fetchHistory())
-      .catch(() => undefined);
-    const lines = (history?.events ?? []).map((e) => {
-      const offset = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - call.at;
-      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
-      return `  +${offset}ms ${proto.api.enums.v1.EventType[e.eventType as number] ?? e.eventType} ${what}`;
-    });
-    process.stderr.write(`DIAG ${workflowId} lead ${call.ms} ms\n${lines.join('\n')}\n`);
+      const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(workflowId).fetchHistory())
+        .catch(() => undefined);
+      const lines = (history?.events ?? []).map((e) => {
+        const offset = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - call.at;
+        const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
+        return `  +${offset}ms ${proto.api.enums.v1.EventType[e.eventType as number] ?? e.eventType} ${what}`;
+      });
+      process.stderr.write(`DIAG ${workflowId} lead ${call.ms} ms\n${lines.join('\n')}\n`);
     }
   }
 }
