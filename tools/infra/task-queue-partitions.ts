@@ -7,7 +7,7 @@ import fs from 'node:fs';
  * a poller that lands on a partition holding the backlog's tasks (BACKLOG_PRIORITY) takes them while
  * a live call's task waits in another. Measured (P8 backlog, 500 resumed calls draining beside
  * another project's live calls, 2-core box, dev server in WAL mode): live p99 2.2–2.3 s with four
- * read partitions, 0.68–2.1 s over three runs with one. One partition carries far more tasks a second than a bridge makes.
+ * read partitions, 0.68–2.1 s over five runs (median 0.87 s) with one. One partition carries far more tasks a second than a bridge makes.
  *
  * Fewer read partitions strand the tasks already written to the others (pollers no longer reach
  * them), so a store that existed before this rule only gets one write partition: its old
