@@ -5,6 +5,7 @@ import { demoKeyFile } from '../integration/process-secrets';
 import { createSecretBox, parseSecretKeys, SECRET_KEY_ENV, secretBoxOf, type SecretBox } from '../integration/secret-box';
 import { createKafka } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
+import { grpcStatusOf } from '../platform/temporal-errors';
 import { loadConfig, type ConfigEnv } from '../config/config-loader';
 import { LOCAL_KAFKA_BROKERS, LOCAL_TEMPORAL_ADDRESS, parseSettings, SettingsError, type Settings } from '../config/settings';
 import { DEFAULT_DISPATCHER_GROUP_ID } from '../dispatcher/kafka-dispatcher';
@@ -148,6 +149,11 @@ export function createCliContext(options: CliContextOptions): CliContext {
       if (kafka) {
         const why = kafka.timedOut ? `did not answer within ${seconds(timeoutMs)} (--timeout)` : `failed: ${(err as Error).message}`;
         return new CliError(`Kafka at ${brokers.join(', ')} ${why}`);
+      }
+      // The SDK's "Failed to query Workflow" names no reason; the server's words do.
+      const status = grpcStatusOf(err);
+      if (status && err instanceof Error && status.details && !err.message.includes(status.details)) {
+        return new CliError(`${err.message}: ${status.details}`);
       }
       return err;
     },

@@ -1,4 +1,5 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isQueryNotReady } from '../platform/temporal-errors';
 import type { IntegrationState, ReactivateReply, ReactivateRequest } from '../schemas/workflow-io';
 import { integrationWorkflowV2 } from '../workflows';
 import type { SecretBox } from './secret-box';
@@ -21,13 +22,28 @@ export function integrationHandle(temporal: Client, projectId: string) {
   return temporal.workflow.getHandle(integrationWorkflowId(projectId));
 }
 
-/** The project's integration state, or undefined when its workflow was never started. */
+/**
+ * How long a read bears the server turning the query away because the workflow cannot answer
+ * yet (see isQueryNotReady), asking again every NOT_READY_RETRY_MS: a retried task clears in
+ * well under a second once the signals that made it fail stop arriving.
+ */
+const NOT_READY_PATIENCE_MS = 10_000;
+const NOT_READY_RETRY_MS = 250;
+
+/**
+ * The project's integration state, or undefined when its workflow was never started. A query the
+ * server turns away for a moment (isQueryNotReady) is asked again, for NOT_READY_PATIENCE_MS.
+ */
 export async function readIntegrationState(temporal: Client, projectId: string): Promise<IntegrationState | undefined> {
-  try {
-    return await integrationHandle(temporal, projectId).query(integrationStateQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
+  const giveUpAt = Date.now() + NOT_READY_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await integrationHandle(temporal, projectId).query(integrationStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      if (!isQueryNotReady(err) || Date.now() >= giveUpAt) throw err;
+      await new Promise((resolve) => setTimeout(resolve, NOT_READY_RETRY_MS));
+    }
   }
 }
 

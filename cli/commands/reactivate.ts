@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseWebhookUrl } from '../../bitrix/webhook-url';
 import { reactivationUpdateId, readIntegrationState, requestReactivation } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
+import { isQueryNotReady } from '../../platform/temporal-errors';
 import type { IntegrationState, ResendRun } from '../../schemas/workflow-io';
 import { CliError, type CliContext } from '../context';
 import { isTemporalDeadline, seconds } from '../deadlines';
@@ -95,9 +96,10 @@ async function watchResend(ctx: CliContext, projectId: string, version: number, 
       state = (await readIntegrationStatus(temporal, projectId)) as IntegrationState;
       unanswered = undefined;
     } catch (err) {
-      // A worker that died or restarts leaves the integration's query unanswered for a while; the
-      // resend goes on in the bridge. Keep watching for WATCH_PATIENCE_MS, then say how to follow it.
-      if (!isTemporalDeadline(err)) throw err;
+      // A worker that died or restarts leaves the integration's query unanswered for a while, and
+      // a workflow task being retried (a continue-as-new meeting new signals) has the server turn
+      // it away; the resend goes on in the bridge. Keep watching for WATCH_PATIENCE_MS, then say how to follow it.
+      if (!isTemporalDeadline(err) && !isQueryNotReady(err)) throw err;
       unanswered ??= Date.now();
       if (Date.now() - unanswered > WATCH_PATIENCE_MS) {
         progress?.stop();
