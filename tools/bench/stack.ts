@@ -7,6 +7,9 @@ import { startStack, type Stack } from '../infra/stack';
 export interface BenchStack {
   temporalAddress: string;
   kafkaBrokers: string[];
+  /** The dev server's metrics and process, when this stack started it (not an external one). */
+  temporalMetricsUrl?: string;
+  temporalPid?: number;
   stop(): Promise<void>;
 }
 
@@ -18,11 +21,11 @@ export interface BenchStack {
  */
 export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bridge-bench-'));
-  const [temporalPort, uiPort, kafkaPort, controllerPort] = await freePorts(4);
+  const [temporalPort, uiPort, kafkaPort, controllerPort, temporalMetricsPort] = await freePorts(5);
   let stack: Stack;
   try {
     stack = await startStack({
-      dataDir, temporalPort, uiPort, kafkaPort, controllerPort, headless: true,
+      dataDir, temporalPort, uiPort, kafkaPort, controllerPort, temporalMetricsPort, headless: true,
       log: (line) => log(`[stack] ${line}`),
     });
   } catch (err) {
@@ -34,6 +37,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   return {
     temporalAddress: stack.temporalAddress,
     kafkaBrokers: stack.kafkaBrokers,
+    temporalMetricsUrl: stack.temporalMetricsUrl,
+    temporalPid: stack.temporalPid,
     async stop() {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface StackOptions {
   controllerPort?: number;
   /** Temporal without its Web UI (tests). */
   headless?: boolean;
+  /** The dev server's Prometheus metrics on this port (benchmarks). */
+  temporalMetricsPort?: number;
   topics?: readonly TopicSpec[];
   /** Replication of the topics created here (KAFKA_REPLICATION_FACTOR…); default 1, the single broker's. */
   replication?: TopicReplication;
@@ -40,6 +42,9 @@ export interface Stack {
   /** Undefined when headless or when Temporal is external (TEMPORAL_ADDRESS). */
   temporalUiUrl: string | undefined;
   kafkaBrokers: string[];
+  /** The dev server started here: its metrics (when asked for) and its process. */
+  temporalMetricsUrl?: string;
+  temporalPid?: number;
   /** Stops only what this stack started; external or reused services are left running. */
   stop(): Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           port: options.temporalPort,
           uiPort: options.uiPort,
           headless: options.headless,
+          metricsPort: options.temporalMetricsPort,
           log,
         }),
       );
@@ -127,6 +133,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporalAddress: temporalResult.value.address,
     temporalUiUrl: temporalResult.value.uiUrl,
     kafkaBrokers: kafkaResult.value.brokers,
+    ...(temporalResult.value.metricsUrl ? { temporalMetricsUrl: temporalResult.value.metricsUrl } : {}),
+    ...(temporalResult.value.pid ? { temporalPid: temporalResult.value.pid } : {}),
     stop: stopAll,
   };
 }

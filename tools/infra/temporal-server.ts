@@ -43,6 +43,8 @@ export interface TemporalDevServerOptions {
   cliPath?: string;
   log?: InfraLog;
   startTimeoutMs?: number;
+  /** Serve the server's Prometheus metrics on this port (benchmarks read its work per call). */
+  metricsPort?: number;
 }
 
 export interface TemporalDevServer {
@@ -54,6 +56,10 @@ export interface TemporalDevServer {
   reused: boolean;
   /** Stops the server this call started (a no-op for a reused one). */
   stop(): Promise<void>;
+  /** `http://…/metrics`, when started here with metricsPort. */
+  metricsUrl?: string;
+  /** The server's process, when started here: its CPU time is the stack's ceiling on this box (tools/bench). */
+  pid?: number;
 }
 
 
@@ -112,6 +118,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     ...searchAttributeNames.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ...Object.entries({ ...DEV_DYNAMIC_CONFIG, ...partitions }).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
     ...DEV_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
   ];
   const { child, tail } = spawnService(cli, args);
 
@@ -124,5 +131,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await stopChild(child, 5_000);
     throw new Error(`Temporal dev server on ${address} did not become healthy (${failure}). Its output:\n${tail.text() || '(none)'}`);
   }
-  return { address, uiUrl, reused: false, stop: () => stopChild(child) };
+  return {
+    address, uiUrl, reused: false, stop: () => stopChild(child), pid: child.pid,
+    ...(options.metricsPort ? { metricsUrl: `http://${ip}:${options.metricsPort}/metrics` } : {}),
+  };
 }
