@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { AroundBurst } from './floor-throughput';
 import type { BenchStack } from './stack';
 import { fixed } from './stats';
 
@@ -39,8 +40,25 @@ export async function serverWork(stack: BenchStack): Promise<ServerWork | undefi
   return work;
 }
 
-/** The work between two readings, a call: the figures P2 prints. */
-export function workPerCall(before: ServerWork | undefined, after: ServerWork | undefined, calls: number): string {
+/**
+ * Reads the server's work around one burst of `calls` calls: `around` wraps the burst, `perCall`
+ * then gives the figures P2 prints (empty until the burst ran).
+ */
+export function burstWork(stack: BenchStack, calls: number): { around: AroundBurst; perCall(): string } {
+  let figures = '';
+  return {
+    async around(burst) {
+      const before = await serverWork(stack);
+      const result = await burst();
+      figures = workPerCall(before, await serverWork(stack), calls);
+      return result;
+    },
+    perCall: () => figures,
+  };
+}
+
+/** The work between two readings, a call. */
+function workPerCall(before: ServerWork | undefined, after: ServerWork | undefined, calls: number): string {
   if (!before || !after) return 'not measured (an external Temporal)';
   const per = (a: number, b: number) => (b - a) / calls;
   const op = (name: string) => per(before.history[name] ?? 0, after.history[name] ?? 0);
@@ -57,12 +75,10 @@ export function workPerCall(before: ServerWork | undefined, after: ServerWork | 
 
 let ticksPerSecond: number | undefined;
 
-/** utime + stime of a process and its children on Linux, in seconds (a launcher may run the server as its child). */
+/** utime + stime of a process on Linux, in seconds (the Temporal CLI is the server itself, one Go binary). */
 function cpuSecondsOf(pid: number): number {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const own = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-  return children.reduce((sum, child) => sum + cpuSecondsOf(child), own);
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
