@@ -17,6 +17,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { Producer } from 'kafkajs';
 import { nextRoundRobinPosition } from '../../integration/integration-client';
 import { readIntegrationStatus } from '../../integration/resend-progress';
+import { grpcStatusOf } from '../../platform/temporal-errors';
 import type { ResendRun } from '../../schemas/workflow-io';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
 import {
@@ -93,6 +94,8 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
       temporalAddress, kafkaBrokers, topic, secretKey, logDir,
     });
 
+    const t0 = Date.now();
+    const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     // Queries answer throughout: one every 500 ms until the resend is done.
     const queries = { answered: 0, failed: [] as string[], resendSeenOnRuns: new Set<string>() };
     let watching = true;
@@ -103,14 +106,14 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
           queries.answered += 1;
           if (state?.resend) queries.resendSeenOnRuns.add(runId);
         } catch (err) {
-          queries.failed.push((err as Error).message);
+          // The SDK's message names no reason; the server's (gRPC code and words) says which refusal it was.
+          const status = grpcStatusOf(err);
+          queries.failed.push(`${at()} ${(err as Error).message}${status ? ` (gRPC ${status.code}: ${status.details})` : ''}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     })();
 
-    const t0 = Date.now();
-    const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     const timeline: string[] = [];
     const reactivationId = await waitUntil('the reactivation workflow', async () => (await readIntegrationStatus(client, projectId))?.resend?.workflowId, 60_000);
     timeline.push(`resend started ${at()}`);
