@@ -63,11 +63,27 @@ export function callDeadline(ms: number): GrpcInterceptor {
   };
 }
 
-/** A gRPC DEADLINE_EXCEEDED (status 4) anywhere in the cause chain, or the SDK's update timeout. */
+/**
+ * grpc-js's words for a call the server reset (HTTP/2 RST_STREAM CANCEL). Temporal's gRPC server
+ * (grpc-go) resets a call when its deadline passes, and when that reset arrives before the
+ * client's own deadline timer fires — a busy client, a call waiting on a dead worker — grpc-js
+ * reports CANCELLED with these words, not DEADLINE_EXCEEDED. A call the client itself cancels
+ * reads "Cancelled on client".
+ */
+const SERVER_RESET = 'Call cancelled';
+const CANCELLED = 1;
+const DEADLINE_EXCEEDED = 4;
+
+/**
+ * The call's deadline ran out: a gRPC DEADLINE_EXCEEDED anywhere in the cause chain, the server's
+ * reset at that deadline (SERVER_RESET), or the SDK's update timeout.
+ */
 export function isTemporalDeadline(err: unknown): boolean {
   for (let e = err; e instanceof Error || (typeof e === 'object' && e !== null); e = (e as { cause?: unknown }).cause) {
     if ((e as { name?: unknown }).name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
-    if ((e as { code?: unknown }).code === 4 && 'details' in e) return true;
+    const { code, details } = e as { code?: unknown; details?: unknown };
+    if (code === DEADLINE_EXCEEDED && typeof details === 'string') return true;
+    if (code === CANCELLED && details === SERVER_RESET) return true;
   }
   return false;
 }

@@ -97,13 +97,16 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
     const t0 = Date.now();
     const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     // Queries answer throughout: one every 500 ms until the resend is done.
-    const queries = { answered: 0, failed: [] as string[], resendSeenOnRuns: new Set<string>() };
+    const queries = { answered: 0, failed: [] as string[], resendSeenOnRuns: new Set<string>(), slowest: { ms: 0, at: '' } };
     let watching = true;
     const watcher = (async () => {
       while (watching) {
+        const asked = Date.now();
         try {
           const [state, { runId }] = await Promise.all([readIntegrationStatus(client, projectId), integration.describe()]);
           queries.answered += 1;
+          // Not asserted (timing is the bench's), but printed: how long the worst wait for an answer was, and when.
+          if (Date.now() - asked > queries.slowest.ms) queries.slowest = { ms: Date.now() - asked, at: at() };
           if (state?.resend) queries.resendSeenOnRuns.add(runId);
         } catch (err) {
           // The SDK's message names no reason; the server's (gRPC code and words) says which refusal it was.
@@ -215,6 +218,6 @@ describe('resend at volume: a crash and a continue-as-new mid-resend (issue 15; 
       assert.ok(!history.events?.some((e) => e.workflowExecutionSignaledEventAttributes), `in-progress call ${callId} was not signalled`);
     }
     process.stderr.write(`[resend-volume] ${seeded.messages} messages; resend killed at ${first.read}/${first.total}; ${draws} draws to continue-as-new; ` +
-      `largest heartbeat ${Math.max(...heartbeats)} bytes; ${queries.answered} queries answered\n`);
+      `largest heartbeat ${Math.max(...heartbeats)} bytes; ${queries.answered} queries answered, the slowest in ${queries.slowest.ms} ms at ${queries.slowest.at}\n`);
   });
 });

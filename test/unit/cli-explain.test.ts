@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ServiceError } from '@temporalio/client';
 import { CliError, createCliContext } from '../../cli/context';
+import { isTemporalDeadline } from '../../cli/deadlines';
 import { grpcStatusOf, isQueryNotReady } from '../../platform/temporal-errors';
 
 /** What grpc-js rejects with (a plain Error carrying code and details), wrapped as the SDK does. */
@@ -36,5 +37,19 @@ describe('the CLI names the server\'s reason for a failed Temporal call', () => 
     assert.equal(isQueryNotReady(sdkError(5, 'workflow not found')), false);
     assert.equal(isQueryNotReady(new Error('no cause')), false);
     assert.deepEqual(grpcStatusOf(sdkError(8, 'busy')), { code: 8, details: 'busy' });
+  });
+
+  // Seen in resend-volume (2026-12-05): reactivate's watcher exited 1 with "Failed to query Workflow:
+  // Call cancelled" — Temporal's gRPC server (grpc-go) resets a call at its deadline, and that
+  // reset reached the CLI before its own deadline timer fired.
+  it('a query the server reset at its deadline reads as a deadline, as DEADLINE_EXCEEDED does; a cancel of our own does not', () => {
+    assert.equal(isTemporalDeadline(sdkError(1, 'Call cancelled')), true);
+    assert.equal(isTemporalDeadline(sdkError(4, 'Deadline exceeded after 10.002s')), true);
+    assert.equal(isTemporalDeadline(sdkError(4, 'query timed out before a worker could process it')), true);
+    assert.equal(isTemporalDeadline(sdkError(1, 'Cancelled on client')), false);
+    assert.equal(isTemporalDeadline(sdkError(9, 'Workflow Task in failed state.')), false);
+    const explained = context.explain(sdkError(1, 'Call cancelled'));
+    assert.ok(explained instanceof CliError);
+    assert.match(explained.message, /did not answer within 10 s \(--timeout\)/);
   });
 });
