@@ -30,6 +30,8 @@ export interface CallActivityDeps {
   callIdleTimeoutMs?: number;
   /** The worker's limit on a parked call (PARKED_CALL_LIMIT_MS), handed over the same way. */
   parkedCallLimitMs?: number;
+  /** Handed to a client-creation shard this worker starts (CREATION_SHARD_ROTATE_AFTER). */
+  creationShardRotateAfter?: number;
 }
 
 export function createCallActivities(deps: CallActivityDeps): CallActivities {
@@ -62,7 +64,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
     resolveClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => resolveClient({
-      client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input),
+      client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input, deps.creationShardRotateAfter),
     }, input))),
 
     createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>

@@ -1,32 +1,37 @@
 import { ApplicationFailure, WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { activityContext } from './activity-context';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
-import { clientCreationWorkflow } from '../workflows';
-import { BACKLOG_TASK_QUEUE, clientCreationWorkflowId, createClientUpdate, TASK_QUEUE } from '../workflows/contract';
+import { clientCreationShardWorkflow } from '../workflows';
+import { BACKLOG_TASK_QUEUE, clientCreationShardId, createClientUpdate, FailureType, TASK_QUEUE } from '../workflows/contract';
 
 /**
- * How long a call waits for its turn and its creation in the number's client-creation workflow.
+ * How long a call waits for its turn and its creation in its number's client-creation shard.
  * Under the call's own activity timeout (10 minutes, workflows/activity-proxies.ts) and above one
  * creation's bound (6 minutes), so the answer, success or failure, normally arrives in time; if
  * not, the call's activity fails and its retry asks again.
  */
 const CREATION_WAIT_MS = 9 * 60_000;
-/** Pause before asking again after an update raced the workflow's close, doubled each time up to the cap (a server that is down). */
+/**
+ * Pause before asking again after the shard turned the update away (it is continuing as new, or
+ * has its 10 updates in flight) or the update raced a run's close; doubled each time up to the
+ * cap (a server that is down).
+ */
 const RACE_PAUSE_MS = 200;
 const MAX_PAUSE_MS = 5_000;
 
 /**
- * Sends this call's creation to its number's client-creation workflow, starting it if none runs
+ * Sends this call's creation to its number's client-creation shard, starting it if none runs
  * (update-with-start, "use existing"), and waits for the answer (B2).
  *
  * The update id is the call's and its activity attempt's: a retried attempt does not attach to
  * an earlier attempt's answer (maybe a failure), but queues a new creation, which finds by its
- * markers whatever the earlier one made. An update that arrives as the workflow closes (it
- * closes as soon as no creation is queued) is not handled; asking again starts a new run. A failed creation comes back as the
- * failure the activity inside raised (its type, retryability and message), so the call parks or
- * retries exactly as if it had created itself.
+ * markers whatever the earlier one made. An update the shard turns away — its run is continuing
+ * as new (CreationShardRotating), or the server's limit of in-flight updates a workflow is
+ * reached — or one that arrives as a run closes is sent again after a pause; the next run takes
+ * it. A failed creation comes back as the failure the activity inside raised (its type,
+ * retryability and message), so the call parks or retries exactly as if it had created itself.
  */
-export async function createInTurn(temporal: Client, input: ResolveClientInput): Promise<ResolvedClient> {
+export async function createInTurn(temporal: Client, input: ResolveClientInput, rotateAfter?: number): Promise<ResolvedClient> {
   const context = activityContext();
   const deadline = Date.now() + CREATION_WAIT_MS;
   const updateId = `${input.callId}:${context?.info.attempt ?? 1}`;
@@ -34,9 +39,9 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
   const backlog = context?.info.taskQueue === BACKLOG_TASK_QUEUE;
   const ask = () => temporal.workflow.executeUpdateWithStart(createClientUpdate, {
     args: [backlog ? { ...input, backlog } : input], updateId,
-    startWorkflowOperation: new WithStartWorkflowOperation(clientCreationWorkflow, {
-      workflowId: clientCreationWorkflowId(input.projectId, input.e164), taskQueue: TASK_QUEUE,
-      workflowIdConflictPolicy: 'USE_EXISTING', args: [],
+    startWorkflowOperation: new WithStartWorkflowOperation(clientCreationShardWorkflow, {
+      workflowId: clientCreationShardId(input.projectId, input.e164), taskQueue: TASK_QUEUE,
+      workflowIdConflictPolicy: 'USE_EXISTING', args: [rotateAfter !== undefined ? { rotateAfter } : {}],
       // A backlog call's creation is backlog too: it must not queue ahead of live calls (issue 15).
       ...(context?.info.priority ? { priority: context.info.priority } : {}),
     }),
@@ -46,14 +51,19 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput):
       const bounded = () => temporal.withDeadline(deadline, ask);
       return await (context ? temporal.withAbortSignal(context.cancellationSignal, bounded) : bounded());
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw asActivityFailure(err);
+      if (err instanceof WorkflowUpdateFailedError && !rotating(err)) throw asActivityFailure(err);
       if (Date.now() >= deadline || context?.cancellationSignal.aborted) {
         throw new Error(`client creation for this call got no answer within ${CREATION_WAIT_MS / 60_000} min `
-          + `(workflow ${clientCreationWorkflowId(input.projectId, input.e164)}): ${(err as Error).message}`);
+          + `(workflow ${clientCreationShardId(input.projectId, input.e164)}): ${(err as Error).message}`);
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/** The shard turned the update away while it continues as new: not the creation's failure. */
+function rotating(err: WorkflowUpdateFailedError): boolean {
+  return err.cause instanceof ApplicationFailure && err.cause.type === FailureType.CreationShardRotating;
 }
 
 /** The innermost application failure of a failed creation, re-raised as this activity's own. */

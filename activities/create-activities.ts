@@ -29,6 +29,8 @@ export interface ActivityDeps {
   callIdleTimeoutMs?: number;
   /** How long a call may stay parked (PARKED_CALL_LIMIT_MS); the call workflow gets it with its settings. Unset: its 7 days. */
   parkedCallLimitMs?: number;
+  /** Creations a client-creation shard's run takes before it continues as new (CREATION_SHARD_ROTATE_AFTER). Unset: its 500. */
+  creationShardRotateAfter?: number;
 }
 
 export type BridgeActivities = CallActivities & IntegrationActivities & LegacyCallActivities & RingostatActivities;

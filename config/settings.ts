@@ -53,6 +53,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }).optional(),
   CALL_IDLE_TIMEOUT_MS: positiveInteger('CALL_IDLE_TIMEOUT_MS').optional(),
   PARKED_CALL_LIMIT_MS: positiveInteger('PARKED_CALL_LIMIT_MS').optional(),
+  CREATION_SHARD_ROTATE_AFTER: positiveInteger('CREATION_SHARD_ROTATE_AFTER').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInteger('WORKER_MAX_CACHED_WORKFLOWS').default(250),
   WORKER_BACKLOG_ACTIVITY_SLOTS: positiveInteger('WORKER_BACKLOG_ACTIVITY_SLOTS').optional(),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
@@ -97,6 +98,8 @@ export interface Settings {
   callIdleTimeoutMs?: number;
   /** PARKED_CALL_LIMIT_MS: how long a call may stay parked before it closes as `parked-too-long`; unset: 7 days. */
   parkedCallLimitMs?: number;
+  /** CREATION_SHARD_ROTATE_AFTER: creations a client-creation shard's run takes before it continues as new; unset: 500. */
+  creationShardRotateAfter?: number;
   /** The sticky cache; the backlog lane's activity slots (unset: workers/temporal-worker.ts's 10); a prebuilt bundle. */
   worker: { maxCachedWorkflows: number; backlogActivitySlots?: number; workflowBundlePath?: string };
   /**
@@ -159,6 +162,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     ...(e.LOG_LEVEL ? { logLevel: e.LOG_LEVEL } : {}),
     ...(e.CALL_IDLE_TIMEOUT_MS ? { callIdleTimeoutMs: e.CALL_IDLE_TIMEOUT_MS } : {}),
     ...(e.PARKED_CALL_LIMIT_MS ? { parkedCallLimitMs: e.PARKED_CALL_LIMIT_MS } : {}),
+    ...(e.CREATION_SHARD_ROTATE_AFTER ? { creationShardRotateAfter: e.CREATION_SHARD_ROTATE_AFTER } : {}),
     worker: {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       ...(e.WORKER_BACKLOG_ACTIVITY_SLOTS ? { backlogActivitySlots: e.WORKER_BACKLOG_ACTIVITY_SLOTS } : {}),

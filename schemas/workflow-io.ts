@@ -159,6 +159,10 @@ export const reactivateReplySchema = z.object({
 });
 
 export type CallWorkflowInput = z.infer<typeof callWorkflowInputSchema>;
+
+/** A client-creation shard's run (B2): how many creations it takes before it continues as new (CREATION_SHARD_ROTATE_AFTER). */
+export const clientCreationShardInputSchema = z.object({ rotateAfter: z.number().int().positive().optional() });
+export type ClientCreationShardInput = z.infer<typeof clientCreationShardInputSchema>;
 export type CallEventEnvelope = z.infer<typeof callEventEnvelopeSchema>;
 /** Project settings as workflows see them: everything but secrets (R4). */
 export type ProjectSettings = Omit<ProjectConfig, 'bitrix24' | 'ingestToken' | 'ringostat'>;

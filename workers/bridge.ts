@@ -34,7 +34,7 @@ export interface BridgeOptions {
   /** B9's topic (CONTACT_CARDS_TOPIC); default ringostat.contact-cards. */
   contactCardsTopic?: string;
   /** The worker's part of the settings: how long a call without news stays open, the sticky cache, a prebuilt bundle. */
-  workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; maxCachedWorkflows?: number; backlogActivitySlots?: number; workflowBundlePath?: string };
+  workerTuning?: { callIdleTimeoutMs?: number; parkedCallLimitMs?: number; creationShardRotateAfter?: number; maxCachedWorkflows?: number; backlogActivitySlots?: number; workflowBundlePath?: string };
   /** The worker's Worker Deployment version and its promotion (default: ringostat-bridge, package.json's version, auto). */
   deployment?: Settings['deployment'];
   /** Called when the worker or the dispatcher stops for good (default: logged; workers/run-bridge.ts stops the process). */

@@ -52,6 +52,7 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
       ...deps.shared, secrets: options.secrets, kafka: () => kafka, topic: options.topic, reconcileProducer, registry,
       ...(tuning.callIdleTimeoutMs !== undefined ? { callIdleTimeoutMs: tuning.callIdleTimeoutMs } : {}),
       ...(tuning.parkedCallLimitMs !== undefined ? { parkedCallLimitMs: tuning.parkedCallLimitMs } : {}),
+      ...(tuning.creationShardRotateAfter !== undefined ? { creationShardRotateAfter: tuning.creationShardRotateAfter } : {}),
     },
     workflowBundle: await workflowBundle(tuning.workflowBundlePath),
     ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),

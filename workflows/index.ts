@@ -3,7 +3,9 @@
 // Version 2: what new calls and integrations run.
 export { callWorkflowV2 } from './call-workflow';
 export { integrationWorkflowV2 } from './integration-workflow';
-// B2: the one place a new client is created per (project, number), started by a call's activity.
+// B2: where a project's new clients are created, a few shards a project, started by a call's activity.
+export { clientCreationShardWorkflow } from './client-creation-shard-workflow';
+// B2 before the shards: a workflow a number. Runs open at an upgrade finish on it.
 export { clientCreationWorkflow } from './client-creation-workflow';
 // Version 1, frozen: calls and integrations started before version 2 finish on it (docs/upgrades.md).
 export { callWorkflow } from './legacy/call-workflow-v1';

@@ -5,7 +5,7 @@
  * back; the worker is SIGKILLed right then, and a second bridge process takes over. The calls
  * all complete, and the portal ever added one contact and one lead: the retried creation looks
  * the number up again and finds by its markers what the killed one made (R1), and the other
- * calls, queued in the number's client-creation workflow, find the client and create nothing.
+ * calls, queued in the number's client-creation shard, find the client and create nothing.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -3,7 +3,7 @@
  * redial, a burst) — their events published interleaved in one go — still yield one lead (and
  * one contact), and the other calls are written to the first call's lead (docs/decisions.md
  * "When things are created": the client is looked up again inside the number's client-creation
- * workflow). The sandbox counts every entity ever added, so the tests prove that nothing was
+ * shard). The sandbox counts every entity ever added, so the tests prove that nothing was
  * created beyond what is left — the bridge never creates a duplicate to delete it later. A
  * worker SIGKILLed mid-creation: test/integration/b2-worker-killed.test.ts.
  */
@@ -16,6 +16,7 @@ import {
 } from '../../tools/testkit/crm-assert';
 import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
+import { CLIENT_CREATION_SHARDS, clientCreationShardId } from '../../workflows/contract';
 
 /** Two calls' events, interleaved stage by stage: ringing A, ringing B, answered A, answered B, ended A, ended B. */
 function interleave(a: CallEvent[], b: CallEvent[]): CallEvent[] {
@@ -119,18 +120,27 @@ describe('scenario: concurrent calls from one new number (B2)', () => {
     return creator;
   }
 
-  /** Every client-creation workflow of the project has closed: the per-number serialisation is short-lived. */
-  async function assertCreationWorkflowsClosed(projectId: string) {
-    const running = async () => {
-      let count = 0;
-      for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowType='clientCreationWorkflow' AND ExecutionStatus='Running'` })) {
-        if (w.workflowId.startsWith(`client-creation:${projectId}:`)) count += 1;
-      }
-      return count;
-    };
-    const deadline = Date.now() + 30_000;
-    while ((await running()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await running(), 0, 'no client-creation workflow of the project still running');
+  /**
+   * The creations met in the number's shard: the calls that had something to create sent it there
+   * (its history holds their updates), and the project's creation workflows are its few shards,
+   * never one workflow a number.
+   */
+  async function assertCreationsInShard(projectId: string, clientNumber: string, results: CallResult[]) {
+    const ids: string[] = [];
+    for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowId STARTS_WITH 'client-creation:${projectId}:'` })) ids.push(w.workflowId);
+    const shards = new Set(ids);
+    assert.ok(shards.size <= CLIENT_CREATION_SHARDS, `at most ${CLIENT_CREATION_SHARDS} creation workflows for the project: ${[...shards].join(', ')}`);
+    const shardId = clientCreationShardId(projectId, clientNumber);
+    assert.ok(shards.has(shardId), `the number's shard ${shardId} ran`);
+    for (const id of shards) assert.match(id, /:shard-\d+$/, 'a shard, not a workflow a number');
+    const callsInShard = new Set<string>();
+    const history = await h.bridge.temporal.workflow.getHandle(shardId).fetchHistory();
+    for (const event of history.events ?? []) {
+      // The update id is `<callId>:<activity attempt>` (activities/client-creation-gate.ts).
+      const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
+      if (accepted) callsInShard.add(accepted.slice(0, accepted.lastIndexOf(':')));
+    }
+    assert.ok(results.some((r) => callsInShard.has(r.callId)), 'the creating call\'s creation ran in the shard');
   }
 
   for (const n of [2, 4, 10]) {
@@ -152,7 +162,7 @@ describe('scenario: concurrent calls from one new number (B2)', () => {
       }
       const colleagues = results.filter((r) => answerer.get(r.callId) !== ownerOf(created)).length;
       assert.equal(crm.tasks.length, n + colleagues, 'record tasks and reviews only, all on the one lead and its contact');
-      await assertCreationWorkflowsClosed(leadContact);
+      await assertCreationsInShard(leadContact, clientNumber, results);
     });
   }
 

@@ -204,6 +204,25 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/client-creation-one', 'v2/client-creation-burst'],
   },
 
+  // clientCreationShardWorkflow: a backlog creation run locally, a pause before continuing as new.
+  {
+    workflowType: 'clientCreationShardWorkflow',
+    mistake: 'runs a backlog creation as a local activity, as live ones are (the activity dropped)',
+    file: 'workflows/client-creation-shard-workflow.ts',
+    edits: [{ find: '(input.backlog ? backlogClientCreation : clientCreation)', replace: 'clientCreation' }],
+    histories: ['v2/client-creation-shard-backlog'],
+  },
+  {
+    workflowType: 'clientCreationShardWorkflow',
+    mistake: 'pauses before it continues as new, for creations still on their way (a timer added)',
+    file: 'workflows/client-creation-shard-workflow.ts',
+    edits: [
+      { find: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';", replace: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';" },
+      { find: '  await continueAsNew<typeof clientCreationShardWorkflow>(input);\n', replace: "  await sleep('1 second');\n  await continueAsNew<typeof clientCreationShardWorkflow>(input);\n" },
+    ],
+    histories: ['v2/client-creation-shard-burst'],
+  },
+
   // reconcileWorkflow: a timer added before its one activity.
   {
     workflowType: 'reconcileWorkflow',

@@ -7,7 +7,7 @@ import { resendProjectEvents } from '../../dispatcher/resend-events';
 import { parkedCallsQuery, releaseParkedCalls } from '../../integration/integration-client';
 import { callWorkflowV2 } from '../../workflows';
 import { PARKED_SAFETY_CHECK_MS } from '../../workflows/call-actor';
-import { CallPhaseKey, callWorkflowId, clientCreationWorkflowId, ProjectIdKey, resumeSignal } from '../../workflows/contract';
+import { CallPhaseKey, callWorkflowId, clientCreationShardId, ProjectIdKey, resumeSignal } from '../../workflows/contract';
 import { seedResendVolume, type SeededVolume } from '../testkit/resend-volume';
 import { createBenchEnv, type BenchEnv } from './bench-env';
 import type { BenchContext } from './context';
@@ -210,13 +210,13 @@ async function startLiveLoad(env: BenchEnv, bridgeRunning = false): Promise<{ fi
   };
 }
 
-/** BENCH_DIAG: the three slowest live calls' histories, and their numbers' client creations, as timelines from their call.answered (where the time went). */
+/** BENCH_DIAG: the three slowest live calls' histories, and their numbers' client-creation shards (the current run), as timelines from their call.answered (where the time went). */
 async function printSlowest(env: BenchEnv, projectId: string, answeredAt: ReadonlyMap<string, number>, leadAt: ReadonlyMap<string, number>, numbers: ReadonlyMap<string, string>): Promise<void> {
   const slow = [...answeredAt].map(([callId, at]) => ({ callId, at, ms: (leadAt.get(callId) ?? Infinity) - at }))
     .sort((a, b) => b.ms - a.ms).slice(0, 3);
   for (const call of slow) {
     const e164 = numbers.get(call.callId);
-    for (const workflowId of [callWorkflowId(projectId, call.callId), ...(e164 ? [clientCreationWorkflowId(projectId, e164)] : [])]) {
+    for (const workflowId of [callWorkflowId(projectId, call.callId), ...(e164 ? [clientCreationShardId(projectId, e164)] : [])]) {
       const history = await env.temporal.withDeadline(Date.now() + 10_000, () => env.temporal.workflow.getHandle(workflowId).fetchHistory())
         .catch(() => undefined);
       const lines = (history?.events ?? []).map((e) => {

@@ -25,6 +25,11 @@ export const FailureType = {
   LocalActivityGaveUp: 'LocalActivityGaveUp',
   /** A Bitrix24 step still failing when its retry deadline (24 h) passed: recorded, the call goes on. */
   StepTimedOut: 'StepTimedOut',
+  /**
+   * A client-creation shard turned a creation away because it is about to continue as new (B2):
+   * the caller sends it again and the next run takes it. Never a call's failure.
+   */
+  CreationShardRotating: 'CreationShardRotating',
   /** Ringostat refused the Auth-key (B7). */
   RingostatAuthError: 'RingostatAuthError',
   /** Ringostat refused the request itself (B7). */

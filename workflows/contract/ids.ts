@@ -21,8 +21,9 @@ export function clientLockWorkflowId(projectId: string, e164: string): string {
 }
 
 /**
- * The one place where a client is created for (project, number) (B2): a short-lived workflow
- * that runs the creations of concurrent calls one at a time. The number is the normalised E.164
+ * Builds before the creation shards: the one place where a client was created for (project,
+ * number) (B2), a short-lived workflow that ran the creations of concurrent calls one at a time.
+ * Runs of it still open at an upgrade finish on it; new creations go to clientCreationShardId. The number is the normalised E.164
  * the call workflows already carry in their ClientNumber search attribute (B4), so the id shows
  * operators nothing they cannot already search for; a digest would either need a key shared by
  * every worker (whose rotation would split one number over two ids mid-burst) or, unkeyed, be
@@ -30,6 +31,24 @@ export function clientLockWorkflowId(projectId: string, e164: string): string {
  */
 export function clientCreationWorkflowId(projectId: string, e164: string): string {
   return `client-creation:${projectId}:${e164}`;
+}
+
+/**
+ * How many client-creation shards a project has (B2): a number always maps to the same one, so
+ * its creations meet in one place. Changing it moves numbers between shards while calls may be
+ * creating in the old ones: a change of contract, made only with a new shard id scheme.
+ */
+export const CLIENT_CREATION_SHARDS = 8;
+
+/**
+ * The client-creation shard of a (project, number) (B2): `client-creation:<project>:shard-<n>`.
+ * The shard is a hash of the number (FNV-1a, 32 bits, modulo CLIENT_CREATION_SHARDS): it must
+ * never change for a number, and the id names no number.
+ */
+export function clientCreationShardId(projectId: string, e164: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < e164.length; i += 1) hash = Math.imul(hash ^ e164.charCodeAt(i), 0x01000193) >>> 0;
+  return `client-creation:${projectId}:shard-${hash % CLIENT_CREATION_SHARDS}`;
 }
 
 /** The project's reconciliation schedule (B7); each run's workflow id starts with it. */

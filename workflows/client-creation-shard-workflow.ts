@@ -1,0 +1,80 @@
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
+import type { ClientCreationShardInput } from '../schemas/workflow-io';
+import { backlogClientCreation, clientCreation } from './activity-proxies';
+import { createClientUpdate, FailureType } from './contract';
+
+/**
+ * Creations a run takes before it continues as new, unless the worker says otherwise
+ * (CREATION_SHARD_ROTATE_AFTER, given in the input by whoever started the run): each leaves about six events (the update's
+ * acceptance and completion, the creation's marker, a share of a workflow task), so a run stays
+ * near 3,000 events, under the server's suggestion to continue (4 Ki events) and far under its
+ * limit of 2,000 updates a run.
+ */
+export const ROTATE_AFTER_CREATIONS = 500;
+
+/**
+ * How long a run waits before it continues as new anyway — or closes, when it took no creation
+ * in all that time (a project that left the config, a quiet night): one timer a run, so a shard
+ * never lives on unused and never costs a timer per creation.
+ */
+const RUN_AT_MOST = '1 day';
+
+/**
+ * B2: where a project's clients are created, one of CLIENT_CREATION_SHARDS long-lived workflows
+ * per project (workflows/contract/ids.ts clientCreationShardId), each serving the numbers that
+ * hash to it. A call whose lookup leaves something to create sends its creation here
+ * (update-with-start, "use existing"). The creations of one number run one at a time in arrival
+ * order, each looking the number up again first, so the second call of a burst finds what the
+ * first created and creates nothing; different numbers' creations run side by side. Calls that
+ * find their client never come here.
+ *
+ * Why shards and not a workflow a number (clientCreationWorkflow, before them): a burst of new
+ * callers then costs no workflow start, close or visibility record each, and creations that
+ * arrive together are taken in one workflow task — measured, docs/benchmarks.md.
+ *
+ * Bounded: a run takes ROTATE_AFTER_CREATIONS creations (or the worker's number) (or until the server suggests it), then
+ * turns new ones away (CreationShardRotating: the caller sends again, to the next run), lets
+ * those it took finish, and continues as new with nothing to carry: every creation it took is in
+ * Bitrix24 for the next run's lookups. A run that took none in RUN_AT_MOST closes.
+ */
+export async function clientCreationShardWorkflow(input: ClientCreationShardInput = {}): Promise<void> {
+  const rotateAfter = input.rotateAfter ?? ROTATE_AFTER_CREATIONS;
+  /** Per number, the end of its queue of creations; a number leaves it when its queue empties. */
+  const queues = new Map<string, Promise<unknown>>();
+  let taken = 0;
+  let rotating = false;
+
+  setHandler(createClientUpdate, (input: ResolveClientInput): Promise<ResolvedClient> => {
+    taken += 1;
+    const mine = (queues.get(input.e164) ?? Promise.resolve())
+      .then(() => (input.backlog ? backlogClientCreation : clientCreation).createClient(input));
+    const end = mine.catch(() => undefined);
+    queues.set(input.e164, end);
+    void end.then(() => {
+      if (queues.get(input.e164) === end) queues.delete(input.e164);
+    });
+    return mine;
+  }, {
+    validator: (input: ResolveClientInput) => {
+      if (rotating) {
+        throw ApplicationFailure.create({
+          type: FailureType.CreationShardRotating, message: `this run of the shard is continuing as new: send call ${input.callId}'s creation again`,
+        });
+      }
+    },
+  });
+
+  const full = () => taken >= rotateAfter || workflowInfo().continueAsNewSuggested;
+  const filled = await condition(full, RUN_AT_MOST);
+  if (!filled && taken === 0) {
+    // Idle a whole run: close. The next creation starts a new run (update-with-start).
+    rotating = true;
+    await condition(allHandlersFinished);
+    return;
+  }
+  rotating = true;
+  // Bounded by the creations' own timeouts (workflows/activity-proxies.ts).
+  await condition(() => queues.size === 0 && allHandlersFinished());
+  await continueAsNew<typeof clientCreationShardWorkflow>(input);
+}
