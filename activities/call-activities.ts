@@ -1,9 +1,11 @@
 import type { CredentialsCache } from '../integration/credentials-cache';
 import { nextRoundRobinPosition } from '../integration/integration-client';
-import { missedCallAssignee, missedCallPool } from '../decisions';
+import { callBindings, cardResponsible, missedCallAssignee, missedCallPool, planRecords, roundRobinDrawDue } from '../decisions';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../platform/logger';
+import type { CompleteCallInput, CompletedCall, ResolveClientInput, ResolvedAndCompleted } from '../schemas/activity-io';
 import type { BridgeConfig } from '../schemas/project-config';
+import { FailureType } from '../workflows/contract';
 import type { CallActivities } from '../workflows/contract';
 import { projectLookup, type WithBitrix } from './bitrix-access';
 import { createInTurn } from './client-creation-gate';
@@ -46,6 +48,51 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     return missedCallAssignee(p, position);
   }
 
+  /** Looks the number up, decides, fills; hands a creation to the number's shard (B2). */
+  const resolve = (input: ResolveClientInput) => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => resolveClient({
+    client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input, deps.creationShardRotateAfter),
+  }, input));
+
+  /** Writes the call's tasks, then hands the client's card to Ringostat (B9). */
+  async function complete(input: CompleteCallInput): Promise<CompletedCall> {
+    const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));
+    // B9: after the CRM work, never instead of it — a Ringostat problem must not fail the call.
+    await deps.cards?.publish({
+      projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm,
+      ...(input.responsibleUserId !== undefined ? { responsibleUserId: input.responsibleUserId } : {}),
+      ...(input.clientName ? { clientName: input.clientName } : {}),
+    })
+      .catch((err) => deps.logger.warn({ projectId: input.projectId, err: (err as Error).message }, 'contact card not queued'));
+    return written;
+  }
+
+  /**
+   * What the call workflow does after resolveClient for an ended call (call-workflow.ts), here:
+   * the draw when due (a failure recorded, the records falling back as for an empty rotation, as
+   * the workflow's own draw does when it gives up), the records planned by the same decision,
+   * and the tasks written.
+   */
+  async function resolveAndComplete(input: ResolveClientInput): Promise<ResolvedAndCompleted> {
+    const resolved = await resolve(input);
+    const settings = project(input.projectId);
+    let { missedAssigneeId } = resolved;
+    const failures = [...resolved.failures];
+    if (roundRobinDrawDue(settings, resolved, input.facts)) {
+      missedAssigneeId = await drawMissedAssignee(input.projectId, input.callId).catch((err: Error) => {
+        failures.push({ step: 'round-robin', type: FailureType.LocalActivityGaveUp, message: err.message });
+        return undefined;
+      });
+    }
+    const drawn = { ...resolved, failures, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
+    const records = planRecords({ facts: input.facts, client: resolved.client, project: settings, created: resolved.created, missedAssigneeId });
+    if (records.tasks.length === 0) return drawn;
+    const completed = await complete({
+      projectId: input.projectId, callId: input.callId, e164: input.e164, tasks: records.tasks, minVersion: input.minVersion,
+      crm: callBindings(resolved.client, resolved.created), responsibleUserId: cardResponsible(resolved), clientName: resolved.clientName,
+    });
+    return { ...drawn, completed };
+  }
+
   return {
     async loadProjectSettings(projectId) {
       const { bitrix24: _secret, ingestToken: _token, ringostat: _ringostat, ...settings } = project(projectId);
@@ -63,23 +110,13 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
-    resolveClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => resolveClient({
-      client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input, deps.creationShardRotateAfter),
-    }, input))),
+    resolveClient: (input) => heartbeatWhileSlow(() => resolve(input)),
+
+    resolveAndCompleteCall: (input) => heartbeatWhileSlow(() => resolveAndComplete(input)),
 
     createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
       createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),
 
-    completeCall: (input) => heartbeatWhileSlow(async () => {
-      const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));
-      // B9: after the CRM work, never instead of it — a Ringostat problem must not fail the call.
-      await deps.cards?.publish({
-        projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm,
-        ...(input.responsibleUserId !== undefined ? { responsibleUserId: input.responsibleUserId } : {}),
-        ...(input.clientName ? { clientName: input.clientName } : {}),
-      })
-        .catch((err) => deps.logger.warn({ projectId: input.projectId, err: (err as Error).message }, 'contact card not queued'));
-      return written;
-    }),
+    completeCall: (input) => heartbeatWhileSlow(() => complete(input)),
   };
 }

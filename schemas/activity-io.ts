@@ -47,6 +47,12 @@ export const completedCallSchema = z.object({
   failures: z.array(stepFailureSchema),
 });
 
+/**
+ * A call that had ended by its creation moment (issue 16): its client resolved and its tasks
+ * written in one activity. `completed` is absent when its records had no task to write.
+ */
+export const resolvedAndCompletedSchema = resolvedClientSchema.extend({ completed: completedCallSchema.optional() });
+
 export const checkWebhookInputSchema = z.object({ projectId: z.string(), webhook: sealedSecretSchema });
 export const webhookCheckedSchema = z.object({ portal: z.string(), activeUsers: z.number().int().nonnegative() });
 
@@ -70,6 +76,7 @@ export type ResolveClientInput = z.infer<typeof resolveClientInputSchema>;
 export type ResolvedClient = z.infer<typeof resolvedClientSchema>;
 export type CompleteCallInput = z.infer<typeof completeCallInputSchema>;
 export type CompletedCall = z.infer<typeof completedCallSchema>;
+export type ResolvedAndCompleted = z.infer<typeof resolvedAndCompletedSchema>;
 export type CheckWebhookInput = z.infer<typeof checkWebhookInputSchema>;
 export type WebhookChecked = z.infer<typeof webhookCheckedSchema>;
 export type ReleaseParkedInput = z.infer<typeof releaseParkedInputSchema>;

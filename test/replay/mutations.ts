@@ -53,13 +53,28 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     workflowType: 'callWorkflowV2',
+    mistake: 'drops the one-activity-when-ended patch, keeping its old path (resolveClient, then completeCall) for every call',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: "const alongWithTasks = stage === 'ended' && patched(ONE_ACTIVITY_WHEN_ENDED_PATCH);", replace: 'const alongWithTasks = false;' }],
+    histories: ['v2/missed-new-client', 'v2/parked-resumed'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'drops the one-activity-when-ended patch, keeping its new path for every ended call',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: "const alongWithTasks = stage === 'ended' && patched(ONE_ACTIVITY_WHEN_ENDED_PATCH);", replace: "const alongWithTasks = stage === 'ended';" }],
+    histories: ['v2/missed-new-client.before-one-activity-when-ended', 'v2/missed-new-client'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
     mistake: 'marks the call answered only after its client is resolved (two steps reordered)',
     file: 'workflows/call-actor.ts',
     edits: [{
       find: "    if (stage === 'answered') call.answered();\n    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n",
       replace: "    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n    if (stage === 'answered') call.answered();\n",
     }],
-    histories: ['v2/concurrent-first', 'v2/existing-client-review'],
+    // Calls resolved at call.answered; since one-activity-when-ended, recordings whose events came together resolve at the end.
+    histories: ['v2/concurrent-first.before-one-activity-when-ended', 'v2/existing-client-review.before-one-activity-when-ended'],
   },
   {
     workflowType: 'callWorkflowV2',
@@ -70,7 +85,8 @@ export const MUTATIONS: Mutation[] = [
       replace: '  let armed = false;\n  const nextEvent = async (processed: number) => {\n    if (processed > 0 && !armed) {\n      armed = true;\n      armIdleTimer(idleTimeout);\n    }\n',
     }],
     // Calls whose first events came together: the timer now follows their answered upsert and resolveClient.
-    histories: ['v2/concurrent-first', 'v2/existing-client-review'],
+    // Calls resolved at call.answered; since one-activity-when-ended, recordings whose events came together resolve at the end.
+    histories: ['v2/concurrent-first.before-one-activity-when-ended', 'v2/existing-client-review.before-one-activity-when-ended'],
   },
   {
     workflowType: 'callWorkflowV2',

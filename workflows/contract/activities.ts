@@ -1,6 +1,6 @@
 import type {
   CheckWebhookInput, CompleteCallInput, CompletedCall, ReleaseParkedInput, ResendInput, ResendResult,
-  ResolveClientInput, ResolvedClient, WebhookChecked,
+  ResolveClientInput, ResolvedAndCompleted, ResolvedClient, WebhookChecked,
 } from '../../schemas/activity-io';
 import type { CrmBindings, CrmLookup, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../../schemas/crm-plan';
 import type { ReconcileSummary } from '../../schemas/reconcile';
@@ -46,6 +46,13 @@ export interface CallActivities {
   createClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /** Writes the call's tasks (each once) and hands the client's card to Ringostat's contact book (B9). */
   completeCall(input: CompleteCallInput): Promise<CompletedCall>;
+  /**
+   * A call that had ended by its creation moment (every resent or backlog call, most calls whose
+   * events arrive together): resolveClient, then the round-robin draw when due and completeCall's
+   * work, in one activity instead of two (issue 16). Each part is idempotent (markers, R1; the
+   * draw's update id is the call's), so a retry or a park re-runs the whole.
+   */
+  resolveAndCompleteCall(input: ResolveClientInput): Promise<ResolvedAndCompleted>;
 }
 
 /** The activities of the integration workflow (T2–T5): run on any worker, state kept in Temporal (R7). */
