@@ -3,7 +3,7 @@ import { nextRoundRobinPosition } from '../integration/integration-client';
 import { callBindings, cardResponsible, missedCallAssignee, missedCallPool, planRecords, roundRobinDrawDue } from '../decisions';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../platform/logger';
-import type { CompleteCallInput, CompletedCall, ResolveClientInput, ResolvedAndCompleted } from '../schemas/activity-io';
+import type { CompleteCallInput, CompletedCall, ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import type { BridgeConfig } from '../schemas/project-config';
 import { FailureType } from '../workflows/contract';
 import type { CallActivities } from '../workflows/contract';
@@ -67,12 +67,12 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
   }
 
   /**
-   * What the call workflow does after resolveClient for an ended call (call-workflow.ts), here:
+   * resolveClient asked `andComplete`: what the call workflow would do after it (call-workflow.ts), here:
    * the draw when due (a failure recorded, the records falling back as for an empty rotation, as
    * the workflow's own draw does when it gives up), the records planned by the same decision,
    * and the tasks written.
    */
-  async function resolveAndComplete(input: ResolveClientInput): Promise<ResolvedAndCompleted> {
+  async function resolveAndComplete(input: ResolveClientInput): Promise<ResolvedClient> {
     const resolved = await resolve(input);
     const settings = project(input.projectId);
     let { missedAssigneeId } = resolved;
@@ -85,7 +85,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     }
     const drawn = { ...resolved, failures, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
     const records = planRecords({ facts: input.facts, client: resolved.client, project: settings, created: resolved.created, missedAssigneeId });
-    if (records.tasks.length === 0) return drawn;
+    if (records.tasks.length === 0) return { ...drawn, completed: { taskIds: {}, failures: [] } };
     const completed = await complete({
       projectId: input.projectId, callId: input.callId, e164: input.e164, tasks: records.tasks, minVersion: input.minVersion,
       crm: callBindings(resolved.client, resolved.created), responsibleUserId: cardResponsible(resolved), clientName: resolved.clientName,
@@ -110,9 +110,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
-    resolveClient: (input) => heartbeatWhileSlow(() => resolve(input)),
-
-    resolveAndCompleteCall: (input) => heartbeatWhileSlow(() => resolveAndComplete(input)),
+    resolveClient: (input) => heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input))),
 
     createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
       createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),

@@ -16,6 +16,11 @@ export const resolveClientInputSchema = z.object({
   minVersion: z.number().int().nonnegative(),
   /** Set by a call of the backlog's lane: its creation runs as a backlog activity (issue 15). */
   backlog: z.boolean().optional(),
+  /**
+   * Set by a call that had ended by its creation moment (issue 16): the activity also draws the
+   * round robin when due and writes the call's tasks, and says so with `completed`.
+   */
+  andComplete: z.boolean().optional(),
 });
 
 export const resolvedClientSchema = z.object({
@@ -28,6 +33,12 @@ export const resolvedClientSchema = z.object({
   createdOwnerId: z.number().optional(),
   /** The name of the client's contact, when it has one with a name (the Smart Phone card, B9). */
   clientName: z.string().optional(),
+  /**
+   * Present when the activity, asked `andComplete`, also drew and wrote the call's tasks (none,
+   * when its records had none): the call has nothing left to write. Absent from a worker that
+   * predates it, and from histories before it: then the call writes its tasks itself.
+   */
+  completed: z.lazy(() => completedCallSchema).optional(),
 });
 
 export const completeCallInputSchema = z.object({
@@ -46,12 +57,6 @@ export const completedCallSchema = z.object({
   taskIds: z.record(z.string(), z.number()),
   failures: z.array(stepFailureSchema),
 });
-
-/**
- * A call that had ended by its creation moment (issue 16): its client resolved and its tasks
- * written in one activity. `completed` is absent when its records had no task to write.
- */
-export const resolvedAndCompletedSchema = resolvedClientSchema.extend({ completed: completedCallSchema.optional() });
 
 export const checkWebhookInputSchema = z.object({ projectId: z.string(), webhook: sealedSecretSchema });
 export const webhookCheckedSchema = z.object({ portal: z.string(), activeUsers: z.number().int().nonnegative() });
@@ -76,7 +81,6 @@ export type ResolveClientInput = z.infer<typeof resolveClientInputSchema>;
 export type ResolvedClient = z.infer<typeof resolvedClientSchema>;
 export type CompleteCallInput = z.infer<typeof completeCallInputSchema>;
 export type CompletedCall = z.infer<typeof completedCallSchema>;
-export type ResolvedAndCompleted = z.infer<typeof resolvedAndCompletedSchema>;
 export type CheckWebhookInput = z.infer<typeof checkWebhookInputSchema>;
 export type WebhookChecked = z.infer<typeof webhookCheckedSchema>;
 export type ReleaseParkedInput = z.infer<typeof releaseParkedInputSchema>;

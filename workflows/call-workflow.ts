@@ -5,7 +5,7 @@ import {
   callBindings, callSummary, cardResponsible, endedPhase, finalOutcome, NO_EVENTS_OUTCOME, NOT_RESENT_OUTCOME, PARKED_TOO_LONG_OUTCOME,
   parkedTooLongFailure, planRecords, roundRobinDrawDue, skippedOutcome, type CallStage,
 } from '../decisions';
-import type { CompletedCall, ResolvedAndCompleted, ResolvedClient } from '../schemas/activity-io';
+import type { CompletedCall, ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
 import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
@@ -36,14 +36,6 @@ export const PARKING_COST_PATCH = 'parked-rarely-and-limited';
  * waiting on a slow portal they never hold the activity slots live calls need (issue 15, item 5).
  */
 export const BACKLOG_LANE_PATCH = 'backlog-activities-own-queue';
-
-/**
- * Patch (issue 16; calls before it run two activities): a call that has ended by its creation
- * moment — every resent or backlog call, and most calls whose events arrive together — resolves
- * its client and writes its tasks in one activity (resolveAndCompleteCall), not resolveClient and
- * then completeCall: one activity and one workflow task fewer a call on the server.
- */
-export const ONE_ACTIVITY_WHEN_ENDED_PATCH = 'one-activity-when-ended';
 
 /**
  * The call's actor (version 2): folds its events (any order, duplicates, missing ones), runs
@@ -161,23 +153,21 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     runStep(result, name, () => park(resumeTo()), run);
 
   let resolved: ResolvedClient | undefined;
-  /** The call had ended by its creation moment and resolveAndCompleteCall did the rest: the draw, and the tasks (`completed`) when there were any. */
-  let oneActivity: { completed?: CompletedCall } | undefined;
+  /** The call had ended by its creation moment and resolveClient did the rest: the draw, and the tasks it wrote. */
+  let completedAlong: CompletedCall | undefined;
   let entitiesDone = false;
   const created = (): CrmBindings => resolved?.created ?? {};
 
   async function resolveClient(facts: CallFacts, stage: CallStage): Promise<void> {
-    const args = () => [{ projectId: input.projectId, callId: input.callId, e164, facts, stage, minVersion: resumedVersion }] as const;
-    // Asked only for an ended call, so histories of calls resolved earlier carry no marker.
-    const alongWithTasks = stage === 'ended' && patched(ONE_ACTIVITY_WHEN_ENDED_PATCH);
-    const done: ResolvedAndCompleted | undefined = alongWithTasks
-      ? await step('resolve-client', () => phase, () => crm.resolveAndCompleteCall.executeWithOptions(
-        { ...crmOptions(), summary: `look up ${e164} in Bitrix24, create what the call needs and write its tasks (${stage})` }, [...args()],
-      ))
-      : await step('resolve-client', () => phase, () => crm.resolveClient.executeWithOptions(
-        { ...crmOptions(), summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` }, [...args()],
-      ));
-    if (done && alongWithTasks) oneActivity = { ...(done.completed ? { completed: done.completed } : {}) };
+    // An ended call asks the activity to write its tasks too (one activity, not two; issue 16). The
+    // command is the same either way, so no patch: what follows is decided by the answer — with
+    // `completed`, nothing is left to write; without (a worker before it, a history before it),
+    // the call writes its tasks itself, as it always did.
+    const done = await step('resolve-client', () => phase, () => crm.resolveClient.executeWithOptions(
+      { ...crmOptions(), summary: `look up ${e164} in Bitrix24 and create what the call needs (${stage})` },
+      [{ projectId: input.projectId, callId: input.callId, e164, facts, stage, minVersion: resumedVersion, ...(stage === 'ended' ? { andComplete: true } : {}) }],
+    ));
+    completedAlong = done?.completed;
     if (done) {
       resolved = done;
       result.failures.push(...done.failures);
@@ -204,17 +194,15 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
     // An ended call's one activity drew already when due (its missedAssigneeId, or its recorded failure).
-    if (!oneActivity && roundRobinDrawDue(settings, resolved, facts)) {
+    if (!completedAlong && roundRobinDrawDue(settings, resolved, facts)) {
       // A draw that failed for good is recorded; the records fall back as for an empty rotation.
       missedAssigneeId = await localStep(result, 'round-robin', () => local.drawMissedAssignee({ projectId: input.projectId, callId: input.callId }));
     }
     const records = client ? planRecords({ facts, client, project: settings, created: created(), missedAssigneeId }) : undefined;
     const bindings = callBindings(client, created());
-    if (oneActivity) {
-      if (oneActivity.completed) {
-        result.taskIds = oneActivity.completed.taskIds;
-        result.failures.push(...oneActivity.completed.failures);
-      }
+    if (completedAlong) {
+      result.taskIds = completedAlong.taskIds;
+      result.failures.push(...completedAlong.failures);
     } else if (records && records.tasks.length > 0) {
       const written = await step('create-tasks', () => endedPhase(facts), () => crm.completeCall.executeWithOptions(
         { ...crmOptions(), summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },

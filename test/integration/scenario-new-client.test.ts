@@ -91,10 +91,10 @@ describe('scenario: new client, incoming answered (S1)', () => {
     const created = only(crm.leads, 'lead');
     assert.equal(ownerOf(created), OLENA);
     assertTask(taskOfCall(crm, ringing.callId, 'call-record'), { responsible: OLENA, status: 'completed', bindings: [`L_${idOf(created)}`] });
-    // Its creation moment is its end: the lead and the record in one activity (patch one-activity-when-ended).
+    // Its creation moment is its end: the lead and the record in one activity (issue 16).
     const history = await h.bridge.temporal.workflow.getHandle(callWorkflowId(onCompletion, ringing.callId)).fetchHistory();
     const activities = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    assert.deepEqual(activities, ['resolveAndCompleteCall'], 'one activity for a call that ended by its creation moment');
+    assert.deepEqual(activities, ['resolveClient'], 'one activity for a call that ended by its creation moment: no completeCall');
   });
 
   it('S1.1, M4 a: createOn ringing → the lead appears at call.ringing owned by the senior manager and stays his; the record goes to the answerer', async () => {

@@ -51,19 +51,20 @@ export const MUTATIONS: Mutation[] = [
     edits: [{ find: 'const active = patched(PARKING_COST_PATCH)\n', replace: 'const active = false\n' }],
     histories: ['v2/parked-resumed', 'v2/parked-too-long'],
   },
+  // Issue 16: an ended call's tasks written by its resolveClient (no patch: the call follows the answer).
   {
     workflowType: 'callWorkflowV2',
-    mistake: 'drops the one-activity-when-ended patch, keeping its old path (resolveClient, then completeCall) for every call',
+    mistake: 'writes the tasks in completeCall whatever resolveClient answered (the answer\'s `completed` ignored)',
     file: 'workflows/call-workflow.ts',
-    edits: [{ find: "const alongWithTasks = stage === 'ended' && patched(ONE_ACTIVITY_WHEN_ENDED_PATCH);", replace: 'const alongWithTasks = false;' }],
+    edits: [{ find: '    completedAlong = done?.completed;\n', replace: '' }],
     histories: ['v2/missed-new-client', 'v2/parked-resumed'],
   },
   {
     workflowType: 'callWorkflowV2',
-    mistake: 'drops the one-activity-when-ended patch, keeping its new path for every ended call',
+    mistake: 'takes an ended call\'s tasks as written without looking at the answer (no completeCall for an answer from before)',
     file: 'workflows/call-workflow.ts',
-    edits: [{ find: "const alongWithTasks = stage === 'ended' && patched(ONE_ACTIVITY_WHEN_ENDED_PATCH);", replace: "const alongWithTasks = stage === 'ended';" }],
-    histories: ['v2/missed-new-client.before-one-activity-when-ended', 'v2/missed-new-client'],
+    edits: [{ find: '    completedAlong = done?.completed;\n', replace: "    completedAlong = stage === 'ended' ? (done?.completed ?? { taskIds: {}, failures: [] }) : undefined;\n" }],
+    histories: ['v2/missed-new-client.before-one-activity'],
   },
   {
     workflowType: 'callWorkflowV2',
@@ -73,8 +74,8 @@ export const MUTATIONS: Mutation[] = [
       find: "    if (stage === 'answered') call.answered();\n    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n",
       replace: "    if (!call.entitiesDone() && creationDueAt(stage, call.scenario, facts.direction)) await call.resolveClient(facts, stage);\n    if (stage === 'answered') call.answered();\n",
     }],
-    // Calls resolved at call.answered; since one-activity-when-ended, recordings whose events came together resolve at the end.
-    histories: ['v2/concurrent-first.before-one-activity-when-ended', 'v2/existing-client-review.before-one-activity-when-ended'],
+    // Calls resolved at call.answered; since an ended call's tasks come with resolveClient, recordings whose events came together resolve at the end.
+    histories: ['v2/concurrent-first.before-one-activity', 'v2/existing-client-review.before-one-activity'],
   },
   {
     workflowType: 'callWorkflowV2',
@@ -85,8 +86,8 @@ export const MUTATIONS: Mutation[] = [
       replace: '  let armed = false;\n  const nextEvent = async (processed: number) => {\n    if (processed > 0 && !armed) {\n      armed = true;\n      armIdleTimer(idleTimeout);\n    }\n',
     }],
     // Calls whose first events came together: the timer now follows their answered upsert and resolveClient.
-    // Calls resolved at call.answered; since one-activity-when-ended, recordings whose events came together resolve at the end.
-    histories: ['v2/concurrent-first.before-one-activity-when-ended', 'v2/existing-client-review.before-one-activity-when-ended'],
+    // Calls resolved at call.answered; since an ended call's tasks come with resolveClient, recordings whose events came together resolve at the end.
+    histories: ['v2/concurrent-first.before-one-activity', 'v2/existing-client-review.before-one-activity'],
   },
   {
     workflowType: 'callWorkflowV2',

@@ -1,6 +1,6 @@
 import type {
   CheckWebhookInput, CompleteCallInput, CompletedCall, ReleaseParkedInput, ResendInput, ResendResult,
-  ResolveClientInput, ResolvedAndCompleted, ResolvedClient, WebhookChecked,
+  ResolveClientInput, ResolvedClient, WebhookChecked,
 } from '../../schemas/activity-io';
 import type { CrmBindings, CrmLookup, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../../schemas/crm-plan';
 import type { ReconcileSummary } from '../../schemas/reconcile';
@@ -36,7 +36,11 @@ export interface CallActivities {
   /**
    * Looks the number up and fills empty fields (S8); when the decision table asks for something
    * to be created, hands the call to its number's client-creation workflow and returns what that
-   * decided (B2): see activities/client-resolution.ts.
+   * decided (B2): see activities/client-resolution.ts. Asked `andComplete` (a call that had
+   * ended by its creation moment, issue 16), it then draws the round robin when due and does
+   * completeCall's work too, answering with `completed`: one activity a call instead of two.
+   * Each part is idempotent (markers, R1; the draw's update id is the call's), so a retry or a
+   * park runs the whole again.
    */
   resolveClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /**
@@ -46,13 +50,7 @@ export interface CallActivities {
   createClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /** Writes the call's tasks (each once) and hands the client's card to Ringostat's contact book (B9). */
   completeCall(input: CompleteCallInput): Promise<CompletedCall>;
-  /**
-   * A call that had ended by its creation moment (every resent or backlog call, most calls whose
-   * events arrive together): resolveClient, then the round-robin draw when due and completeCall's
-   * work, in one activity instead of two (issue 16). Each part is idempotent (markers, R1; the
-   * draw's update id is the call's), so a retry or a park re-runs the whole.
-   */
-  resolveAndCompleteCall(input: ResolveClientInput): Promise<ResolvedAndCompleted>;
+
 }
 
 /** The activities of the integration workflow (T2–T5): run on any worker, state kept in Temporal (R7). */
