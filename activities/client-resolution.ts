@@ -16,14 +16,14 @@ export interface ResolutionDeps {
 }
 
 export interface CallResolutionDeps extends ResolutionDeps {
-  /** Runs createClient for this call in its number's client-creation workflow and returns what it decided (B2). */
+  /** Runs createClient for this call in its number's client-creation shard and returns what it decided (B2). */
   createInTurn(input: ResolveClientInput): Promise<ResolvedClient>;
 }
 
 /**
  * The client's side of a call, as the call's activity: look the number up, decide (decisions/),
  * fill empty fields. When the decision is to create something, the call does not create it
- * here: it hands itself to its number's client-creation workflow, which runs createClient for
+ * here: it hands itself to its number's client-creation shard, which runs createClient for
  * the calls of one number one at a time (B2). So two calls from one new number never both
  * create, and nothing the bridge made ever has to be deleted; a call that finds its client
  * (an open lead or deal) costs no more than one lookup.
@@ -35,7 +35,7 @@ export async function resolveClient(deps: CallResolutionDeps, input: ResolveClie
 }
 
 /**
- * A call's creation, in its turn in the number's client-creation workflow: looks again — a call
+ * A call's creation, in its turn in the number's client-creation shard: looks again — a call
  * before it may have created the client meanwhile, and then this one creates nothing —, creates
  * what is still due and fills empty fields.
  *

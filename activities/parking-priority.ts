@@ -18,7 +18,7 @@ const UPDATE_DEADLINE_MS = 5_000;
  * workflow task, so the options event lands without scheduling one, and calls in flight need no
  * new workflow version. Once per call: an activity already at backlog priority belongs to a call
  * that parked before (or that a resend started as backlog). Only the call workflow's own
- * activities: a creation run by a number's client-creation workflow (local) is left alone.
+ * activities: a creation run by a number's client-creation shard (local) is left alone.
  * Best effort — a failure is logged and the call parks as it would have.
  */
 export async function queueParkingCallBehindLive(temporal: Client, logger: Logger): Promise<void> {

@@ -6,7 +6,7 @@ import type { BitrixClient } from './client';
  * add (a timeout, a crash before the result was recorded), so every entity we create carries
  * a marker — ORIGINATOR_ID (this product + project) and ORIGIN_ID (call + role) — and a
  * create first looks for it. Two creates with one marker must not run concurrently: a call's
- * creations run one at a time in its number's client-creation workflow (B2), which this relies on.
+ * creations run one at a time in its number's client-creation shard (B2), which this relies on.
  * The bridge never deletes what it created (a deleted lead has already notified its manager).
  */
 

@@ -16,7 +16,7 @@ export const CRM_ACTIVITY_OPTIONS: ActivityOptions = {
 export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
 
 /**
- * A call's client creation inside its number's client-creation workflow (B2), as a local
+ * A call's client creation inside its number's client-creation shard (B2), as a local
  * activity: the workflow lives for one creation or a burst of them, so a task-queue round trip
  * and three history events per creation would be most of its cost. A long wait in the portal's
  * rate-limit queue keeps the workflow task alive (the SDK heartbeats it); a worker killed

@@ -21,10 +21,11 @@ export type CallSettings = ProjectSettings & {
 
 /**
  * The activities of the version-2 call workflow. Two of them touch Bitrix24 — one when the
- * client is resolved, one when the call is written up — so a call costs two activities on top
- * of the minimal design's one; the rest run as local activities (no server round trip). A call
+ * client is resolved, one when the call is written up — so a call costs at most two activities,
+ * where the minimal design has one; a call that has ended by its creation moment asks the first
+ * to do both (`andComplete`), and costs one. The rest run as local activities (no server round trip). A call
  * that creates the client adds one more, `createClient`, run as a local activity by its number's
- * client-creation workflow (B2).
+ * client-creation shard (B2).
  */
 export interface CallActivities {
   /** Local: the project's settings without secrets, and the worker's call settings; ProjectUnknown when the config has no such project. */
@@ -35,7 +36,7 @@ export interface CallActivities {
   drawMissedAssignee(input: { projectId: string; callId: string }): Promise<number | undefined>;
   /**
    * Looks the number up and fills empty fields (S8); when the decision table asks for something
-   * to be created, hands the call to its number's client-creation workflow and returns what that
+   * to be created, hands the call to its number's client-creation shard and returns what that
    * decided (B2): see activities/client-resolution.ts. Asked `andComplete` (a call that had
    * ended by its creation moment, issue 16), it then draws the round robin when due and does
    * completeCall's work too, answering with `completed`: one activity a call instead of two.
@@ -44,7 +45,7 @@ export interface CallActivities {
    */
   resolveClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /**
-   * Run by the client-creation workflow only, one call at a time per number: looks the number up
+   * Run by the client-creation shards only, one call at a time per number: looks the number up
    * again, creates what is still due (each entity once: markers, R1) and fills empty fields.
    */
   createClient(input: ResolveClientInput): Promise<ResolvedClient>;
