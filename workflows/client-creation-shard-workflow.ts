@@ -5,11 +5,12 @@ import { backlogClientCreation, clientCreation } from './activity-proxies';
 import { createClientUpdate, FailureType } from './contract';
 
 /**
- * Creations a run takes before it continues as new, unless the worker says otherwise
- * (CREATION_SHARD_ROTATE_AFTER, given in the input by whoever started the run): each leaves about six events (the update's
- * acceptance and completion, the creation's marker, a share of a workflow task), so a run stays
- * near 3,000 events, under the server's suggestion to continue (4 Ki events) and far under its
- * limit of 2,000 updates a run.
+ * Creations a run takes before it continues as new, unless the worker that started the run said
+ * otherwise (CREATION_SHARD_ROTATE_AFTER, in the run's input). Each leaves about six events (the
+ * update's acceptance and completion, the creation's marker, a share of a workflow task), so a run
+ * stays near 3,000 events, under the server's suggestion to continue (4 Ki events) and far under
+ * its limit of 2,000 updates a run. Creations admitted in the same task as the last one still
+ * run, so a run may take a few more (at most the server's 10 in-flight updates).
  */
 export const ROTATE_AFTER_CREATIONS = 500;
 
@@ -33,8 +34,8 @@ const RUN_AT_MOST = '1 day';
  * callers then costs no workflow start, close or visibility record each, and creations that
  * arrive together are taken in one workflow task — measured, docs/benchmarks.md.
  *
- * Bounded: a run takes ROTATE_AFTER_CREATIONS creations (or the worker's number) (or until the server suggests it), then
- * turns new ones away (CreationShardRotating: the caller sends again, to the next run), lets
+ * Bounded: a run takes its ROTATE_AFTER_CREATIONS creations (or fewer, when the server suggests
+ * continuing), then turns new ones away (CreationShardRotating: the caller sends again, to the next run), lets
  * those it took finish, and continues as new with nothing to carry: every creation it took is in
  * Bitrix24 for the next run's lookups. A run that took none in RUN_AT_MOST closes.
  */

@@ -61,7 +61,10 @@ describe('a local activity that gives up (issue 16, item 6)', () => {
     assert.equal(result.failures.length, 1);
     assert.equal(result.failures[0]?.step, 'settings');
     assert.equal(result.failures[0]?.type, 'LocalActivityGaveUp');
-    assert.match(result.failures[0]?.message ?? '', /gave up after its last retry: settings store unreachable/);
+    // Its reason: the last attempt's error — or, when the tenth attempt races a workflow-task
+    // heartbeat, sdk-core's word that the attempt timed out (seen once in CI, 2026-12-05: "Tried to
+    // complete untracked local activity"). Either way the call says it gave up, and why.
+    assert.match(result.failures[0]?.message ?? '', /^gave up (after its last retry: settings store unreachable|: its start-to-close timeout passed while it was still being retried)/);
 
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     assert.match(metadata.currentDetails ?? '', /retries-exhausted — settings failed: LocalActivityGaveUp/);
