@@ -86,11 +86,19 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     const drawn = { ...resolved, failures, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
     const records = planRecords({ facts: input.facts, client: resolved.client, project: settings, created: resolved.created, missedAssigneeId });
     if (records.tasks.length === 0) return { ...drawn, completed: { taskIds: {}, failures: [] } };
-    const completed = await complete({
-      projectId: input.projectId, callId: input.callId, e164: input.e164, tasks: records.tasks, minVersion: input.minVersion,
-      crm: callBindings(resolved.client, resolved.created), responsibleUserId: cardResponsible(resolved), clientName: resolved.clientName,
-    });
-    return { ...drawn, completed };
+    try {
+      const completed = await complete({
+        projectId: input.projectId, callId: input.callId, e164: input.e164, tasks: records.tasks, minVersion: input.minVersion,
+        crm: callBindings(resolved.client, resolved.created), responsibleUserId: cardResponsible(resolved), clientName: resolved.clientName,
+      });
+      return { ...drawn, completed };
+    } catch (err) {
+      // The client is resolved: keep that and let the call write its tasks in its own completeCall,
+      // retried (or parked) on its own. Failing the whole activity would redo the resolution on
+      // every retry, and under a flaky portal each attempt would need every request to pass.
+      deps.logger.info({ projectId: input.projectId, callId: input.callId, err: (err as Error).message }, 'tasks left to completeCall');
+      return drawn;
+    }
   }
 
   return {
