@@ -5,7 +5,6 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../platform/logger';
 import type { CompleteCallInput, CompletedCall, ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import type { BridgeConfig } from '../schemas/project-config';
-import { FailureType } from '../workflows/contract';
 import type { CallActivities } from '../workflows/contract';
 import { projectLookup, type WithBitrix } from './bitrix-access';
 import { createInTurn } from './client-creation-gate';
@@ -67,37 +66,29 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
   }
 
   /**
-   * resolveClient asked `andComplete`: what the call workflow would do after it (call-workflow.ts), here:
-   * the draw when due (a failure recorded, the records falling back as for an empty rotation, as
-   * the workflow's own draw does when it gives up), the records planned by the same decision,
-   * and the tasks written.
+   * resolveClient asked `andComplete`: what the call workflow would do after it (call-workflow.ts),
+   * here — the draw when due, the records planned by the same decision, the tasks written. Once
+   * the client is resolved, any failure of the rest leaves it to the call's own steps (its bounded
+   * draw, its completeCall, each retried or parked on its own): the answer then comes without
+   * `completed`, as an older worker's would. Failing the whole activity would redo the resolution
+   * on every retry, and under a flaky portal each attempt would need every request to pass.
    */
   async function resolveAndComplete(input: ResolveClientInput): Promise<ResolvedClient> {
     const resolved = await resolve(input);
-    const settings = project(input.projectId);
-    let { missedAssigneeId } = resolved;
-    const failures = [...resolved.failures];
-    if (roundRobinDrawDue(settings, resolved, input.facts)) {
-      missedAssigneeId = await drawMissedAssignee(input.projectId, input.callId).catch((err: Error) => {
-        failures.push({ step: 'round-robin', type: FailureType.LocalActivityGaveUp, message: err.message });
-        return undefined;
-      });
-    }
-    const drawn = { ...resolved, failures, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
-    const records = planRecords({ facts: input.facts, client: resolved.client, project: settings, created: resolved.created, missedAssigneeId });
-    if (records.tasks.length === 0) return { ...drawn, completed: { taskIds: {}, failures: [] } };
     try {
-      const completed = await complete({
+      const settings = project(input.projectId);
+      const missedAssigneeId = roundRobinDrawDue(settings, resolved, input.facts)
+        ? await drawMissedAssignee(input.projectId, input.callId) : resolved.missedAssigneeId;
+      const drawn = { ...resolved, ...(missedAssigneeId !== undefined ? { missedAssigneeId } : {}) };
+      const records = planRecords({ facts: input.facts, client: resolved.client, project: settings, created: resolved.created, missedAssigneeId });
+      const completed = records.tasks.length === 0 ? { taskIds: {}, failures: [] } : await complete({
         projectId: input.projectId, callId: input.callId, e164: input.e164, tasks: records.tasks, minVersion: input.minVersion,
         crm: callBindings(resolved.client, resolved.created), responsibleUserId: cardResponsible(resolved), clientName: resolved.clientName,
       });
       return { ...drawn, completed };
     } catch (err) {
-      // The client is resolved: keep that and let the call write its tasks in its own completeCall,
-      // retried (or parked) on its own. Failing the whole activity would redo the resolution on
-      // every retry, and under a flaky portal each attempt would need every request to pass.
-      deps.logger.info({ projectId: input.projectId, callId: input.callId, err: (err as Error).message }, 'tasks left to completeCall');
-      return drawn;
+      deps.logger.info({ projectId: input.projectId, callId: input.callId, err: (err as Error).message }, 'draw and tasks left to the call');
+      return resolved;
     }
   }
 

@@ -23,24 +23,6 @@ export const resolveClientInputSchema = z.object({
   andComplete: z.boolean().optional(),
 });
 
-export const resolvedClientSchema = z.object({
-  client: clientStateSchema,
-  created: crmBindingsSchema,
-  failures: z.array(stepFailureSchema),
-  /** M, when the round robin was drawn for this call (S4.2): its tasks go to the same person. */
-  missedAssigneeId: z.number().optional(),
-  /** Owner of the entities this call created, when it created any. */
-  createdOwnerId: z.number().optional(),
-  /** The name of the client's contact, when it has one with a name (the Smart Phone card, B9). */
-  clientName: z.string().optional(),
-  /**
-   * Present when the activity, asked `andComplete`, also drew and wrote the call's tasks (none,
-   * when its records had none): the call has nothing left to write. Absent from a worker that
-   * predates it, and from histories before it: then the call writes its tasks itself.
-   */
-  completed: z.lazy(() => completedCallSchema).optional(),
-});
-
 export const completeCallInputSchema = z.object({
   projectId: z.string(),
   callId: z.string(),
@@ -56,6 +38,24 @@ export const completeCallInputSchema = z.object({
 export const completedCallSchema = z.object({
   taskIds: z.record(z.string(), z.number()),
   failures: z.array(stepFailureSchema),
+});
+
+export const resolvedClientSchema = z.object({
+  client: clientStateSchema,
+  created: crmBindingsSchema,
+  failures: z.array(stepFailureSchema),
+  /** M, when the round robin was drawn for this call (S4.2): its tasks go to the same person. */
+  missedAssigneeId: z.number().optional(),
+  /** Owner of the entities this call created, when it created any. */
+  createdOwnerId: z.number().optional(),
+  /** The name of the client's contact, when it has one with a name (the Smart Phone card, B9). */
+  clientName: z.string().optional(),
+  /**
+   * Present when the activity, asked `andComplete`, also drew and wrote the call's tasks (none,
+   * when its records had none): the call has nothing left to write. Absent from a worker that
+   * predates it, and from histories before it: then the call writes its tasks itself.
+   */
+  completed: completedCallSchema.optional(),
 });
 
 export const checkWebhookInputSchema = z.object({ projectId: z.string(), webhook: sealedSecretSchema });

@@ -193,7 +193,7 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
     if (followed.idle) result.closedIdleAfterMs = idleTimeout;
     const client: ClientState | undefined = resolved?.client;
     let missedAssigneeId = resolved?.missedAssigneeId;
-    // An ended call's one activity drew already when due (its missedAssigneeId, or its recorded failure).
+    // An ended call's one activity drew already when due (its missedAssigneeId); when it could not, it answered without `completed`.
     if (!completedAlong && roundRobinDrawDue(settings, resolved, facts)) {
       // A draw that failed for good is recorded; the records fall back as for an empty rotation.
       missedAssigneeId = await localStep(result, 'round-robin', () => local.drawMissedAssignee({ projectId: input.projectId, callId: input.callId }));

@@ -40,9 +40,9 @@ export interface CallActivities {
    * decided (B2): see activities/client-resolution.ts. Asked `andComplete` (a call that had
    * ended by its creation moment, issue 16), it then draws the round robin when due and does
    * completeCall's work too, answering with `completed`: one activity a call instead of two.
-   * Each part is idempotent (markers, R1; the draw's update id is the call's). When writing the
-   * tasks fails, it answers without `completed` and the call runs completeCall itself, so the
-   * resolution is not redone on every retry.
+   * Each part is idempotent (markers, R1; the draw's update id is the call's). When the draw or
+   * the tasks fail, it answers without `completed` and the call draws and runs completeCall
+   * itself, so the resolution is not redone on every retry.
    */
   resolveClient(input: ResolveClientInput): Promise<ResolvedClient>;
   /**
