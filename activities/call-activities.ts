@@ -109,7 +109,11 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
-    resolveClient: (input) => heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input))),
+    // This build writes a live call's remaining tasks as a local activity (schemas/activity-io.ts completeLocally).
+    resolveClient: async (input) => ({
+      ...(await heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input)))),
+      completeLocally: true,
+    }),
 
     createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
       createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),

@@ -56,6 +56,14 @@ export const resolvedClientSchema = z.object({
    * predates it, and from histories before it: then the call writes its tasks itself.
    */
   completed: completedCallSchema.optional(),
+  /**
+   * Present from a worker that writes a live call's remaining tasks as a local activity when the
+   * call runs completeCall after this answer (issue 16: one activity and one workflow task less
+   * for every call resolved at call.answered). Absent from a worker that predates it, and from
+   * histories before it: then completeCall is an activity, as it was — the answer, recorded in the
+   * history, is what keeps a replay on the path the call took.
+   */
+  completeLocally: z.literal(true).optional(),
 });
 
 export const checkWebhookInputSchema = z.object({ projectId: z.string(), webhook: sealedSecretSchema });

@@ -16,6 +16,23 @@ export const CRM_ACTIVITY_OPTIONS: ActivityOptions = {
 export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
 
 /**
+ * A live call's tasks written after its client was resolved at call.answered (completeCall), as
+ * a local activity: the call has already paid one activity for its resolution, and a second one
+ * would cost a task-queue round trip, three history events and a workflow task more for a write
+ * of one to three requests (issue 16, P2). Retried like any Bitrix24 work, for up to a day (a
+ * backoff past a minute becomes a timer, so a long retry holds no workflow task); a wait in the
+ * portal's rate-limit queue keeps the workflow task alive (the SDK heartbeats it); a worker
+ * killed mid-write loses that task, and another runs the write again, which finds by its markers
+ * what the first wrote (R1). A parked or resent call's tasks stay an activity in the backlog's
+ * lane (call-workflow.ts crmOptions), so that they never hold a live call's workflow-task slot.
+ */
+export const localCrm = proxyLocalActivities<CallActivities>({
+  startToCloseTimeout: CRM_ACTIVITY_OPTIONS.startToCloseTimeout,
+  scheduleToCloseTimeout: CRM_ACTIVITY_OPTIONS.scheduleToCloseTimeout,
+  retry: CRM_ACTIVITY_OPTIONS.retry,
+});
+
+/**
  * A call's client creation inside its number's client-creation shard (B2), as a local
  * activity: the workflow lives for one creation or a burst of them, so a task-queue round trip
  * and three history events per creation would be most of its cost. A long wait in the portal's

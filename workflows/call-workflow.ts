@@ -8,7 +8,7 @@ import {
 import type { CompletedCall, ResolvedClient } from '../schemas/activity-io';
 import type { CallFacts, ClientState, CrmBindings } from '../schemas/crm-plan';
 import type { CallEventEnvelope, CallPhase, CallResult, CallWorkflowInput, ProjectSettings } from '../schemas/workflow-io';
-import { crm, CRM_ACTIVITY_OPTIONS, local } from './activity-proxies';
+import { crm, CRM_ACTIVITY_OPTIONS, local, localCrm } from './activity-proxies';
 import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, localStep, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
   waitParked, waitWhileParked, type CredentialsStatus,
@@ -204,13 +204,19 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       result.taskIds = completedAlong.taskIds;
       result.failures.push(...completedAlong.failures);
     } else if (records && records.tasks.length > 0) {
-      const written = await step('create-tasks', () => endedPhase(facts), () => crm.completeCall.executeWithOptions(
-        { ...crmOptions(), summary: `write ${records.tasks.map((t) => t.key).join(', ')} for ${e164}` },
-        [{
-          projectId: input.projectId, callId: input.callId, e164, tasks: records.tasks, minVersion: resumedVersion,
+      const tasks = records.tasks;
+      const writeTasks = () => {
+        const call = {
+          projectId: input.projectId, callId: input.callId, e164, tasks, minVersion: resumedVersion,
           crm: bindings, responsibleUserId: cardResponsible(resolved), clientName: resolved?.clientName,
-        }],
-      ));
+        };
+        // A live call whose resolution came from a worker that says so writes them as a local
+        // activity; otherwise (an older worker's answer, an older history, a parked or resent
+        // call — wasParked is set before a parked step runs again) as the activity it always was.
+        if (resolved?.completeLocally && !wasParked && !startedAsBacklog) return localCrm.completeCall(call);
+        return crm.completeCall.executeWithOptions({ ...crmOptions(), summary: `write ${tasks.map((t) => t.key).join(', ')} for ${e164}` }, [call]);
+      };
+      const written = await step('create-tasks', () => endedPhase(facts), writeTasks);
       if (written) {
         result.taskIds = written.taskIds;
         result.failures.push(...written.failures);

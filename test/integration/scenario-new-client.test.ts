@@ -14,6 +14,15 @@ import {
 import type { CallEvent } from '../../schemas/call-event';
 import { callWorkflowId } from '../../workflows/contract';
 
+/** The local activities a history ran, by type, from their markers. */
+function localActivities(events: readonly { markerRecordedEventAttributes?: { markerName?: string | null; details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null } | null }[]): string[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+  });
+}
+
 describe('scenario: new client, incoming answered (S1)', () => {
   let h: Harness;
   let lead: string;
@@ -74,6 +83,11 @@ describe('scenario: new client, incoming answered (S1)', () => {
     assert.equal(idOf(only(crm.leads, 'lead')), idOf(early), 'the same lead, not a second one');
     assert.equal(result.createdLeadId, idOf(early));
     assertTask(taskOfCall(crm, ringing.callId, 'call-record'), { responsible: PETRO, status: 'completed', bindings: [`L_${idOf(early)}`] });
+    // The lead at call.answered is the call's one activity; its record, written after call.ended, a local activity (issue 16, P2).
+    const history = await h.bridge.temporal.workflow.getHandle(callWorkflowId(lead, ringing.callId)).fetchHistory();
+    const activities = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    assert.deepEqual(activities, ['resolveClient'], 'a live call resolved at call.answered schedules no completeCall activity');
+    assert.ok(localActivities(history.events ?? []).includes('completeCall'), `its record is written by a local completeCall (local activities: ${localActivities(history.events ?? []).join(', ')})`);
   });
 
   it('S1.1: createOn completion → no lead while the call is answered; the lead comes with call.ended', async () => {

@@ -66,6 +66,21 @@ export const MUTATIONS: Mutation[] = [
     edits: [{ find: '    completedAlong = done?.completed;\n', replace: "    completedAlong = stage === 'ended' ? (done?.completed ?? { taskIds: {}, failures: [] }) : undefined;\n" }],
     histories: ['v2/missed-new-client.before-one-activity'],
   },
+  // Issue 16: a live call's tasks after its resolution at call.answered, written locally when the answer says so (no patch).
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'writes a live call\'s tasks in a completeCall activity whatever resolveClient answered (`completeLocally` ignored)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: '        if (resolved?.completeLocally && !wasParked && !startedAsBacklog) return localCrm.completeCall(call);\n', replace: '' }],
+    histories: ['v2/never-ended', 'v2/answered-then-ended'],
+  },
+  {
+    workflowType: 'callWorkflowV2',
+    mistake: 'writes a live call\'s tasks locally after an answer from before (`completeLocally` taken for granted)',
+    file: 'workflows/call-workflow.ts',
+    edits: [{ find: 'if (resolved?.completeLocally && !wasParked', replace: 'if (!wasParked' }],
+    histories: ['v2/never-ended.before-local-complete'],
+  },
   {
     workflowType: 'callWorkflowV2',
     mistake: 'marks the call answered only after its client is resolved (two steps reordered)',

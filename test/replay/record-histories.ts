@@ -27,6 +27,7 @@ import type { CallResult } from '../../schemas/workflow-io';
 import { callWorkflowV2 } from '../../workflows';
 import { callStateQuery, callWorkflowId, clientCreationShardId, integrationStateQuery, integrationWorkflowId, reactivationWorkflowId, TASK_QUEUE } from '../../workflows/contract';
 import { callEvents } from '../../tools/testkit/call-events';
+import { crmFor } from '../../tools/testkit/crm-assert';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { runCli } from '../../tools/testkit/run-cli';
 import { createKafka } from '../../platform/kafka';
@@ -137,6 +138,15 @@ async function main(): Promise<void> {
     // S1, createOn answer: lead at call.answered, call record after call.ended.
     await outcome('answered-new-client', rec, callEvents({ projectId: rec, callId: 'rec-answered-new', clientNumber: '+380501230001', employee: { staffId: '101' } }),
       'incoming answered by 101, new number, createOn answer', /./);
+
+    // S1, createOn answer, the call still going on when its lead is made: call.ended only once the
+    // lead exists, so the call writes its record afterwards, in its own step (a local activity).
+    if (wanted('answered-then-ended')) {
+      const spread = callEvents({ projectId: rec, callId: 'rec-answered-then-ended', clientNumber: '+380501230010', employee: { staffId: '101' } });
+      await h.publish(spread.slice(0, 2));
+      await waitFor('the lead of the answered call', async () => crmFor(h!, rec, '+380501230010').leads.length > 0);
+      await outcome('answered-then-ended', rec, spread, 'incoming answered by 101, new number, createOn answer; call.ended after the lead was made', /lead-created/, spread.slice(2));
+    }
 
     // S4.2: missed from a new number: lead and call-back on the senior manager at call.ended.
     await outcome('missed-new-client', rec, callEvents({ projectId: rec, callId: 'rec-missed-new', clientNumber: '+380501230002', disposition: 'no_answer' }),
