@@ -44,7 +44,8 @@ export const BACKLOG_LANE_PATCH = 'backlog-activities-own-queue';
  *
  * What it costs above the minimal design (docs/requirements.md §8, P7), each for a reason: one local
  * activity for the settings; one activity when the client is resolved (so the lead exists while
- * the manager talks, S1.1); one idle timer for the whole call; a search-attribute upsert when the
+ * the manager talks, S1.1), and for a live call resolved before it ended, a local activity for its
+ * tasks after call.ended; one idle timer for the whole call; a search-attribute upsert when the
  * call is answered and one when it ends (operators find calls by phase and outcome, B4).
  */
 export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResult> {
