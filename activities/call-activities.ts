@@ -47,10 +47,18 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     return missedCallAssignee(p, position);
   }
 
-  /** Looks the number up, decides, fills; hands a creation to the number's shard (B2). */
-  const resolve = (input: ResolveClientInput) => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => resolveClient({
-    client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input, deps.creationShardRotateAfter),
-  }, input));
+  /**
+   * Looks the number up, decides, fills; hands a creation to the number's shard (B2). Says
+   * `completeLocally` (the call may write its remaining tasks as a local activity) only while no
+   * request of this worker waits for the portal's rate limit: a local activity waiting there would
+   * hold a workflow-task slot that every project's calls need; an activity waits in an activity slot.
+   */
+  const resolve = (input: ResolveClientInput): Promise<ResolvedClient> => deps.withBitrix(input.projectId, input.minVersion, async ({ client }, p) => {
+    const resolved = await resolveClient({
+      client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId), createInTurn: () => createInTurn(deps.temporal, input, deps.creationShardRotateAfter),
+    }, input);
+    return client.waiting() === 0 ? { ...resolved, completeLocally: true } : resolved;
+  });
 
   /** Writes the call's tasks, then hands the client's card to Ringostat (B9). */
   async function complete(input: CompleteCallInput): Promise<CompletedCall> {
@@ -109,11 +117,7 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     drawMissedAssignee: ({ projectId, callId }) => drawMissedAssignee(projectId, callId),
 
-    // This build writes a live call's remaining tasks as a local activity (schemas/activity-io.ts completeLocally).
-    resolveClient: async (input) => ({
-      ...(await heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input)))),
-      completeLocally: true,
-    }),
+    resolveClient: (input) => heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input))),
 
     createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
       createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),

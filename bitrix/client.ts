@@ -47,6 +47,8 @@ export interface BitrixClient {
   batch(cmds: Record<string, BatchCommand>, options?: { halt?: boolean }): Promise<BatchResult>;
   /** Every row of a list method, paging by start/next or by an ID cursor (see ListOptions). */
   listAll<T = Record<string, unknown>>(method: string, params?: QueryParams, options?: ListOptions<T>): Promise<T[]>;
+  /** Requests of this process waiting for the portal's rate limit now (0 without a limiter). */
+  waiting(): number;
   /** For benchmarks (P3): HTTP requests sent (retries included) and commands asked for. */
   stats(): { httpRequests: number; commands: number };
 }
@@ -115,6 +117,7 @@ export function createBitrixClient(options: BitrixClientOptions): BitrixClient {
     callRaw,
     batch,
     listAll: (method, params, opts) => listAll(client, method, params ?? {}, opts),
+    waiting: () => limiter?.waiting() ?? 0,
     stats: () => ({ httpRequests: transport.httpRequests, commands }),
   };
   return client;

@@ -57,11 +57,12 @@ export const resolvedClientSchema = z.object({
    */
   completed: completedCallSchema.optional(),
   /**
-   * Present from a worker that writes a live call's remaining tasks as a local activity when the
-   * call runs completeCall after this answer (issue 16: one activity and one workflow task less
-   * for every call resolved at call.answered). Absent from a worker that predates it, and from
-   * histories before it: then completeCall is an activity, as it was — the answer, recorded in the
-   * history, is what keeps a replay on the path the call took.
+   * Present when the call may write its remaining tasks as a local activity if it runs
+   * completeCall after this answer (issue 16: one activity and one workflow task less for every
+   * call resolved at call.answered): said by this build's worker while no request of it waits for
+   * the portal's rate limit. Absent from a worker that predates it, from histories before it, and
+   * while the portal's limit binds: then completeCall is an activity, as it was — the answer,
+   * recorded in the history, is what keeps a replay on the path the call took.
    */
   completeLocally: z.literal(true).optional(),
 });

@@ -71,6 +71,17 @@ void describe('bitrix client: single calls', () => {
     assert.equal(c.description, 'https://acme.bitrix24.ua/rest/7/***/');
   });
 
+  void it('waiting() counts the requests queued for the portal\'s rate limit (issue 16: a live call writes its tasks locally only when none are)', async () => {
+    const { c } = client(() => ({ json: { result: true } }), { rateLimit: { perSecond: 1, burst: 2, margin: 0 } });
+    assert.equal(c.waiting(), 0, 'nothing sent yet');
+    const sends = [c.call('a'), c.call('b'), c.call('c'), c.call('d')];
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(c.waiting(), 2, 'a bucket of two: the other two wait');
+    await Promise.all(sends);
+    assert.equal(c.waiting(), 0);
+    assert.equal(client(() => ({ json: { result: true } })).c.waiting(), 0, 'no limiter: nothing ever waits');
+  });
+
   void it('callRaw returns total and next', async () => {
     const { c } = client(() => ({ json: { result: [{ ID: '1' }], total: 120, next: 50 } }));
     const env = await c.callRaw('crm.lead.list');

@@ -23,6 +23,7 @@ function scripted(answer: (method: string, params: Record<string, unknown>) => u
       return { results, errors: {}, totals: {}, nexts: {} };
     },
     listAll: (async () => []) as BitrixClient['listAll'],
+    waiting: () => 0,
     stats: () => ({ httpRequests: 0, commands: calls.length }),
   };
   return { client, calls };

@@ -99,6 +99,7 @@ function fakeClient(world: World): FakeClient {
     async listAll() {
       throw new Error('not used');
     },
+    waiting: () => 0,
     stats: () => ({ httpRequests: client.requests.length, commands: client.requests.length }),
   };
   return client;
