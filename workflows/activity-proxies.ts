@@ -17,19 +17,18 @@ export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
 
 /**
  * A live call's tasks written after its client was resolved at call.answered (completeCall), as
- * a local activity: the call has already paid one activity for its resolution, and a second one
- * would cost a task-queue round trip, three history events and a workflow task more for a write
- * of one to three requests (issue 16, P2). Retried like any Bitrix24 work, for up to a day (a
- * backoff past a minute becomes a timer, so a long retry holds no workflow task); a wait in the
- * portal's rate-limit queue keeps the workflow task alive (the SDK heartbeats it); a worker
- * killed mid-write loses that task, and another runs the write again, which finds by its markers
- * what the first wrote (R1). A parked or resent call's tasks stay an activity in the backlog's
- * lane (call-workflow.ts crmOptions), so that they never hold a live call's workflow-task slot.
+ * a local activity first: the call has already paid one activity for its resolution, and a second
+ * one costs a task-queue round trip, three history events and a workflow task more for a write of
+ * one to three requests (issue 16, P2). A quick try only — two attempts, 20 s each at most — since
+ * the call's workflow task, and one of the worker's workflow-task slots that every project's calls
+ * need, is held while it runs: when the portal fails it twice (500s, a hung request), the call
+ * writes its tasks in the completeCall activity as before, which retries for a day in an activity
+ * slot (call-workflow.ts). A worker killed mid-write loses the task; another runs the write again,
+ * and it finds by its markers what the first wrote (R1).
  */
 export const localCrm = proxyLocalActivities<CallActivities>({
-  startToCloseTimeout: CRM_ACTIVITY_OPTIONS.startToCloseTimeout,
-  scheduleToCloseTimeout: CRM_ACTIVITY_OPTIONS.scheduleToCloseTimeout,
-  retry: CRM_ACTIVITY_OPTIONS.retry,
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /**

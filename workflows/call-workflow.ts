@@ -13,7 +13,8 @@ import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, localStep, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
   waitParked, waitWhileParked, type CredentialsStatus,
 } from './call-actor';
-import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
+import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, CallOutcomeKey, CallPhaseKey, callStateQuery, NON_RETRYABLE, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
+import { wasRetryable } from './activity-failure';
 
 /**
  * Patch (calls started before it replay without it): the idle timeout is the worker's
@@ -206,15 +207,22 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
       result.failures.push(...completedAlong.failures);
     } else if (records && records.tasks.length > 0) {
       const tasks = records.tasks;
-      const writeTasks = () => {
+      const writeTasks = async (): Promise<CompletedCall> => {
         const call = {
           projectId: input.projectId, callId: input.callId, e164, tasks, minVersion: resumedVersion,
           crm: bindings, responsibleUserId: cardResponsible(resolved), clientName: resolved?.clientName,
         };
-        // A live call whose resolution came from a worker that says so writes them as a local
-        // activity; otherwise (an older worker's answer, an older history, a parked or resent
-        // call — wasParked is set before a parked step runs again) as the activity it always was.
-        if (resolved?.completeLocally && !wasParked && !startedAsBacklog) return localCrm.completeCall(call);
+        // A live call whose resolution came from a worker that says so tries a local activity
+        // first; when the portal fails that quick try, and otherwise (an older worker's answer, an
+        // older history, a parked or resent call — wasParked is set before a parked step runs
+        // again), the activity it always was. An invalid token or a permanent failure is the step's.
+        if (resolved?.completeLocally && !wasParked && !startedAsBacklog) {
+          try {
+            return await localCrm.completeCall(call);
+          } catch (err) {
+            if (!wasRetryable(err, NON_RETRYABLE)) throw err;
+          }
+        }
         return crm.completeCall.executeWithOptions({ ...crmOptions(), summary: `write ${tasks.map((t) => t.key).join(', ')} for ${e164}` }, [call]);
       };
       const written = await step('create-tasks', () => endedPhase(facts), writeTasks);

@@ -71,7 +71,7 @@ export const MUTATIONS: Mutation[] = [
     workflowType: 'callWorkflowV2',
     mistake: 'writes a live call\'s tasks in a completeCall activity whatever resolveClient answered (`completeLocally` ignored)',
     file: 'workflows/call-workflow.ts',
-    edits: [{ find: '        if (resolved?.completeLocally && !wasParked && !startedAsBacklog) return localCrm.completeCall(call);\n', replace: '' }],
+    edits: [{ find: 'if (resolved?.completeLocally && !wasParked', replace: 'if (false && resolved?.completeLocally && !wasParked' }],
     histories: ['v2/never-ended', 'v2/answered-then-ended'],
   },
   {
