@@ -18,12 +18,9 @@ const UPDATE_DEADLINE_MS = 5_000;
  * workflow task, so the options event lands without scheduling one, and calls in flight need no
  * new workflow version. Once per call: an activity already at backlog priority belongs to a call
  * that parked before (or that a resend started as backlog). Only the call workflow's own
- * activities: a creation run by a number's client-creation shard (local) is left alone — and so,
- * today, is a live call's local completeCall (call-workflow.ts): a call that meets the invalid token
- * only there (answered before the token died, ended after) parks with its own priority; its work
- * after the release still goes to the backlog's lane at BACKLOG_PRIORITY, only its workflow tasks
- * do not queue behind live calls. An options update from inside a running workflow task is not
- * what this was proved with, so it is not sent from there.
+ * activities: a creation run by a number's client-creation shard (local) is left alone. (A live
+ * call's local completeCall never parks it: a failed local try hands over to the activity, which
+ * parks here like any other — call-workflow.ts.)
  * Best effort — a failure is logged and the call parks as it would have.
  */
 export async function queueParkingCallBehindLive(temporal: Client, logger: Logger): Promise<void> {

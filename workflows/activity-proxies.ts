@@ -21,9 +21,9 @@ export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
  * one costs a task-queue round trip, three history events and a workflow task more for a write of
  * one to three requests (issue 16, P2). A quick try only — two attempts, 20 s each at most — since
  * the call's workflow task, and one of the worker's workflow-task slots that every project's calls
- * need, is held while it runs: when the portal fails it twice (500s, a hung request), the call
+ * need, is held while it runs: when it fails (500s, a hung request, an invalid token), the call
  * writes its tasks in the completeCall activity as before, which retries for a day in an activity
- * slot (call-workflow.ts). A worker killed mid-write loses the task; another runs the write again,
+ * slot or parks the call (call-workflow.ts). A worker killed mid-write loses the task; another runs the write again,
  * and it finds by its markers what the first wrote (R1).
  */
 export const localCrm = proxyLocalActivities<CallActivities>({

@@ -13,8 +13,7 @@ import {
   CallSkipped, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_PARKED_LIMIT_MS, followCall, localStep, newCallResult, ParkedTooLong, receiveCallEvents, runStep,
   waitParked, waitWhileParked, type CredentialsStatus,
 } from './call-actor';
-import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, CallOutcomeKey, CallPhaseKey, callStateQuery, NON_RETRYABLE, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
-import { wasRetryable } from './activity-failure';
+import { BACKLOG_PRIORITY, BACKLOG_TASK_QUEUE, CallOutcomeKey, CallPhaseKey, callStateQuery, resumeSignal, skipParkedSignal, type CallSettings } from './contract';
 
 /**
  * Patch (calls started before it replay without it): the idle timeout is the worker's
@@ -213,15 +212,14 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
           crm: bindings, responsibleUserId: cardResponsible(resolved), clientName: resolved?.clientName,
         };
         // A live call whose resolution came from a worker that says so tries a local activity
-        // first; when the portal fails that quick try, and otherwise (an older worker's answer, an
-        // older history, a parked or resent call — wasParked is set before a parked step runs
-        // again), the activity it always was. An invalid token or a permanent failure is the step's.
+        // first. Whatever fails that quick try — a portal in trouble, an invalid token, a refusal —
+        // and otherwise (an older worker's answer, an older history, a parked or resent call:
+        // wasParked is set before a parked step runs again), the activity it always was decides:
+        // it retries for a day, or parks the call the way every activity does (its priority
+        // lowered, activities/parking-priority.ts), or records the refusal.
         if (resolved?.completeLocally && !wasParked && !startedAsBacklog) {
-          try {
-            return await localCrm.completeCall(call);
-          } catch (err) {
-            if (!wasRetryable(err, NON_RETRYABLE)) throw err;
-          }
+          const wrote = await localCrm.completeCall(call).catch(() => undefined);
+          if (wrote) return wrote;
         }
         return crm.completeCall.executeWithOptions({ ...crmOptions(), summary: `write ${tasks.map((t) => t.key).join(', ')} for ${e164}` }, [call]);
       };
