@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { CredentialsCache } from '../integration/credentials-cache';
 import { nextRoundRobinPosition } from '../integration/integration-client';
 import { callBindings, cardResponsible, missedCallAssignee, missedCallPool, planRecords, roundRobinDrawDue } from '../decisions';
@@ -5,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../platform/logger';
 import type { CompleteCallInput, CompletedCall, ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import type { BridgeConfig } from '../schemas/project-config';
-import type { CallActivities } from '../workflows/contract';
+import { FailureType, type CallActivities } from '../workflows/contract';
 import { projectLookup, type WithBitrix } from './bitrix-access';
 import { createInTurn } from './client-creation-gate';
 import { createClient, resolveClient } from './client-resolution';
@@ -18,6 +19,26 @@ export interface ContactCardSink {
     projectId: string; callId: string; clientE164: string;
     leadId?: number; dealId?: number; contactId?: number; responsibleUserId?: number; clientName?: string;
   }): Promise<void>;
+}
+
+/**
+ * The requests a creation sends at most when nothing waits (a lookup, the contact, the lead or
+ * deal, a field fill, a draw's read): a shard's local try goes ahead only with this much room
+ * under the portal's rate limit, so that it does not wait there (issue 16).
+ */
+const QUICK_TRY_REQUESTS = 5;
+
+/**
+ * A local try (input `quickTry`) goes ahead only when the worker can send its requests now: a
+ * local activity waiting for the portal's rate limit holds its workflow's task, so it declines
+ * (LocalTryDeclined) and its workflow runs the same work as an activity.
+ */
+function declineToWait(input: { quickTry?: true; callId: string }, client: { headroom(): number }, what: string): void {
+  if (!input.quickTry || client.headroom() >= QUICK_TRY_REQUESTS) return;
+  throw ApplicationFailure.create({
+    type: FailureType.LocalTryDeclined, nonRetryable: true,
+    message: `call ${input.callId}'s ${what} would wait for the portal's rate limit: run as an activity instead`,
+  });
 }
 
 export interface CallActivityDeps {
@@ -62,7 +83,10 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
   /** Writes the call's tasks, then hands the client's card to Ringostat (B9). */
   async function complete(input: CompleteCallInput): Promise<CompletedCall> {
-    const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => writeTasks(client, input.projectId, input.callId, input.tasks));
+    const written = await deps.withBitrix(input.projectId, input.minVersion, ({ client }) => {
+      declineToWait(input, client, 'tasks');
+      return writeTasks(client, input.projectId, input.callId, input.tasks);
+    });
     // B9: after the CRM work, never instead of it — a Ringostat problem must not fail the call.
     await deps.cards?.publish({
       projectId: input.projectId, callId: input.callId, clientE164: input.e164, ...input.crm,
@@ -119,8 +143,10 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     resolveClient: (input) => heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input))),
 
-    createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) =>
-      createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input))),
+    createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => {
+      declineToWait(input, client, 'creation');
+      return createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input);
+    })),
 
     completeCall: (input) => heartbeatWhileSlow(() => complete(input)),
   };

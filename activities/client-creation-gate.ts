@@ -28,7 +28,7 @@ const MAX_PAUSE_MS = 5_000;
  * markers whatever the earlier one made. An update the shard turns away — its run is continuing
  * as new (CreationShardRotating), or the server's limit of in-flight updates a workflow is
  * reached — or one that arrives as a run closes is sent again after a pause; the next run takes
- * it. A failed creation comes back as the failure the activity inside raised (its type,
+ * it; so is one the server rejected as never processed by a worker. A failed creation comes back as the failure the activity inside raised (its type,
  * retryability and message), so the call parks or retries exactly as if it had created itself.
  */
 export async function createInTurn(temporal: Client, input: ResolveClientInput, rotateAfter?: number): Promise<ResolvedClient> {
@@ -61,10 +61,19 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
   }
 }
 
-/** The shard turned the update away while it continues as new: not the creation's failure. */
+/**
+ * The update was never run, so it is not the creation's failure: the shard turned it away while
+ * it continues as new, or the server rejected it because the worker completed a workflow task
+ * without processing it (UnprocessedUpdate — seen when a shard's task was held by a local
+ * activity waiting for the portal; workflows/activity-proxies.ts clientCreationTry).
+ */
 function rotating(err: WorkflowUpdateFailedError): boolean {
-  return err.cause instanceof ApplicationFailure && err.cause.type === FailureType.CreationShardRotating;
+  return err.cause instanceof ApplicationFailure
+    && (err.cause.type === FailureType.CreationShardRotating || err.cause.type === SERVER_UNPROCESSED_UPDATE);
 }
+
+/** The server's failure type for an update a worker's completed task did not process. */
+const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
 /** The innermost application failure of a failed creation, re-raised as this activity's own. */
 function asActivityFailure(err: WorkflowUpdateFailedError): Error {

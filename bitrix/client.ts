@@ -49,6 +49,8 @@ export interface BitrixClient {
   listAll<T = Record<string, unknown>>(method: string, params?: QueryParams, options?: ListOptions<T>): Promise<T[]>;
   /** Requests of this process waiting for the portal's rate limit now (0 without a limiter). */
   waiting(): number;
+  /** Requests this process could send the portal now without waiting for its rate limit (Infinity without a limiter). */
+  headroom(): number;
   /** For benchmarks (P3): HTTP requests sent (retries included) and commands asked for. */
   stats(): { httpRequests: number; commands: number };
 }
@@ -118,6 +120,7 @@ export function createBitrixClient(options: BitrixClientOptions): BitrixClient {
     batch,
     listAll: (method, params, opts) => listAll(client, method, params ?? {}, opts),
     waiting: () => limiter?.waiting() ?? 0,
+    headroom: () => limiter?.headroom() ?? Number.POSITIVE_INFINITY,
     stats: () => ({ httpRequests: transport.httpRequests, commands }),
   };
   return client;

@@ -42,6 +42,8 @@ export interface RateLimiter {
   level(): number;
   /** Requests waiting for a slot. */
   waiting(): number;
+  /** Requests that could be sent now without waiting: 0 while any request waits or a 503 pause runs. */
+  headroom(): number;
 }
 
 /** `onWait`: told how long each granted request waited for its slot, in ms (metrics). */
@@ -112,6 +114,11 @@ export function createRateLimiter(
       return counter;
     },
     waiting: () => queue.length,
+    headroom() {
+      drain();
+      if (queue.length > 0 || pausedUntil > clock.now()) return 0;
+      return Math.max(0, Math.floor(capacity - counter));
+    },
   };
 }
 

@@ -21,6 +21,13 @@ export const resolveClientInputSchema = z.object({
    * round robin when due and writes the call's tasks, and says so with `completed`.
    */
   andComplete: z.boolean().optional(),
+  /**
+   * Set by a client-creation shard on its local try (issue 16): the creation declines
+   * (LocalTryDeclined) rather than wait for the portal's rate limit, and the shard runs it as an
+   * activity instead — a local activity waiting there holds the shard's workflow task, and with
+   * it every other creation the shard is sent.
+   */
+  quickTry: z.literal(true).optional(),
 });
 
 export const completeCallInputSchema = z.object({
@@ -33,6 +40,8 @@ export const completeCallInputSchema = z.object({
   crm: crmBindingsSchema,
   responsibleUserId: z.number().optional(),
   clientName: z.string().optional(),
+  /** Set by a live call's local try (issue 16): declines (LocalTryDeclined) rather than wait for the portal's rate limit. */
+  quickTry: z.literal(true).optional(),
 });
 
 export const completedCallSchema = z.object({

@@ -19,7 +19,9 @@ export const crm = proxyActivities<CallActivities>(CRM_ACTIVITY_OPTIONS);
  * A live call's tasks written after its client was resolved at call.answered (completeCall), as
  * a local activity first: the call has already paid one activity for its resolution, and a second
  * one costs a task-queue round trip, three history events and a workflow task more for a write of
- * one to three requests (issue 16, P2). A quick try only — two attempts, 20 s each at most — since
+ * one to three requests (issue 16, P2). A quick try only — two attempts, 20 s each at most, and it
+ * declines at once (`quickTry`, LocalTryDeclined) when the worker has no room under the portal's
+ * rate limit — since
  * the call's workflow task, and one of the worker's workflow-task slots that every project's calls
  * need, is held while it runs: when it fails (500s, a hung request, an invalid token), the call
  * writes its tasks in the completeCall activity as before, which retries for a day in an activity
@@ -48,6 +50,35 @@ const CREATION_BOUNDS = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
 } as const satisfies ActivityOptions;
 export const clientCreation = proxyLocalActivities<CallActivities>(CREATION_BOUNDS);
+
+/**
+ * From CREATION_TRY_PATCH on (workflows/client-creation-shard-workflow.ts), a live call's creation
+ * is first tried as a local activity that declines to wait for the portal's rate limit (input
+ * `quickTry`: LocalTryDeclined when the worker has no room to send its requests now), with one
+ * attempt: a portal with room answers a creation in well under a second, so the common case costs
+ * no task-queue round trip. Whatever fails the try — the decline, a 500, an invalid token — the
+ * shard runs the creation as `liveClientCreation`, which looks up first and so finds what the try
+ * may have made (R1).
+ *
+ * Why not the local activity alone: one that waits in the rate-limit queue holds its shard's
+ * workflow task for seconds, the SDK then heartbeats that task, and creations sent to the shard
+ * meanwhile were rejected as never processed (UnprocessedUpdate; the sdk-core errors "unprocessed
+ * protocol messages while receiving new work"), and their calls ended without their lead: 47 of a
+ * backlog of 300 new callers on a standard plan (P4, docs/benchmarks.md). The time bound stays CREATION_BOUNDS'
+ * (more than the few requests' HTTP timeouts), so the try is never cut off mid-request while the
+ * activity after it runs.
+ */
+export const clientCreationTry = proxyLocalActivities<CallActivities>({
+  startToCloseTimeout: CREATION_BOUNDS.startToCloseTimeout,
+  retry: { maximumAttempts: 1 },
+});
+
+/** A live call's creation after its local try failed: an activity, waiting in an activity slot (heartbeating) rather than the shard's workflow task. */
+export const liveClientCreation = proxyActivities<CallActivities>({
+  ...CREATION_BOUNDS,
+  taskQueue: TASK_QUEUE,
+  heartbeatTimeout: '10 seconds',
+});
 
 /**
  * The same creation for a call of the backlog (issue 15, item 5), as an activity: a local activity

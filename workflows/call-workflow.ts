@@ -212,13 +212,14 @@ export async function callWorkflowV2(input: CallWorkflowInput): Promise<CallResu
           crm: bindings, responsibleUserId: cardResponsible(resolved), clientName: resolved?.clientName,
         };
         // A live call whose resolution came from a worker that says so tries a local activity
-        // first. Whatever fails that quick try — a portal in trouble, an invalid token, a refusal —
+        // first, one that declines to wait for the portal's rate limit. Whatever fails that quick
+        // try — no room under the limit, a portal in trouble, an invalid token, a refusal —
         // and otherwise (an older worker's answer, an older history, a parked or resent call:
         // wasParked is set before a parked step runs again), the activity it always was decides:
         // it retries for a day, or parks the call the way every activity does (its priority
         // lowered, activities/parking-priority.ts), or records the refusal.
         if (resolved?.completeLocally && !wasParked && !startedAsBacklog) {
-          const wrote = await localCrm.completeCall(call).catch(() => undefined);
+          const wrote = await localCrm.completeCall({ ...call, quickTry: true }).catch(() => undefined);
           if (wrote) return wrote;
         }
         return crm.completeCall.executeWithOptions({ ...crmOptions(), summary: `write ${tasks.map((t) => t.key).join(', ')} for ${e164}` }, [call]);

@@ -1,7 +1,7 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
 import type { ClientCreationShardInput } from '../schemas/workflow-io';
-import { backlogClientCreation, clientCreation } from './activity-proxies';
+import { backlogClientCreation, clientCreation, clientCreationTry, liveClientCreation } from './activity-proxies';
 import { createClientUpdate, FailureType } from './contract';
 
 /**
@@ -13,6 +13,20 @@ import { createClientUpdate, FailureType } from './contract';
  * run, so a run may take a few more (at most the server's 10 in-flight updates).
  */
 export const ROTATE_AFTER_CREATIONS = 500;
+
+/**
+ * Patch (runs before it created every live call's creation as a local activity with retries): a
+ * quick local try that never waits for the portal's rate limit, then an activity when it fails
+ * (workflows/activity-proxies.ts clientCreationTry). The marker is written once a run.
+ */
+export const CREATION_TRY_PATCH = 'creation-local-try-then-activity';
+
+/** One creation: a backlog call's as a backlog activity; a live call's tried locally first (CREATION_TRY_PATCH). */
+function create(input: ResolveClientInput): Promise<ResolvedClient> {
+  if (input.backlog) return backlogClientCreation.createClient(input);
+  if (!patched(CREATION_TRY_PATCH)) return clientCreation.createClient(input);
+  return clientCreationTry.createClient({ ...input, quickTry: true }).catch(() => liveClientCreation.createClient(input));
+}
 
 /**
  * How long a run waits before it continues as new anyway — or closes, when it took no creation
@@ -28,7 +42,9 @@ const RUN_AT_MOST = '1 day';
  * (update-with-start, "use existing"). The creations of one number run one at a time in arrival
  * order, each looking the number up again first, so the second call of a burst finds what the
  * first created and creates nothing; different numbers' creations run side by side. Calls that
- * find their client never come here.
+ * find their client never come here. A creation is a quick local try when the portal has room, and
+ * an activity when it would wait (create(), CREATION_TRY_PATCH): the shard's workflow task is
+ * never held by a wait for the portal, so creations sent meanwhile are taken at once.
  *
  * Why shards and not a workflow a number (clientCreationWorkflow, before them): a burst of new
  * callers then costs no workflow start, close or visibility record each, and creations that
@@ -49,7 +65,7 @@ export async function clientCreationShardWorkflow(input: ClientCreationShardInpu
   setHandler(createClientUpdate, (input: ResolveClientInput): Promise<ResolvedClient> => {
     taken += 1;
     const mine = (queues.get(input.e164) ?? Promise.resolve())
-      .then(() => (input.backlog ? backlogClientCreation : clientCreation).createClient(input));
+      .then(() => create(input));
     const end = mine.catch(() => undefined);
     queues.set(input.e164, end);
     void end.then(() => {

@@ -236,20 +236,34 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/client-creation-one', 'v2/client-creation-burst'],
   },
 
-  // clientCreationShardWorkflow: a backlog creation run locally, a pause before continuing as new.
+  // clientCreationShardWorkflow: a backlog creation run locally, the local try or the activity after it dropped, a pause before continuing as new.
   {
     workflowType: 'clientCreationShardWorkflow',
-    mistake: 'runs a backlog creation as a local activity, as live ones are (the activity dropped)',
+    mistake: 'runs a backlog creation as a local activity, as live ones were (the activity dropped)',
     file: 'workflows/client-creation-shard-workflow.ts',
-    edits: [{ find: '(input.backlog ? backlogClientCreation : clientCreation)', replace: 'clientCreation' }],
+    edits: [{ find: '  if (input.backlog) return backlogClientCreation.createClient(input);\n', replace: '' }],
     histories: ['v2/client-creation-shard-backlog'],
+  },
+  {
+    workflowType: 'clientCreationShardWorkflow',
+    mistake: 'runs every live creation as an activity (the local try dropped)',
+    file: 'workflows/client-creation-shard-workflow.ts',
+    edits: [{ find: 'return clientCreationTry.createClient({ ...input, quickTry: true }).catch(() => liveClientCreation.createClient(input));', replace: 'return liveClientCreation.createClient(input);' }],
+    histories: ['v2/client-creation-shard-burst'],
+  },
+  {
+    workflowType: 'clientCreationShardWorkflow',
+    mistake: 'lets a failed local try fail the creation (the activity after it dropped)',
+    file: 'workflows/client-creation-shard-workflow.ts',
+    edits: [{ find: '.catch(() => liveClientCreation.createClient(input))', replace: '' }],
+    histories: ['v2/client-creation-shard-declined'],
   },
   {
     workflowType: 'clientCreationShardWorkflow',
     mistake: 'pauses before it continues as new, for creations still on their way (a timer added)',
     file: 'workflows/client-creation-shard-workflow.ts',
     edits: [
-      { find: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';", replace: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';" },
+      { find: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';", replace: "import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';" },
       { find: '  await continueAsNew<typeof clientCreationShardWorkflow>(input);\n', replace: "  await sleep('1 second');\n  await continueAsNew<typeof clientCreationShardWorkflow>(input);\n" },
     ],
     histories: ['v2/client-creation-shard-burst'],

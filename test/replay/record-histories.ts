@@ -117,9 +117,11 @@ async function main(): Promise<void> {
     h = await startHarness({
       projects: [
         { id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'recon', ringostat }, { id: 'race' },
+        // A portal with little room (one request a second, a burst of four): creations would wait.
+        { id: 'tight', bitrix24: { rateLimit: { perSecond: 1, burst: 4 } } },
       ],
     });
-    const [rec, rr, park, limit, recon, race] = h.projectIds as [string, string, string, string, string, string];
+    const [rec, rr, park, limit, recon, race, tight] = h.projectIds as [string, string, string, string, string, string, string];
     const secrets = [...h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string), ringostat.apiKey];
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -192,6 +194,24 @@ async function main(): Promise<void> {
     await h.publish([0, 1, 2].flatMap((stage) => burst.map((events) => events[stage]!)));
     await Promise.all(burst.map((events) => h!.callResult(rec, callId(events), 120_000)));
     await recordCreationShard(h, 'client-creation-shard-burst', clientCreationShardId(rec, '+380501230012'), 'four calls at once from one new number', secrets, true);
+
+    // Issue 16: new callers at once on a portal with little room. A shard tries each creation
+    // locally only while the worker can send its requests at once; the others run as activities.
+    if (wanted('client-creation-shard-declined')) {
+      const callers = Array.from({ length: 16 }, (_, i) => callEvents({ projectId: tight, callId: `tight-${i}`, clientNumber: `+3805012341${String(i).padStart(2, '0')}`, employee: { staffId: '101' } }));
+      await h.publish(callers.flat());
+      await Promise.all(callers.map((events) => h!.callResult(tight, callId(events), 120_000)));
+      let declined: { workflowId: string; runId: string } | undefined;
+      let mostActivities = 0;
+      for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowId STARTS_WITH 'client-creation:${tight}:'` })) {
+        const events = (await h.bridge.temporal.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events ?? [];
+        const activities = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+        const tries = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+        if (activities > mostActivities && tries > 0) [declined, mostActivities] = [{ workflowId: w.workflowId, runId: w.runId }, activities];
+      }
+      assert.ok(declined, 'a shard that tried creations locally and ran some as activities');
+      await record(h, 'client-creation-shard-declined', declined.workflowId, 'sixteen new callers at once on a portal with little room: local tries, and activities where the portal had no room', secrets, declined.runId);
+    }
 
     // S4.2 round robin: the position comes from the project's integration actor (an update).
     if (wanted('missed-round-robin', 'integration-round-robin')) {

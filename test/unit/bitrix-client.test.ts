@@ -82,6 +82,18 @@ void describe('bitrix client: single calls', () => {
     assert.equal(client(() => ({ json: { result: true } })).c.waiting(), 0, 'no limiter: nothing ever waits');
   });
 
+  void it('headroom() is what may be sent now without a wait: none while any request queues (issue 16: a shard creates locally only with room)', async () => {
+    const { c } = client(() => ({ json: { result: true } }), { rateLimit: { perSecond: 1, burst: 3, margin: 0 } });
+    assert.equal(c.headroom(), 3, 'an empty bucket of three');
+    await c.call('a');
+    assert.equal(c.headroom(), 2);
+    const sends = [c.call('b'), c.call('c'), c.call('d')];
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(c.headroom(), 0, 'one request waits: no room for anyone else');
+    await Promise.all(sends);
+    assert.equal(client(() => ({ json: { result: true } }), { rateLimit: false }).c.headroom(), Number.POSITIVE_INFINITY, 'no limiter: no bound');
+  });
+
   void it('callRaw returns total and next', async () => {
     const { c } = client(() => ({ json: { result: [{ ID: '1' }], total: 120, next: 50 } }));
     const env = await c.callRaw('crm.lead.list');

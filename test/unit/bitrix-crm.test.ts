@@ -24,6 +24,7 @@ function scripted(answer: (method: string, params: Record<string, unknown>) => u
     },
     listAll: (async () => []) as BitrixClient['listAll'],
     waiting: () => 0,
+    headroom: () => Number.POSITIVE_INFINITY,
     stats: () => ({ httpRequests: 0, commands: calls.length }),
   };
   return { client, calls };

@@ -100,6 +100,7 @@ function fakeClient(world: World): FakeClient {
       throw new Error('not used');
     },
     waiting: () => 0,
+    headroom: () => Number.POSITIVE_INFINITY,
     stats: () => ({ httpRequests: client.requests.length, commands: client.requests.length }),
   };
   return client;

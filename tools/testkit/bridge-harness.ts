@@ -101,7 +101,9 @@ export async function startHarness(options: { projects: ProjectOverrides[]; sand
     const id = `${overrides.id ?? `p${i}`}-${suffix}`;
     sandbox.admin.createPortal({ id, users: portalUsers, dealCategories: [{ id: 3, name: 'Нова' }] });
     const webhookUrl = sandbox.admin.createWebhook(id, 1);
-    return { timeZone: 'Europe/Kyiv', defaultCountry: 'UA', seniorManager: 1, employees, ...overrides, id, bitrix24: { webhookUrl } };
+    // A project may set its Bitrix24 settings (its rate limit, say); the webhook is always the sandbox's.
+    const bitrix24 = { ...(overrides.bitrix24 as Record<string, unknown> | undefined), webhookUrl };
+    return { timeZone: 'Europe/Kyiv', defaultCountry: 'UA', seniorManager: 1, employees, ...overrides, id, bitrix24 };
   });
   const config = bridgeConfigSchema.parse({ projects });
   const topic = `test-events-${suffix}`;

@@ -30,6 +30,11 @@ export const FailureType = {
    * the caller sends it again and the next run takes it. Never a call's failure.
    */
   CreationShardRotating: 'CreationShardRotating',
+  /**
+   * A client-creation shard's local try declined to wait for the portal's rate limit (B2,
+   * issue 16): the shard runs the creation as an activity. Never a call's failure.
+   */
+  LocalTryDeclined: 'LocalTryDeclined',
   /** Ringostat refused the Auth-key (B7). */
   RingostatAuthError: 'RingostatAuthError',
   /** Ringostat refused the request itself (B7). */
