@@ -28,10 +28,8 @@ const MAX_PAUSE_MS = 5_000;
  * markers whatever the earlier one made. An update the shard turns away — its run is continuing
  * as new (CreationShardRotating), or the server's limit of in-flight updates a workflow is
  * reached — or one that arrives as a run closes is sent again after a pause; the next run takes
- * it; so is one the server rejected as never processed by a worker. A failed creation comes back
- * as the failure the activity inside raised (its type, retryability and message), so the call
- * parks or retries exactly as if it had created itself. A cancelled activity (its worker stops)
- * stops waiting at once; its retry asks again.
+ * it; so is one the server rejected as never processed by a worker. A failed creation comes back as the failure the activity inside raised (its type,
+ * retryability and message), so the call parks or retries exactly as if it had created itself.
  */
 export async function createInTurn(temporal: Client, input: ResolveClientInput, rotateAfter?: number): Promise<ResolvedClient> {
   const context = activityContext();
@@ -51,12 +49,10 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
   for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       const bounded = () => temporal.withDeadline(deadline, ask);
-      return await (context ? untilCancelled(temporal, context.cancellationSignal, bounded) : bounded());
+      return await (context ? temporal.withAbortSignal(context.cancellationSignal, bounded) : bounded());
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && !neverRun(err)) throw asActivityFailure(err);
-      // Cancelled (the worker is stopping, the call's activity timed out): the retry asks again.
-      if (context?.cancellationSignal.aborted) throw err;
-      if (Date.now() >= deadline) {
+      if (err instanceof WorkflowUpdateFailedError && !rotating(err)) throw asActivityFailure(err);
+      if (Date.now() >= deadline || context?.cancellationSignal.aborted) {
         throw new Error(`client creation for this call got no answer within ${CREATION_WAIT_MS / 60_000} min `
           + `(workflow ${clientCreationShardId(input.projectId, input.e164)}): ${(err as Error).message}`);
       }
@@ -65,49 +61,19 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
   }
 }
 
-/** The server's failure type for an update a worker's completed task did not process. */
-const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
-
-/**
- * `start()` with the activity's cancellation: not started once cancelled, and every request it
- * makes cancelled when the activity is. The client cancels a request when its signal aborts, but
- * only one made before the abort: a request made after it (the poll for the update's outcome
- * that follows the send, another poll after one that came back empty) was never cancelled, ran
- * to the creation wait's deadline, and a worker's stop waited for it (seen: a dozen calls, their
- * creations never to come since the creation lane had stopped). So the signal handed to the
- * client also cancels a request that subscribes after the abort.
- */
-function untilCancelled<T>(temporal: Client, signal: AbortSignal, start: () => Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
-  return temporal.withAbortSignal(lateSubscribersToo(signal), start);
-}
-
-/** A signal that aborts with `signal`, and calls back at once a listener added after it aborted. */
-function lateSubscribersToo(signal: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  const late = controller.signal;
-  const subscribe = late.addEventListener.bind(late);
-  late.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
-    subscribe(...args);
-    const [type, listener] = args;
-    if (type !== 'abort' || !late.aborted || !listener) return;
-    const event = new Event('abort');
-    queueMicrotask(() => (typeof listener === 'function' ? listener.call(late, event) : listener.handleEvent(event)));
-  }) as AbortSignal['addEventListener'];
-  return late;
-}
-
 /**
  * The update was never run, so it is not the creation's failure: the shard turned it away while
  * it continues as new, or the server rejected it because the worker completed a workflow task
  * without processing it (UnprocessedUpdate — seen when a shard's task was held by a local
  * activity waiting for the portal; workflows/activity-proxies.ts clientCreationTry).
  */
-function neverRun(err: WorkflowUpdateFailedError): boolean {
+function rotating(err: WorkflowUpdateFailedError): boolean {
   return err.cause instanceof ApplicationFailure
     && (err.cause.type === FailureType.CreationShardRotating || err.cause.type === SERVER_UNPROCESSED_UPDATE);
 }
+
+/** The server's failure type for an update a worker's completed task did not process. */
+const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
 /** The innermost application failure of a failed creation, re-raised as this activity's own. */
 function asActivityFailure(err: WorkflowUpdateFailedError): Error {

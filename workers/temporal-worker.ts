@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { BACKLOG_TASK_QUEUE, CREATION_TASK_QUEUE, TASK_QUEUE } from '../workflows/contract';
+import { BACKLOG_TASK_QUEUE, TASK_QUEUE } from '../workflows/contract';
 
 export interface BridgeWorkerOptions {
   connection: NativeConnection;
@@ -50,8 +50,6 @@ export interface BridgeWorkers {
   main: Worker;
   /** The backlog's lane (BACKLOG_TASK_QUEUE): the Bitrix24 activities of calls that were parked or that the resend started. */
   backlog: Worker;
-  /** The creation lane (CREATION_TASK_QUEUE): live calls' client creations that run as activities. */
-  creation: Worker;
 }
 
 /** Many calls wait on Bitrix24 at once; the shared client batches their commands (B8). */
@@ -64,18 +62,9 @@ const MAIN_ACTIVITY_SLOTS = 200;
  * slots, bounds the drain. Raise it on workers with cores to spare (it is per worker).
  */
 const DEFAULT_BACKLOG_ACTIVITY_SLOTS = 10;
-/**
- * Creations in the creation lane at once, a worker. A creation holds its slot while it waits for
- * its portal's rate limit, and the shared client batches the commands of the creations that run
- * (B8): a request carries at most as many creation commands as there are slots, so the slots must
- * be well above a batch's 50 commands for the portal's limit, not the slots, to bound a backlog of
- * new callers (P4, 2,000 calls: 20 slots gave 21 commands a request and 45% of the portal's
- * ceiling, 100 gave 35 and 78%, 200 the same 77%: beyond 100 the box's CPU bounds it).
- */
-const CREATION_ACTIVITY_SLOTS = 100;
 
 /**
- * The process's three workers over ONE set of activities, so all lanes share each portal's
+ * The process's two workers over ONE set of activities, so both lanes share each portal's
  * client, batcher and rate limiter (B8): two limiters would send twice the portal's rate.
  */
 export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise<BridgeWorkers> {
@@ -84,8 +73,8 @@ export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise
   // version it is routed to, so a worker of an older build never replays a history a newer one
   // wrote. AUTO_UPGRADE for every type: a call parks for days and an integration never ends, so
   // pinning them would keep old workers alive as long; they move to the current version at their
-  // next task instead, which patched() and the replay test make safe. All lanes poll as one
-  // version, so a version is made current only once every queue has its pollers.
+  // next task instead, which patched() and the replay test make safe. Both lanes poll as one
+  // version, so a version is made current only once both queues have its pollers.
   const workerDeploymentOptions = { version: options.version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } as const;
   const namespace = options.namespace ?? 'default';
   const main = await Worker.create({
@@ -106,14 +95,7 @@ export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise
     maxConcurrentActivityTaskExecutions: options.backlogActivitySlots ?? DEFAULT_BACKLOG_ACTIVITY_SLOTS,
     workerDeploymentOptions,
   });
-  const creation = await Worker.create({
-    connection: options.connection, namespace,
-    taskQueue: CREATION_TASK_QUEUE,
-    activities,
-    maxConcurrentActivityTaskExecutions: CREATION_ACTIVITY_SLOTS,
-    workerDeploymentOptions,
-  });
-  return { main, backlog, creation };
+  return { main, backlog };
 }
 
 const quietBundlerLogger = {
