@@ -28,8 +28,10 @@ const MAX_PAUSE_MS = 5_000;
  * markers whatever the earlier one made. An update the shard turns away — its run is continuing
  * as new (CreationShardRotating), or the server's limit of in-flight updates a workflow is
  * reached — or one that arrives as a run closes is sent again after a pause; the next run takes
- * it; so is one the server rejected as never processed by a worker. A failed creation comes back as the failure the activity inside raised (its type,
- * retryability and message), so the call parks or retries exactly as if it had created itself.
+ * it; so is one the server rejected as never processed by a worker. A failed creation comes back
+ * as the failure the activity inside raised (its type, retryability and message), so the call
+ * parks or retries exactly as if it had created itself. A cancelled activity (its worker stops)
+ * stops waiting at once; its retry asks again.
  */
 export async function createInTurn(temporal: Client, input: ResolveClientInput, rotateAfter?: number): Promise<ResolvedClient> {
   const context = activityContext();
@@ -49,16 +51,35 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
   for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       const bounded = () => temporal.withDeadline(deadline, ask);
-      return await (context ? temporal.withAbortSignal(context.cancellationSignal, bounded) : bounded());
+      return await (context ? untilCancelled(context.cancellationSignal, temporal.withAbortSignal(context.cancellationSignal, bounded)) : bounded());
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && !rotating(err)) throw asActivityFailure(err);
-      if (Date.now() >= deadline || context?.cancellationSignal.aborted) {
+      // Cancelled (the worker is stopping, the call's activity timed out): the retry asks again.
+      if (context?.cancellationSignal.aborted) throw err;
+      if (Date.now() >= deadline) {
         throw new Error(`client creation for this call got no answer within ${CREATION_WAIT_MS / 60_000} min `
           + `(workflow ${clientCreationShardId(input.projectId, input.e164)}): ${(err as Error).message}`);
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/**
+ * `work`, or the cancellation as soon as it comes. The client's abort signal cancels the request
+ * that sends the update, but not always the poll for its outcome that follows (seen: a worker's
+ * stop waiting on a dozen such activities, their creations never to come since the creation lane
+ * had stopped). The abandoned poll ends at the creation wait's deadline.
+ */
+function untilCancelled<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  // Abandoned on cancellation, it still ends (with an error, at the latest when the connection closes): nobody waits for it then.
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

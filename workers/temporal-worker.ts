@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../platform/logger';
 import type { BridgeConfig } from '../schemas/project-config';
-import { BACKLOG_TASK_QUEUE, TASK_QUEUE } from '../workflows/contract';
+import { BACKLOG_TASK_QUEUE, CREATION_TASK_QUEUE, TASK_QUEUE } from '../workflows/contract';
 
 export interface BridgeWorkerOptions {
   connection: NativeConnection;
@@ -50,6 +50,8 @@ export interface BridgeWorkers {
   main: Worker;
   /** The backlog's lane (BACKLOG_TASK_QUEUE): the Bitrix24 activities of calls that were parked or that the resend started. */
   backlog: Worker;
+  /** The creation lane (CREATION_TASK_QUEUE): live calls' client creations that run as activities. */
+  creation: Worker;
 }
 
 /** Many calls wait on Bitrix24 at once; the shared client batches their commands (B8). */
@@ -62,9 +64,15 @@ const MAIN_ACTIVITY_SLOTS = 200;
  * slots, bounds the drain. Raise it on workers with cores to spare (it is per worker).
  */
 const DEFAULT_BACKLOG_ACTIVITY_SLOTS = 10;
+/**
+ * Creations in the creation lane at once, a worker. A creation holds its slot while it waits for
+ * its portal's rate limit; more creations than slots wait in the server, and what bounds them is
+ * the portal, not the slots (the shared client batches the creations that run, B8).
+ */
+const CREATION_ACTIVITY_SLOTS = 20;
 
 /**
- * The process's two workers over ONE set of activities, so both lanes share each portal's
+ * The process's three workers over ONE set of activities, so all lanes share each portal's
  * client, batcher and rate limiter (B8): two limiters would send twice the portal's rate.
  */
 export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise<BridgeWorkers> {
@@ -73,8 +81,8 @@ export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise
   // version it is routed to, so a worker of an older build never replays a history a newer one
   // wrote. AUTO_UPGRADE for every type: a call parks for days and an integration never ends, so
   // pinning them would keep old workers alive as long; they move to the current version at their
-  // next task instead, which patched() and the replay test make safe. Both lanes poll as one
-  // version, so a version is made current only once both queues have its pollers.
+  // next task instead, which patched() and the replay test make safe. All lanes poll as one
+  // version, so a version is made current only once every queue has its pollers.
   const workerDeploymentOptions = { version: options.version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } as const;
   const namespace = options.namespace ?? 'default';
   const main = await Worker.create({
@@ -95,7 +103,14 @@ export async function createBridgeWorkers(options: BridgeWorkerOptions): Promise
     maxConcurrentActivityTaskExecutions: options.backlogActivitySlots ?? DEFAULT_BACKLOG_ACTIVITY_SLOTS,
     workerDeploymentOptions,
   });
-  return { main, backlog };
+  const creation = await Worker.create({
+    connection: options.connection, namespace,
+    taskQueue: CREATION_TASK_QUEUE,
+    activities,
+    maxConcurrentActivityTaskExecutions: CREATION_ACTIVITY_SLOTS,
+    workerDeploymentOptions,
+  });
+  return { main, backlog, creation };
 }
 
 const quietBundlerLogger = {

@@ -24,7 +24,7 @@ export interface WorkerPartDeps {
 }
 
 export interface WorkerPart {
-  /** The main worker: workflows and live calls' activities (its twin polls the backlog's lane). */
+  /** The main worker: workflows and live calls' activities (its twins poll the backlog's lane and the creation lane). */
   worker: Worker;
   /** The Worker Deployment version this worker polls as. */
   version: { deploymentName: string; buildId: string };
@@ -46,7 +46,7 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
   const native = await NativeConnection.connect({ address: options.temporalAddress });
   const reconcileProducer = kafka.producer({ allowAutoTopicCreation: false });
   await reconcileProducer.connect();
-  const { main: worker, backlog } = await createBridgeWorkers({
+  const { main: worker, backlog, creation } = await createBridgeWorkers({
     connection: native, namespace, temporal, config, logger,
     activityDeps: {
       ...deps.shared, secrets: options.secrets, kafka: () => kafka, topic: options.topic, reconcileProducer, registry,
@@ -59,10 +59,10 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
     ...(tuning.backlogActivitySlots !== undefined ? { backlogActivitySlots: tuning.backlogActivitySlots } : {}),
     version,
   });
-  const lanes = [worker, backlog];
+  const lanes = [worker, backlog, creation];
   const shutdownLanes = () => lanes.forEach((lane) => { if (lane.getState() === 'RUNNING') lane.shutdown(); });
-  // Either lane failing stops the process's worker part: the other is shut down with it, and the
-  // failure is reported once both have stopped (so nothing closes the connection under a lane).
+  // Any lane failing stops the process's worker part: the others are shut down with it, and the
+  // failure is reported once all have stopped (so nothing closes the connection under a lane).
   const runs = lanes.map((lane) => lane.run().catch((err: unknown) => {
     shutdownLanes();
     throw err;
@@ -74,7 +74,9 @@ export async function startWorkerPart(options: BridgeOptions, deps: WorkerPartDe
   workerRun.catch((err) => deps.fatal('worker', err));
   readiness.register('worker', () => {
     const stopped = lanes.find((lane) => lane.getState() !== 'RUNNING');
-    return !stopped || `${stopped === worker ? 'worker' : 'backlog worker'} is ${stopped.getState()}`;
+    if (!stopped) return true;
+    const name = stopped === worker ? 'worker' : stopped === backlog ? 'backlog worker' : 'creation worker';
+    return `${name} is ${stopped.getState()}`;
   });
   const stop = async () => {
     shutdownLanes();

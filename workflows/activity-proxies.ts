@@ -1,5 +1,5 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import { BACKLOG_PRIORITY, FailureType, NON_RETRYABLE, TASK_QUEUE, type CallActivities, type IntegrationActivities } from './contract';
+import { BACKLOG_PRIORITY, CREATION_TASK_QUEUE, FailureType, NON_RETRYABLE, TASK_QUEUE, type CallActivities, type IntegrationActivities } from './contract';
 
 /**
  * Bitrix24 work: transient faults and rate limits retry with backoff (R3) for up to a day; the
@@ -73,10 +73,14 @@ export const clientCreationTry = proxyLocalActivities<CallActivities>({
   retry: { maximumAttempts: 1 },
 });
 
-/** A live call's creation after its local try failed: an activity, waiting in an activity slot (heartbeating) rather than the shard's workflow task. */
+/**
+ * A live call's creation after its local try failed: an activity, waiting in an activity slot
+ * (heartbeating) rather than the shard's workflow task — in the creation lane, whose slots no call
+ * holds while it waits for its creation (CREATION_TASK_QUEUE).
+ */
 export const liveClientCreation = proxyActivities<CallActivities>({
   ...CREATION_BOUNDS,
-  taskQueue: TASK_QUEUE,
+  taskQueue: CREATION_TASK_QUEUE,
   heartbeatTimeout: '10 seconds',
 });
 

@@ -18,7 +18,7 @@ import { TEMPORAL_DATABASES } from '../../tools/infra/cluster/temporal-config';
 import { SCHEMA_SCRIPT } from '../../tools/infra/cluster/temporal-schema';
 import { KAFKA_CLUSTER_BROKER_SETTINGS } from '../../tools/infra/cluster/kafka-cluster-config';
 import { parseSettings } from '../../config/settings';
-import { BACKLOG_TASK_QUEUE, TASK_QUEUE } from '../../workflows/contract';
+import { BACKLOG_TASK_QUEUE, CREATION_TASK_QUEUE, TASK_QUEUE } from '../../workflows/contract';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -64,7 +64,7 @@ describe('docker-compose.yml (issue 9: Docker that works)', () => {
     const dynamic = parse(read('docker/temporal-dynamicconfig.yaml')) as Record<string, Array<{ value: number; constraints: { taskQueueName: string } }>>;
     for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
       const queues = (dynamic[key] ?? []).filter((v) => v.value === 1).map((v) => v.constraints.taskQueueName).sort();
-      assert.deepEqual(queues, [TASK_QUEUE, BACKLOG_TASK_QUEUE].sort(), key);
+      assert.deepEqual(queues, [TASK_QUEUE, BACKLOG_TASK_QUEUE, CREATION_TASK_QUEUE].sort(), key);
     }
   });
 

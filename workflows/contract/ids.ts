@@ -82,3 +82,13 @@ export const BACKLOG_PRIORITY = { priorityKey: 4 } as const;
  * the rest of the backlog waits in the server, costing no worker memory.
  */
 export const BACKLOG_TASK_QUEUE = `${TASK_QUEUE}-backlog`;
+
+/**
+ * The lane of client creations that run as activities (issue 16): a live call's creation whose
+ * local try in its shard failed (workflows/activity-proxies.ts liveClientCreation). On the main
+ * queue it could deadlock: the call waiting for it holds a main activity slot, and once every
+ * slot holds such a waiting call, no slot is left for the creations they wait for — seen as a
+ * nine-minute stall (the calls' creation wait) after a restart under 500s. Here creations hold
+ * only this lane's slots, and they wait for nothing but Bitrix24.
+ */
+export const CREATION_TASK_QUEUE = `${TASK_QUEUE}-creation`;
