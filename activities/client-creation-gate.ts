@@ -53,7 +53,7 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
       const bounded = () => temporal.withDeadline(deadline, ask);
       return await (context ? untilCancelled(context.cancellationSignal, temporal.withAbortSignal(context.cancellationSignal, bounded)) : bounded());
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && !rotating(err)) throw asActivityFailure(err);
+      if (err instanceof WorkflowUpdateFailedError && !neverRun(err)) throw asActivityFailure(err);
       // Cancelled (the worker is stopping, the call's activity timed out): the retry asks again.
       if (context?.cancellationSignal.aborted) throw err;
       if (Date.now() >= deadline) {
@@ -64,6 +64,9 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
     }
   }
 }
+
+/** The server's failure type for an update a worker's completed task did not process. */
+const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
 /**
  * `work`, or the cancellation as soon as it comes. The client's abort signal cancels the request
@@ -88,13 +91,10 @@ function untilCancelled<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
  * without processing it (UnprocessedUpdate — seen when a shard's task was held by a local
  * activity waiting for the portal; workflows/activity-proxies.ts clientCreationTry).
  */
-function rotating(err: WorkflowUpdateFailedError): boolean {
+function neverRun(err: WorkflowUpdateFailedError): boolean {
   return err.cause instanceof ApplicationFailure
     && (err.cause.type === FailureType.CreationShardRotating || err.cause.type === SERVER_UNPROCESSED_UPDATE);
 }
-
-/** The server's failure type for an update a worker's completed task did not process. */
-const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
 /** The innermost application failure of a failed creation, re-raised as this activity's own. */
 function asActivityFailure(err: WorkflowUpdateFailedError): Error {

@@ -19,9 +19,9 @@ const UPDATE_DEADLINE_MS = 5_000;
  * workflow task, so the options event lands without scheduling one, and calls in flight need no
  * new workflow version. Once per call: an activity already at backlog priority belongs to a call
  * that parked before (or that a resend started as backlog). Only the call workflow's own
- * activities: a creation run by a number's client-creation shard (its local try, or the activity
- * after it) is left alone — that workflow is the shard, whose priority is every creation's; the
- * call waiting for it parks through its own activity. (A live
+ * activities: a creation run by a number's client-creation shard (a local try, or an activity in
+ * the creation lane) is left alone — that workflow is the shard, whose priority is every
+ * creation's; the call waiting for it parks through its own activity. (A live
  * call's local completeCall never parks it: a failed local try hands over to the activity, which
  * parks here like any other — call-workflow.ts.)
  * Best effort — a failure is logged and the call parks as it would have.

@@ -31,8 +31,8 @@ export const FailureType = {
    */
   CreationShardRotating: 'CreationShardRotating',
   /**
-   * A client-creation shard's local try declined to wait for the portal's rate limit (B2,
-   * issue 16): the shard runs the creation as an activity. Never a call's failure.
+   * A local try declined to wait for the portal's rate limit (issue 16): a client-creation
+   * shard's creation (B2) or a live call's tasks, which then run as an activity. Never a call's failure.
    */
   LocalTryDeclined: 'LocalTryDeclined',
   /** Ringostat refused the Auth-key (B7). */
