@@ -3,9 +3,11 @@
  * makes creations queue. Before the fix a shard's creation waited in the rate-limit queue inside
  * a local activity, holding the shard's workflow task; the SDK heartbeated that task, creations
  * sent meanwhile came back from the server as never processed (UnprocessedUpdate), and those
- * calls ended without their lead. Now a shard tries a creation locally only when the worker has
- * room to send it at once, and otherwise runs it as an activity (workflows/activity-proxies.ts
- * clientCreationTry, liveClientCreation).
+ * calls ended without their lead (P4: 47 of 300; docs/benchmarks.md "B2 under the portal's rate
+ * limit"). Now a shard tries a creation locally only when the worker has room to send it at once,
+ * and otherwise runs it as an activity in the creation lane (workflows/activity-proxies.ts
+ * clientCreationTry, liveClientCreation). At this size the old code still wrote every call — the
+ * loss needs P4's load — so what fails on it here is the path: no creation ran as an activity.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
