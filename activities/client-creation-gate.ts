@@ -51,7 +51,7 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
   for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       const bounded = () => temporal.withDeadline(deadline, ask);
-      return await (context ? untilCancelled(context.cancellationSignal, temporal.withAbortSignal(context.cancellationSignal, bounded)) : bounded());
+      return await (context ? untilCancelled(temporal, context.cancellationSignal, bounded) : bounded());
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && !neverRun(err)) throw asActivityFailure(err);
       // Cancelled (the worker is stopping, the call's activity timed out): the retry asks again.
@@ -69,20 +69,33 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
 const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
 /**
- * `work`, or the cancellation as soon as it comes. The client's abort signal cancels the request
- * that sends the update, but not always the poll for its outcome that follows (seen: a worker's
- * stop waiting on a dozen such activities, their creations never to come since the creation lane
- * had stopped). The abandoned poll ends at the creation wait's deadline.
+ * `start()` with the activity's cancellation: not started once cancelled, and every request it
+ * makes cancelled when the activity is. The client cancels a request when its signal aborts, but
+ * only one made before the abort: a request made after it (the poll for the update's outcome
+ * that follows the send, another poll after one that came back empty) was never cancelled, ran
+ * to the creation wait's deadline, and a worker's stop waited for it (seen: a dozen calls, their
+ * creations never to come since the creation lane had stopped). So the signal handed to the
+ * client also cancels a request that subscribes after the abort.
  */
-function untilCancelled<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  // Abandoned on cancellation, it still ends (with an error, at the latest when the connection closes): nobody waits for it then.
-  work.catch(() => undefined);
+function untilCancelled<T>(temporal: Client, signal: AbortSignal, start: () => Promise<T>): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  return temporal.withAbortSignal(lateSubscribersToo(signal), start);
+}
+
+/** A signal that aborts with `signal`, and calls back at once a listener added after it aborted. */
+function lateSubscribersToo(signal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  const late = controller.signal;
+  const subscribe = late.addEventListener.bind(late);
+  late.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+    subscribe(...args);
+    const [type, listener] = args;
+    if (type !== 'abort' || !late.aborted || !listener) return;
+    const event = new Event('abort');
+    queueMicrotask(() => (typeof listener === 'function' ? listener.call(late, event) : listener.handleEvent(event)));
+  }) as AbortSignal['addEventListener'];
+  return late;
 }
 
 /**
