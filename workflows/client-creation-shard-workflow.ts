@@ -21,11 +21,35 @@ export const ROTATE_AFTER_CREATIONS = 500;
  */
 export const CREATION_TRY_PATCH = 'creation-local-try-then-activity';
 
-/** One creation: a backlog call's as a backlog activity; a live call's tried locally first (CREATION_TRY_PATCH). */
-function create(input: ResolveClientInput): Promise<ResolvedClient> {
-  if (input.backlog) return backlogClientCreation.createClient(input);
-  if (!patched(CREATION_TRY_PATCH)) return clientCreation.createClient(input);
-  return clientCreationTry.createClient({ ...input, quickTry: true }).catch(() => liveClientCreation.createClient(input));
+/**
+ * Patch (runs before it tried live creations locally side by side): one local try at a time in a
+ * run. Live, the SDK resolves each local activity as it finishes; on replay it resolves together
+ * every one that overlapped, in the order they started — so what the handlers did next (complete
+ * an update, schedule the fallback activity) came in another order, and a shard that a worker lost
+ * from its cache failed on replay (non-determinism) and held its creations for ever (mixed-calls
+ * seed 546526; temporalio/sdk-typescript#1744). A try is a few requests with no wait for the
+ * portal, so trying one at a time costs the shard little; its fallback activities still run side
+ * by side. The marker is written once a run.
+ */
+export const ONE_TRY_AT_A_TIME_PATCH = 'creation-one-local-try-at-a-time';
+
+/** How a run creates a client: in the order it can replay (ONE_TRY_AT_A_TIME_PATCH). */
+function creator(): (input: ResolveClientInput) => Promise<ResolvedClient> {
+  /** The end of the run's last local try; the next waits for it. */
+  let lastTry: Promise<unknown> = Promise.resolve();
+  const tryLocally = (input: ResolveClientInput): Promise<ResolvedClient> => {
+    const attempt = () => clientCreationTry.createClient({ ...input, quickTry: true });
+    if (!patched(ONE_TRY_AT_A_TIME_PATCH)) return attempt();
+    const mine = lastTry.then(attempt);
+    lastTry = mine.catch(() => undefined);
+    return mine;
+  };
+  /** One creation: a backlog call's as a backlog activity; a live call's tried locally first (CREATION_TRY_PATCH). */
+  return (input) => {
+    if (input.backlog) return backlogClientCreation.createClient(input);
+    if (!patched(CREATION_TRY_PATCH)) return clientCreation.createClient(input);
+    return tryLocally(input).catch(() => liveClientCreation.createClient(input));
+  };
 }
 
 /**
@@ -61,6 +85,7 @@ export async function clientCreationShardWorkflow(input: ClientCreationShardInpu
   const queues = new Map<string, Promise<unknown>>();
   let taken = 0;
   let rotating = false;
+  const create = creator();
 
   setHandler(createClientUpdate, (input: ResolveClientInput): Promise<ResolvedClient> => {
     taken += 1;

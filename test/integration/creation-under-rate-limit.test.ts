@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
 import { crmFor, idOf, only, taskOfCall } from '../../tools/testkit/crm-assert';
+import { unreplayableHistories } from '../../tools/testkit/replay-written';
 import type { CallEvent } from '../../schemas/call-event';
 
 /** New callers at once: enough that the creations outlast the portal's room by far. */
@@ -65,5 +66,9 @@ describe('B2, P4: new callers at once on a rate-limited portal (issue 16)', () =
     assert.ok(localTries > 0, 'some creations ran as local tries');
     assert.ok(activities > 0, 'creations that would have waited for the portal ran as activities');
     assert.ok(!h.logLines.some((line) => line.includes('UnprocessedUpdate')), 'no creation was rejected as never processed');
+    // Every shard history replays on the code that wrote it: a worker that loses a shard from its
+    // cache (a restart, an eviction) carries on (live, the tries resolved one by one as each
+    // finished; replay resolves together the ones that overlapped).
+    assert.deepEqual(await unreplayableHistories(h.bridge.temporal, `WorkflowId STARTS_WITH 'client-creation:${project}:'`), [], 'every shard history replays');
   });
 });

@@ -16,6 +16,7 @@ import type { CallEvent } from '../../schemas/call-event';
 import type { CallResult } from '../../schemas/workflow-io';
 import { callEvents } from '../../tools/testkit/call-events';
 import { startHarness, type Harness } from '../../tools/testkit/bridge-harness';
+import { unreplayableHistories } from '../../tools/testkit/replay-written';
 
 type Rec = Record<string, unknown>;
 
@@ -298,6 +299,10 @@ describe('a few hundred mixed calls under faults and a restart (R1, M6, B2, R3)'
     // worker slot — issue 16 — shows as that wait expiring, nine minutes later, then a retry).
     const expired = h.logLines.filter((line) => line.includes('client creation for this call got no answer'));
     assert.deepEqual(expired, [], 'no call waited out its client creation');
+    // Every history this run wrote replays on its code, whether or not a worker happened to lose it
+    // from its cache (issue 16: a shard's overlapping local tries once did not, seed 546526).
+    const shards = h.projectIds.map((p) => `WorkflowId STARTS_WITH 'client-creation:${p}:'`).join(' OR ');
+    assert.deepEqual(await unreplayableHistories(h.bridge.temporal, shards), [], 'every shard history replays');
     const events = calls.reduce((n, c) => n + c.sequence.length, 0);
     const multi = new Set(calls.filter((c, _, all) => all.filter((o) => o.e164 === c.e164).length > 1).map((c) => c.e164)).size;
     process.stdout.write(

@@ -236,7 +236,7 @@ export const MUTATIONS: Mutation[] = [
     histories: ['v2/client-creation-one', 'v2/client-creation-burst'],
   },
 
-  // clientCreationShardWorkflow: a backlog creation run locally, the local try or the activity after it dropped, a pause before continuing as new.
+  // clientCreationShardWorkflow: a backlog creation run locally, the local try or the activity after it dropped, tries side by side again, a pause before continuing as new.
   {
     workflowType: 'clientCreationShardWorkflow',
     mistake: 'runs a backlog creation as a local activity, as live ones were (the activity dropped)',
@@ -248,7 +248,7 @@ export const MUTATIONS: Mutation[] = [
     workflowType: 'clientCreationShardWorkflow',
     mistake: 'runs every live creation as an activity (the local try dropped)',
     file: 'workflows/client-creation-shard-workflow.ts',
-    edits: [{ find: 'return clientCreationTry.createClient({ ...input, quickTry: true }).catch(() => liveClientCreation.createClient(input));', replace: 'return liveClientCreation.createClient(input);' }],
+    edits: [{ find: 'return tryLocally(input).catch(() => liveClientCreation.createClient(input));', replace: 'return liveClientCreation.createClient(input);' }],
     histories: ['v2/client-creation-shard-burst'],
   },
   {
@@ -257,6 +257,13 @@ export const MUTATIONS: Mutation[] = [
     file: 'workflows/client-creation-shard-workflow.ts',
     edits: [{ find: '.catch(() => liveClientCreation.createClient(input))', replace: '' }],
     histories: ['v2/client-creation-shard-declined'],
+  },
+  {
+    workflowType: 'clientCreationShardWorkflow',
+    mistake: 'tries live creations locally side by side again (the one-try-at-a-time patch dropped)',
+    file: 'workflows/client-creation-shard-workflow.ts',
+    edits: [{ find: '    if (!patched(ONE_TRY_AT_A_TIME_PATCH)) return attempt();\n', replace: '    return attempt();\n' }],
+    histories: ['v2/client-creation-shard-overlap', 'v2/client-creation-shard-declined'],
   },
   {
     workflowType: 'clientCreationShardWorkflow',

@@ -90,6 +90,26 @@ async function recordCreationShard(h: Harness, name: string, workflowId: string,
   await record(h, name, workflowId, `${scenario} (the busiest of ${runs.length} such run(s))`, secrets, busiest.runId);
 }
 
+/**
+ * `count` new callers of `projectId` at once (numbers `prefix` + two digits), then the run of
+ * the project's shards that `score` (its local tries, its creation activities) rates highest.
+ */
+async function newCallersShard(h: Harness, projectId: string, count: number, prefix: string, score: (tries: number, activities: number) => number): Promise<{ workflowId: string; runId: string }> {
+  const callers = Array.from({ length: count }, (_, i) => callEvents({ projectId, callId: `${projectId}-new-${i}`, clientNumber: `${prefix}${String(i).padStart(2, '0')}`, employee: { staffId: '101' } }));
+  await h.publish(callers.flat());
+  await Promise.all(callers.map((events) => h.callResult(projectId, events[0]!.callId, 120_000)));
+  let best: { workflowId: string; runId: string } | undefined;
+  let bestScore = 0;
+  for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowId STARTS_WITH 'client-creation:${projectId}:'` })) {
+    const events = (await h.bridge.temporal.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events ?? [];
+    const activities = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+    const tries = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+    if (score(tries, activities) > bestScore) [best, bestScore] = [{ workflowId: w.workflowId, runId: w.runId }, score(tries, activities)];
+  }
+  assert.ok(best, `a shard of ${projectId} with both local tries and creation activities`);
+  return best;
+}
+
 async function main(): Promise<void> {
   let stack: Stack | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-histories-'));
@@ -119,9 +139,11 @@ async function main(): Promise<void> {
         { id: 'rec' }, { id: 'rr', scenario: { missedNewClientAssignee: 'round-robin' } }, { id: 'park' }, { id: 'limit' }, { id: 'recon', ringostat }, { id: 'race' },
         // A portal with little room (one request a second, a burst of four): creations would wait.
         { id: 'tight', bitrix24: { rateLimit: { perSecond: 1, burst: 4 } } },
+        // A portal that fails a fifth of its requests: some creations' tries fail as others succeed.
+        { id: 'flaky' },
       ],
     });
-    const [rec, rr, park, limit, recon, race, tight] = h.projectIds as [string, string, string, string, string, string, string];
+    const [rec, rr, park, limit, recon, race, tight, flaky] = h.projectIds as [string, string, string, string, string, string, string, string];
     const secrets = [...h.config.projects.map((p) => p.bitrix24.webhookUrl.split('/').at(-2) as string), ringostat.apiKey];
     fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -198,19 +220,16 @@ async function main(): Promise<void> {
     // Issue 16: new callers at once on a portal with little room. A shard tries each creation
     // locally only while the worker can send its requests at once; the others run as activities.
     if (wanted('client-creation-shard-declined')) {
-      const callers = Array.from({ length: 16 }, (_, i) => callEvents({ projectId: tight, callId: `tight-${i}`, clientNumber: `+3805012341${String(i).padStart(2, '0')}`, employee: { staffId: '101' } }));
-      await h.publish(callers.flat());
-      await Promise.all(callers.map((events) => h!.callResult(tight, callId(events), 120_000)));
-      let declined: { workflowId: string; runId: string } | undefined;
-      let mostActivities = 0;
-      for await (const w of h.bridge.temporal.workflow.list({ query: `WorkflowId STARTS_WITH 'client-creation:${tight}:'` })) {
-        const events = (await h.bridge.temporal.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events ?? [];
-        const activities = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
-        const tries = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
-        if (activities > mostActivities && tries > 0) [declined, mostActivities] = [{ workflowId: w.workflowId, runId: w.runId }, activities];
-      }
-      assert.ok(declined, 'a shard that tried creations locally and ran some as activities');
+      const declined = await newCallersShard(h, tight, 16, '+3805012341', (tries, activities) => (tries > 0 ? activities : 0));
       await record(h, 'client-creation-shard-declined', declined.workflowId, 'sixteen new callers at once on a portal with little room: local tries, and activities where the portal had no room', secrets, declined.runId);
+    }
+
+    // Issue 16: new callers at once whose tries overlap in their shards, a fifth of the portal's
+    // answers 500: one local try at a time, the failed ones handed to activities.
+    if (wanted('client-creation-shard-overlap')) {
+      h.sandbox.admin.setFaults(flaky, [{ errorRate: 0.2 }]);
+      const overlap = await newCallersShard(h, flaky, 24, '+3805012342', (tries, activities) => (activities > 0 ? tries : 0));
+      await record(h, 'client-creation-shard-overlap', overlap.workflowId, 'twenty-four new callers at once, a fifth of the portal\'s answers 500: tries one at a time, failed ones as activities', secrets, overlap.runId);
     }
 
     // S4.2 round robin: the position comes from the project's integration actor (an update).
