@@ -28,6 +28,9 @@ export interface ContactCardSink {
  */
 const QUICK_TRY_REQUESTS = 5;
 
+/** A failed try's reason as a shard's history keeps it: enough to read, never a payload. */
+const MAX_TRY_FAILURE_CHARS = 300;
+
 /**
  * A local try (input `quickTry`) goes ahead only when the worker can send its requests now: a
  * local activity waiting for the portal's rate limit holds its workflow's task, so it declines
@@ -124,6 +127,12 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
     }
   }
 
+  /** One creation (B2), run by a shard: declines a quick try that would wait for the portal. */
+  const createOne = (input: ResolveClientInput): Promise<ResolvedClient> => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => {
+    declineToWait(input, client, 'creation');
+    return createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input);
+  });
+
   return {
     async loadProjectSettings(projectId) {
       const { bitrix24: _secret, ingestToken: _token, ringostat: _ringostat, ...settings } = project(projectId);
@@ -143,10 +152,14 @@ export function createCallActivities(deps: CallActivityDeps): CallActivities {
 
     resolveClient: (input) => heartbeatWhileSlow(() => (input.andComplete ? resolveAndComplete(input) : resolve(input))),
 
-    createClient: (input) => heartbeatWhileSlow(() => deps.withBitrix(input.projectId, input.minVersion, ({ client }, p) => {
-      declineToWait(input, client, 'creation');
-      return createClient({ client, project: p, drawMissedAssignee: () => drawMissedAssignee(input.projectId, input.callId) }, input);
-    })),
+    createClient: (input) => heartbeatWhileSlow(() => createOne(input)),
+
+    // Side by side: the shared client batches their requests (B8), so a batch costs the portal
+    // about what one creation does.
+    tryCreations: (inputs) => Promise.all(inputs.map((input) => createOne({ ...input, quickTry: true }).then(
+      (created) => ({ created }),
+      (err: unknown) => ({ failed: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, MAX_TRY_FAILURE_CHARS) }),
+    ))),
 
     completeCall: (input) => heartbeatWhileSlow(() => complete(input)),
   };

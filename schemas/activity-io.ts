@@ -95,6 +95,16 @@ export const resendInputSchema = z.object({
 });
 export const resendResultSchema = resendCountsSchema.extend({ since: z.string(), failures: z.array(z.string()) });
 
+/**
+ * A client-creation shard's local try of several numbers' creations at once (issue 16): one answer
+ * an input, in their order — the client, or why the try failed (the shard then runs that creation
+ * as an activity).
+ */
+export const triedCreationsSchema = z.array(z.union([
+  z.object({ created: resolvedClientSchema }),
+  z.object({ failed: z.string() }),
+]));
+export type TriedCreations = z.infer<typeof triedCreationsSchema>;
 export type ResolveClientInput = z.infer<typeof resolveClientInputSchema>;
 export type ResolvedClient = z.infer<typeof resolvedClientSchema>;
 export type CompleteCallInput = z.infer<typeof completeCallInputSchema>;

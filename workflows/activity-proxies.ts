@@ -53,7 +53,8 @@ export const clientCreation = proxyLocalActivities<CallActivities>(CREATION_BOUN
 
 /**
  * From CREATION_TRY_PATCH on (workflows/client-creation-shard-workflow.ts), a live call's creation
- * is first tried as a local activity that declines to wait for the portal's rate limit (input
+ * is first tried as a local activity (from TRIES_TOGETHER_PATCH on, `tryCreations`: the creations a
+ * run holds, together, one such try at a time) that declines to wait for the portal's rate limit (input
  * `quickTry`: LocalTryDeclined when the worker has no room to send its requests now), with one
  * attempt: a portal with room answers a creation in well under a second, so the common case costs
  * no task-queue round trip. Whatever fails the try — the decline, a 500, an invalid token — the

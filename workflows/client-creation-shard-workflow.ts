@@ -1,5 +1,5 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ResolveClientInput, ResolvedClient } from '../schemas/activity-io';
+import type { ResolveClientInput, ResolvedClient, TriedCreations } from '../schemas/activity-io';
 import type { ClientCreationShardInput } from '../schemas/workflow-io';
 import { backlogClientCreation, clientCreation, clientCreationTry, liveClientCreation } from './activity-proxies';
 import { createClientUpdate, FailureType } from './contract';
@@ -22,33 +22,53 @@ export const ROTATE_AFTER_CREATIONS = 500;
 export const CREATION_TRY_PATCH = 'creation-local-try-then-activity';
 
 /**
- * Patch (runs before it tried live creations locally side by side): one local try at a time in a
- * run. Live, the SDK resolves each local activity as it finishes; on replay it resolves together
- * every one that overlapped, in the order they started — so what the handlers did next (complete
- * an update, schedule the fallback activity) came in another order, and a shard that a worker lost
- * from its cache failed on replay (non-determinism) and held its creations for ever (mixed-calls
- * seed 546526; temporalio/sdk-typescript#1744). A try is a few requests with no wait for the
- * portal, so trying one at a time costs the shard little; its fallback activities still run side
- * by side. The marker is written once a run.
+ * Patch (runs before it tried each live creation in its own local activity, side by side): a
+ * run tries the live creations it holds together in ONE local activity (tryCreations), one such
+ * try at a time, and each creation whose try failed runs as an activity. Live, the SDK resolves
+ * each local activity as it finishes; on replay it resolves together every one that overlapped,
+ * in the order they started — so what the handlers did next (complete an update, schedule the
+ * fallback activity) came in another order, and a shard that a worker lost from its cache failed
+ * replay (non-determinism) and held its creations for ever (mixed-calls seed 546526; the class of
+ * temporalio/sdk-typescript#1744). One local activity at a time resolves alike both ways.
+ * Together, not one by one: creations tried one after another kept the shard's workflow task
+ * open for the sum of their round trips, and under a 300-caller backlog the server timed those
+ * tasks out (P4 stalled). The marker is written once a run.
  */
-export const ONE_TRY_AT_A_TIME_PATCH = 'creation-one-local-try-at-a-time';
+export const TRIES_TOGETHER_PATCH = 'creation-tries-together';
 
-/** How a run creates a client: in the order it can replay (ONE_TRY_AT_A_TIME_PATCH). */
+/** A live creation waiting for the run's next local try. */
+interface Waiting {
+  input: ResolveClientInput;
+  settle(outcome: Promise<ResolvedClient>): void;
+}
+
+/** How a run creates a client: in the order it can replay (TRIES_TOGETHER_PATCH). */
 function creator(): (input: ResolveClientInput) => Promise<ResolvedClient> {
-  /** The end of the run's last local try; the next waits for it. */
-  let lastTry: Promise<unknown> = Promise.resolve();
-  const tryLocally = (input: ResolveClientInput): Promise<ResolvedClient> => {
-    const attempt = () => clientCreationTry.createClient({ ...input, quickTry: true });
-    if (!patched(ONE_TRY_AT_A_TIME_PATCH)) return attempt();
-    const mine = lastTry.then(attempt);
-    lastTry = mine.catch(() => undefined);
-    return mine;
+  const waiting: Waiting[] = [];
+  let trying = false;
+  /** Tries what waits, together; then what has come meanwhile; until nothing waits. */
+  const tryWaiting = async (): Promise<void> => {
+    trying = true;
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, waiting.length);
+      const answers = await clientCreationTry.tryCreations(batch.map((w) => ({ ...w.input, quickTry: true as const })))
+        .catch(() => [] as TriedCreations);
+      for (const [i, w] of batch.entries()) {
+        const answer = answers[i];
+        w.settle(answer && 'created' in answer ? Promise.resolve(answer.created) : liveClientCreation.createClient(w.input));
+      }
+    }
+    trying = false;
   };
   /** One creation: a backlog call's as a backlog activity; a live call's tried locally first (CREATION_TRY_PATCH). */
   return (input) => {
     if (input.backlog) return backlogClientCreation.createClient(input);
     if (!patched(CREATION_TRY_PATCH)) return clientCreation.createClient(input);
-    return tryLocally(input).catch(() => liveClientCreation.createClient(input));
+    if (!patched(TRIES_TOGETHER_PATCH)) return clientCreationTry.createClient({ ...input, quickTry: true }).catch(() => liveClientCreation.createClient(input));
+    return new Promise<ResolvedClient>((resolve, reject) => {
+      waiting.push({ input, settle: (outcome) => void outcome.then(resolve, reject) });
+      if (!trying) void tryWaiting();
+    });
   };
 }
 

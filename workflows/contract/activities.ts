@@ -1,6 +1,6 @@
 import type {
   CheckWebhookInput, CompleteCallInput, CompletedCall, ReleaseParkedInput, ResendInput, ResendResult,
-  ResolveClientInput, ResolvedClient, WebhookChecked,
+  ResolveClientInput, ResolvedClient, TriedCreations, WebhookChecked,
 } from '../../schemas/activity-io';
 import type { CrmBindings, CrmLookup, FillEmptyPlan, NewEntitiesPlan, TaskPlan } from '../../schemas/crm-plan';
 import type { ReconcileSummary } from '../../schemas/reconcile';
@@ -50,6 +50,12 @@ export interface CallActivities {
    * again, creates what is still due (each entity once: markers, R1) and fills empty fields.
    */
   createClient(input: ResolveClientInput): Promise<ResolvedClient>;
+  /**
+   * A shard's local try of the creations it holds, side by side in one local activity (issue 16):
+   * each as createClient with `quickTry`, each answer its own (TriedCreations), never failing as a
+   * whole, so the shard's next commands follow one resolution — the same live and on replay.
+   */
+  tryCreations(inputs: ResolveClientInput[]): Promise<TriedCreations>;
   /** Writes the call's tasks (each once) and hands the client's card to Ringostat's contact book (B9). */
   completeCall(input: CompleteCallInput): Promise<CompletedCall>;
 
