@@ -48,10 +48,12 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
       ...(context?.info.priority ? { priority: context.info.priority } : {}),
     }),
   });
+  // One for the whole wait, not one a try: each subscribes to the activity's signal for good.
+  const cancellation = context ? lateSubscribersToo(context.cancellationSignal) : undefined;
   for (let pause = RACE_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       const bounded = () => temporal.withDeadline(deadline, ask);
-      return await (context ? untilCancelled(temporal, context.cancellationSignal, bounded) : bounded());
+      return await (cancellation ? untilCancelled(temporal, cancellation, bounded) : bounded());
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && !neverRun(err)) throw asActivityFailure(err);
       // Cancelled (the worker is stopping, the call's activity timed out): the retry asks again.
@@ -68,24 +70,24 @@ export async function createInTurn(temporal: Client, input: ResolveClientInput, 
 /** The server's failure type for an update a worker's completed task did not process. */
 const SERVER_UNPROCESSED_UPDATE = 'UnprocessedUpdate';
 
-/**
- * `start()` with the activity's cancellation: not started once cancelled, and every request it
- * makes cancelled when the activity is. The client cancels a request when its signal aborts, but
- * only one made before the abort: a request made after it (the poll for the update's outcome
- * that follows the send, another poll after one that came back empty) was never cancelled, ran
- * to the creation wait's deadline, and a worker's stop waited for it (seen: a dozen calls, their
- * creations never to come since the creation lane had stopped). So the signal handed to the
- * client also cancels a request that subscribes after the abort.
- */
+/** `start()` with `signal` (lateSubscribersToo): not started once cancelled, every request it makes cancelled with it. */
 function untilCancelled<T>(temporal: Client, signal: AbortSignal, start: () => Promise<T>): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
-  return temporal.withAbortSignal(lateSubscribersToo(signal), start);
+  return temporal.withAbortSignal(signal, start);
 }
 
-/** A signal that aborts with `signal`, and calls back at once a listener added after it aborted. */
+/**
+ * A signal that aborts with `signal`, and calls back at once a listener added after it aborted.
+ * The client cancels a request when its signal aborts, but only one made before the abort
+ * (`connection.ts` subscribes without looking at `aborted`): a request made after it (the poll
+ * for the update's outcome that follows the send, another poll after one that came back empty)
+ * was never cancelled, ran to the creation wait's deadline, and a worker's stop waited for it
+ * (seen: a dozen calls, their creations never to come since the creation lane had stopped).
+ */
 function lateSubscribersToo(signal: AbortSignal): AbortSignal {
   const controller = new AbortController();
-  signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   const late = controller.signal;
   const subscribe = late.addEventListener.bind(late);
   late.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
