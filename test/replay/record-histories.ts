@@ -225,11 +225,11 @@ async function main(): Promise<void> {
     }
 
     // Issue 16: new callers at once whose tries overlap in their shards, a fifth of the portal's
-    // answers 500: one local try at a time, the failed ones handed to activities.
+    // answers 500: the tries a run holds made together, the failed ones handed to activities.
     if (wanted('client-creation-shard-overlap')) {
       h.sandbox.admin.setFaults(flaky, [{ errorRate: 0.2 }]);
       const overlap = await newCallersShard(h, flaky, 24, '+3805012342', (tries, activities) => (activities > 0 ? tries : 0));
-      await record(h, 'client-creation-shard-overlap', overlap.workflowId, 'twenty-four new callers at once, a fifth of the portal\'s answers 500: tries one at a time, failed ones as activities', secrets, overlap.runId);
+      await record(h, 'client-creation-shard-overlap', overlap.workflowId, 'twenty-four new callers at once, a fifth of the portal\'s answers 500: tries made together, failed ones as activities', secrets, overlap.runId);
     }
 
     // S4.2 round robin: the position comes from the project's integration actor (an update).
